@@ -1,0 +1,261 @@
+"""Runs the pipeline: load -> validate -> site graph -> routes -> render (in parallel) -> publish.
+
+Each stage is a function of plain data; this module only strings them together, decides what
+needs rendering (routes whose fingerprint changed) and times the stages. Content problems come
+back as diagnostics in the report; only bugs raise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from . import __version__
+from .assets import AssetError, Assets, attachment_files, collect_assets
+from .cache import Cache
+from .config import load_config
+from .diagnostics import Diagnostic, has_errors, sort_diagnostics
+from .loader import load_content
+from .output import MARKER, Output, OutputError, refuse_output
+from .render import Renderer, template_files
+from .routes import Route, plan_routes
+from .site import Site, build_site
+from .urls import output_file
+
+RENDER_PARALLEL_THRESHOLD = 400  # routes; below this, forking workers costs more than it saves
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class BuildOptions:
+    project: Path
+    out: Path | None = None  # default: <project>/_site
+    base_url: str | None = None
+    drafts: bool = False
+    jobs: int = 0  # 0: one per CPU
+    cache_dir: Path | None = None  # default: <project>/.sitegen-cache
+    use_cache: bool = True
+    live_reload: str = ""  # a script the preview server injects; never in `sitegen build`
+
+    @property
+    def output(self) -> Path:
+        return self.out if self.out is not None else self.project / "_site"
+
+    @property
+    def workers(self) -> int:
+        return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
+
+
+@dataclass
+class BuildReport:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    publications: int = 0
+    routes: int = 0
+    rendered: int = 0  # routes rendered (the others were unchanged)
+    written: int = 0  # files whose bytes changed
+    removed: int = 0
+    parsed: int = 0  # content files parsed (not from the cache)
+    workers: int = 1
+    timings: dict[str, float] = field(default_factory=dict)
+    site: Site | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.timings.values())
+
+
+@dataclass
+class Analysis:
+    """Everything known before writing: the output of the checking stages."""
+
+    site: Site | None
+    routes: list[Route]
+    assets: Assets | None
+    diagnostics: list[Diagnostic]
+    parsed: int = 0
+
+
+def analyse(options: BuildOptions, cache: Cache, report: BuildReport) -> Analysis:
+    """Load, validate and plan; writes nothing but the cache."""
+    project = options.project
+    clock = time.perf_counter()
+    config, diags = load_config(project, options.base_url)
+    content, problems = load_content(project, cache, options.workers)
+    diags += problems
+    report.timings["load"] = time.perf_counter() - clock
+    if config is None or has_errors(diags):
+        return Analysis(None, [], None, sort_diagnostics(diags), content.parsed_count)
+    clock = time.perf_counter()
+    site, problems = build_site(config, content, options.drafts)
+    diags += problems
+    routes: list[Route] = []
+    assets = None
+    if not has_errors(diags):
+        routes, problems = plan_routes(site)
+        diags += problems
+        try:
+            assets = collect_assets(project)
+        except AssetError as exc:
+            diags.append(Diagnostic("package.json", 0, "missing-dependency", str(exc)))
+    if not (project / "templates").is_dir():
+        diags.append(Diagnostic("templates", 0, "missing-templates", "the project has no templates/ folder",
+                                "copy templates/ from the sitegen repository"))
+    report.timings["plan"] = time.perf_counter() - clock
+    return Analysis(site, routes, assets, sort_diagnostics(diags), content.parsed_count)
+
+
+def check(options: BuildOptions) -> BuildReport:
+    """Validate everything a build would, and write nothing at all."""
+    report = BuildReport()
+    cache = Cache(options.cache_dir or options.project / ".sitegen-cache", enabled=False)
+    analysis = analyse(options, cache, report)
+    report.diagnostics = analysis.diagnostics
+    report.site = analysis.site
+    return report
+
+
+def _site_signature(options: BuildOptions, site: Site, assets: Assets) -> str:
+    """What every page depends on: generator, settings, templates, asset names, components."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{__version__}|{site.config!r}|{assets.signature}|{options.live_reload}".encode())
+    digest.update(repr(sorted(site.components.items())).encode())
+    for path in template_files(options.project):
+        digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+# State shared with forked render workers: set before the pool starts, inherited, never pickled.
+_WORK: dict[str, object] = {}
+
+
+def _render_range(bounds: tuple[int, int]) -> list[tuple[int, Diagnostic | None]]:
+    renderer: Renderer = _WORK["renderer"]  # type: ignore[assignment]
+    output: Output = _WORK["output"]  # type: ignore[assignment]
+    routes: list[Route] = _WORK["routes"]  # type: ignore[assignment]
+    results = []
+    for index in range(*bounds):
+        route = routes[index]
+        try:
+            written = output.write(route.output, renderer.render(route))
+            results.append((int(written), None))
+        except jinja2.TemplateError as exc:
+            results.append((0, _template_diagnostic(exc, route)))
+    return results
+
+
+def _template_diagnostic(exc: jinja2.TemplateError, route: Route) -> Diagnostic:
+    """A template mistake, located in the template (not a traceback)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Diagnostic(f"templates/{exc.name or exc.filename}", exc.lineno or 0, "template-error", exc.message or str(exc))
+    path, line = "templates", 0
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename and "/templates/" in frame.filename.replace(os.sep, "/"):
+            path = "templates/" + frame.filename.replace(os.sep, "/").split("/templates/", 1)[1]
+            line = frame.lineno or 0
+            break
+    return Diagnostic(path, line, "template-error", f"{exc} (while rendering {route.path})")
+
+
+def _render(routes: list[Route], todo: list[int], renderer: Renderer, output: Output, workers: int,
+            progress: Progress | None) -> tuple[int, list[Diagnostic], int]:
+    """Render the routes at `todo`; returns (files written, diagnostics, workers used)."""
+    _WORK.update(renderer=renderer, output=output, routes=routes)
+    ordered = [routes[i] for i in todo]
+    _WORK["routes"] = ordered
+    size = max(1, min(200, len(ordered) // (workers * 4) or 1))
+    chunks = [(start, min(start + size, len(ordered))) for start in range(0, len(ordered), size)]
+    written, diags, done = 0, [], 0
+    use = workers if len(ordered) >= RENDER_PARALLEL_THRESHOLD and workers > 1 else 1
+    try:
+        if use > 1:
+            with ProcessPoolExecutor(use, mp_context=multiprocessing.get_context("fork")) as pool:
+                for chunk, results in zip(chunks, pool.map(_render_range, chunks)):
+                    for count, problem in results:
+                        written += count
+                        if problem:
+                            diags.append(problem)
+                    done += chunk[1] - chunk[0]
+                    if progress:
+                        progress(done, len(ordered))
+        else:
+            for chunk in chunks:
+                for count, problem in _render_range(chunk):
+                    written += count
+                    if problem:
+                        diags.append(problem)
+                done += chunk[1] - chunk[0]
+                if progress:
+                    progress(done, len(ordered))
+    finally:
+        _WORK.clear()
+    return written, diags, use
+
+
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    """Build the site into the output folder; on any error the previous output stays untouched."""
+    report = BuildReport()
+    project, out = options.project, options.output
+    refusal = refuse_output(project, out)
+    if refusal:
+        report.diagnostics = [Diagnostic(str(out), 0, "bad-output", refusal)]
+        return report
+    cache = Cache(options.cache_dir or project / ".sitegen-cache", enabled=options.use_cache)
+    analysis = analyse(options, cache, report)
+    report.diagnostics, report.site, report.parsed = analysis.diagnostics, analysis.site, analysis.parsed
+    if not report.ok or analysis.site is None or analysis.assets is None:
+        return report
+    site, routes, assets = analysis.site, analysis.routes, analysis.assets
+    report.publications, report.routes = len(site.publications), len(routes)
+
+    clock = time.perf_counter()
+    signature = _site_signature(options, site, assets)
+    previous = cache.load_fingerprints(out) if options.use_cache else {}
+    fingerprints = {route.output: route.fingerprint(signature) for route in routes}
+    output = Output(out)
+    try:
+        output.begin()
+    except OutputError as exc:
+        report.diagnostics.append(Diagnostic(str(out), 0, "bad-output", str(exc)))
+        return report
+    todo = [i for i, route in enumerate(routes)
+            if previous.get(route.output) != fingerprints[route.output] or not (out / route.output).is_file()]
+    try:
+        renderer = Renderer(project, site, assets, cache.bodies, options.live_reload)
+        written, problems, report.workers = _render(routes, todo, renderer, output, options.workers, progress)
+        report.rendered = len(todo)
+        report.timings["render"] = time.perf_counter() - clock
+        if problems:
+            report.diagnostics = sort_diagnostics(report.diagnostics + problems)
+            output.abort()
+            return report
+        clock = time.perf_counter()
+        files = assets.files + attachment_files(project, site.files)
+        for site_path, source in files:
+            written += output.copy(output_file(site_path), source)
+        outputs = set(fingerprints) | {output_file(site_path) for site_path, _ in files}
+        known = set(previous.get("", {}) or ()) if previous else None
+        report.removed = output.commit(outputs, known)
+        report.written = written
+        cache.save_fingerprints(out, {**fingerprints, "": sorted(outputs)})
+        report.timings["publish"] = time.perf_counter() - clock
+    except BaseException:
+        output.abort()
+        raise
+    return report
+
+
+__all__ = ["BuildOptions", "BuildReport", "build", "check", "MARKER"]

@@ -1,0 +1,132 @@
+"""A content-hash cache of per-file results, and the store of rendered bodies.
+
+Parsing, validating and converting a Markdown file is a pure function of its bytes, its path and
+the generator's version, so the result is cached under a hash of exactly those. Nothing is ever
+decided by modification time. The folder (`.sitegen-cache/` in the project by default) can be
+deleted at any moment; the next build is then a cold one.
+
+Body HTML is kept on disk under the same key, not in memory, so a 100,000-publication build
+holds metadata only; the renderer reads a body back when it renders that page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .markup import MARKUP_SIGNATURE
+
+CACHE_SIGNATURE = f"sitegen {__version__}|{MARKUP_SIGNATURE}|model 1".encode()
+
+
+def content_key(relative_path: str, data: bytes) -> str:
+    """The cache key of one source file: its path, its bytes and the generator's signature."""
+    digest = hashlib.blake2b(CACHE_SIGNATURE, digest_size=20)
+    digest.update(b"\0" + relative_path.encode() + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file and a rename, so readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+class BodyStore:
+    """Rendered body HTML by key, one small file each (written once, read when rendering)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.html"
+
+    def put(self, key: str, html: str) -> None:
+        path = self._path(key)
+        if not path.exists():
+            write_atomic(path, html.encode("utf-8"))
+
+    def get(self, key: str) -> str:
+        return self._path(key).read_text("utf-8")
+
+    def has(self, key: str) -> bool:
+        return self._path(key).exists()
+
+
+class Cache:
+    """The cache folder: parsed records by key, bodies, and the previous build's route fingerprints."""
+
+    def __init__(self, root: Path, enabled: bool = True):
+        self.root = root
+        self.enabled = enabled
+        self.bodies = BodyStore(root / "bodies")
+        self._parsed: dict[str, Any] | None = None
+        self._dirty = False
+
+    def _load(self, name: str) -> Any:
+        try:
+            with open(self.root / name, "rb") as handle:
+                data = pickle.load(handle)
+            if data.get("signature") == CACHE_SIGNATURE:
+                return data["value"]
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError, ValueError,
+                ImportError, IndexError):
+            pass  # a missing or unreadable cache is a cold build, never an error
+        return None
+
+    def _save(self, name: str, value: Any) -> None:
+        if self.enabled:
+            data = pickle.dumps({"signature": CACHE_SIGNATURE, "value": value}, protocol=pickle.HIGHEST_PROTOCOL)
+            write_atomic(self.root / name, data)
+
+    @property
+    def parsed(self) -> dict[str, Any]:
+        if self._parsed is None:
+            self._parsed = (self._load("parsed.pickle") if self.enabled else None) or {}
+        return self._parsed
+
+    def get_parsed(self, key: str) -> Any:
+        value = self.parsed.get(key)
+        if value is not None and not self.bodies.has(value.body_key):
+            return None  # the body went missing: parse again
+        return value
+
+    def put_parsed(self, key: str, value: Any) -> None:
+        self.parsed[key] = value
+        self._dirty = True
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Forget records of files that no longer exist, so the cache does not grow forever."""
+        stale = [key for key in self.parsed if key not in keys]
+        for key in stale:
+            del self.parsed[key]
+        self._dirty = self._dirty or bool(stale)
+
+    def save_parsed(self) -> None:
+        if self._dirty:
+            self._save("parsed.pickle", self.parsed)
+            self._dirty = False
+
+    def load_fingerprints(self, output: Path) -> dict[str, str]:
+        return self._load(f"routes-{_output_id(output)}.pickle") or {}
+
+    def save_fingerprints(self, output: Path, fingerprints: dict[str, str]) -> None:
+        self._save(f"routes-{_output_id(output)}.pickle", fingerprints)
+
+
+def _output_id(output: Path) -> str:
+    return hashlib.blake2b(str(output.resolve()).encode(), digest_size=8).hexdigest()

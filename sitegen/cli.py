@@ -1,0 +1,118 @@
+"""The `sitegen` command line: the only place that prints or exits.
+
+Exit status: 0 success, 1 content errors, 2 usage errors (click's own). A content error is
+printed as `file:line: message`; a traceback is only ever shown for a bug in sitegen itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .builder import BuildOptions, BuildReport, build, check
+from .diagnostics import FORMATTERS, Diagnostic, has_errors
+
+PROGRESS_MIN_ROUTES = 2000  # about two seconds of rendering on a laptop
+
+
+def _project(path: str) -> Path:
+    project = Path(path)
+    if not (project / "content").is_dir():
+        raise click.UsageError(f"{path} is not a sitegen project: it has no content/ folder")
+    return project
+
+
+def _print_diagnostics(diags: list[Diagnostic], fmt: str = "text") -> None:
+    if diags:
+        click.echo(FORMATTERS[fmt](diags), err=fmt == "text")
+
+
+def _summary(report: BuildReport) -> str:
+    errors = sum(d.severity == "error" for d in report.diagnostics)
+    warnings = len(report.diagnostics) - errors
+    parts = [f"{errors} error{'s' * (errors != 1)}"] if errors else []
+    if warnings:
+        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+    return ", ".join(parts)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sitegen")
+def main() -> None:
+    """Build and check the publications library."""
+
+
+@main.command("build")
+@click.argument("project", default=".", type=click.Path(file_okay=False))
+@click.option("-o", "--output", type=click.Path(file_okay=False), help="Output folder (default: PROJECT/_site).")
+@click.option("--base-url", help="Override base_url of site.yaml, e.g. for a preview under another path.")
+@click.option("--drafts", is_flag=True, help="Include publications marked draft: true.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (default: one per CPU).")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update the build cache.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+def build_command(project: str, output: str | None, base_url: str | None, drafts: bool, jobs: int,
+                  no_cache: bool, quiet: bool) -> None:
+    """Build the site into PROJECT/_site (or --output)."""
+    options = BuildOptions(project=_project(project), out=Path(output) if output else None, base_url=base_url,
+                           drafts=drafts, jobs=jobs, use_cache=not no_cache)
+    interactive = not quiet and sys.stderr.isatty() and not os.environ.get("CI")
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not interactive or total < PROGRESS_MIN_ROUTES:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Rendering", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    report = build(options, progress)
+    if bar is not None:
+        bar.__exit__(None, None, None)
+    errors = [d for d in report.diagnostics if d.severity == "error"]
+    _print_diagnostics(errors)
+    if not report.ok:
+        click.echo(f"Build failed: {_summary(report)}. The previous site in {options.output} was left as it was.",
+                   err=True)
+        sys.exit(1)
+    if not quiet:
+        warnings = f"; {_summary(report)} (`sitegen check` lists them)" if report.diagnostics else ""
+        click.echo(f"Built {report.publications:,} publications, {report.routes:,} pages in {report.seconds:.2f} s "
+                   f"({report.workers} worker{'s' * (report.workers != 1)}); {report.rendered:,} rendered, "
+                   f"{report.written:,} files written, {report.removed:,} removed{warnings}.")
+
+
+@main.command("check")
+@click.argument("project", default=".", type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", help="Output format.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--drafts", is_flag=True, help="Check drafts as if they were published.")
+def check_command(project: str, fmt: str, strict: bool, drafts: bool) -> None:
+    """Validate the content and write nothing."""
+    report = check(BuildOptions(project=_project(project), drafts=drafts))
+    if fmt == "json":
+        click.echo(FORMATTERS["json"](report.diagnostics))
+    else:
+        _print_diagnostics(report.diagnostics, fmt)
+    failed = has_errors(report.diagnostics, strict=strict) if report.diagnostics else False
+    if fmt == "text":
+        if report.diagnostics:
+            click.echo(f"{_summary(report)}.", err=True)
+        else:
+            count = len(report.site.publications) if report.site else 0
+            click.echo(f"No problems found in {count:,} publications.", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@main.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of publication front matter (for editors)."""
+    from .schema import publication_json_schema
+
+    click.echo(json.dumps(publication_json_schema(), indent=2))

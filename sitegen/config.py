@@ -1,0 +1,183 @@
+"""Site-wide settings: content/site.yaml, types.yaml and topics.yaml -> SiteConfig.
+
+Invalid settings are reported as diagnostics with their line, never replaced by defaults.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .diagnostics import Diagnostic
+from .frontmatter import YamlDocument, parse_yaml
+from .schema import SLUG_RE, Checker, Field, validate
+
+LINK_FIELDS = (
+    Field("title", "text", True, "Link text", "News"),
+    Field("url", "link", True, "Site path such as /about/ or an https:// address", "https://www.dhs.gov/news"),
+)
+
+# The federally required links of the USWDS identifier, in the order USWDS shows them.
+IDENTIFIER_LINKS: tuple[tuple[str, str], ...] = (
+    ("about", "About {acronym}"),
+    ("accessibility", "Accessibility statement"),
+    ("foia", "FOIA requests"),
+    ("no_fear", "No FEAR Act data"),
+    ("oig", "Office of the Inspector General"),
+    ("performance", "Performance reports"),
+    ("privacy", "Privacy policy"),
+)
+
+SITE_FIELDS: tuple[Field, ...] = (
+    Field("title", "text", True, "Site title, shown in the header and in every page title", "Publications Library"),
+    Field("base_url", "url", True, "Absolute https URL of the site; its path prefixes every link", "https://www.example.gov/library/"),
+    Field("language", "language", False, "Default language of pages (BCP 47)", "en"),
+    Field("description", "text", False, "One-sentence description of the library for search engines", ""),
+    Field("page_size", "int", False, "Publications per index page", 20),
+    Field("agency", "object", True, "The agency that runs the site", None, fields=(
+        Field("name", "text", True, "Agency name", "U.S. Department of Homeland Security"),
+        Field("acronym", "text", True, "Agency acronym", "DHS"),
+        Field("url", "url", True, "Agency home page", "https://www.dhs.gov/"),
+        Field("domain", "text", True, "Domain shown in the identifier", "dhs.gov"),
+    )),
+    Field("breadcrumb", "objects", False, "Crumbs between Home and the library", None, fields=LINK_FIELDS),
+    Field("navigation", "objects", False, "Header navigation links", None, fields=LINK_FIELDS),
+    Field("identifier", "object", True, "The federally required links of the footer identifier", None, fields=tuple(
+        Field(key, "link", True, label.format(acronym="agency"), "/about/") for key, label in IDENTIFIER_LINKS)),
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str  # site-relative (/about/) or absolute https
+
+
+@dataclass(frozen=True)
+class Agency:
+    name: str
+    acronym: str
+    url: str
+    domain: str
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    base_url: str  # always ends with /
+    language: str
+    description: str
+    page_size: int
+    agency: Agency
+    breadcrumb: tuple[Link, ...]
+    navigation: tuple[Link, ...]
+    identifier: tuple[Link, ...]  # in IDENTIFIER_LINKS order, titles filled in
+    types: tuple[tuple[str, str], ...]  # (key, display name), in file order
+    topics: tuple[tuple[str, str], ...]
+    source_lines: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def base_path(self) -> str:
+        return urlsplit(self.base_url).path
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def type_name(self, key: str) -> str:
+        return dict(self.types)[key]
+
+    def topic_name(self, key: str) -> str:
+        return dict(self.topics)[key]
+
+
+def _read_yaml(project: Path, relative: str, diags: list[Diagnostic]) -> tuple[Any, YamlDocument | None]:
+    path = project / relative
+    if not path.is_file():
+        diags.append(Diagnostic(relative, 0, "missing-file", f"{relative} is missing",
+                                "every project needs it; see the README"))
+        return None, None
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        diags.append(Diagnostic(relative, line, "not-utf8", "the file is not UTF-8 text", "save it as UTF-8"))
+        return None, None
+    doc = parse_yaml(text, relative)
+    diags.extend(doc.diagnostics)
+    return doc.data, doc
+
+
+def _load_names(project: Path, relative: str, diags: list[Diagnostic]) -> tuple[tuple[str, str], ...]:
+    data, doc = _read_yaml(project, relative, diags)
+    if doc is None or data is None:
+        return ()
+    if not isinstance(data, dict):
+        if not doc.diagnostics:
+            diags.append(Diagnostic(relative, 1, "wrong-type", "expected lines of 'key: Display Name'"))
+        return ()
+    names = []
+    for key, name in data.items():
+        line = doc.line(key)
+        if not isinstance(key, str) or not SLUG_RE.match(key):
+            diags.append(Diagnostic(relative, line, "bad-key", f'"{key}" is not a valid key',
+                                    "use lower-case letters, digits and hyphens"))
+        elif not isinstance(name, str) or not name.strip():
+            diags.append(Diagnostic(relative, line, "wrong-type", f'the display name of "{key}" must be text'))
+        else:
+            names.append((key, name.strip()))
+    return tuple(names)
+
+
+def load_config(project: Path, base_url: str | None = None) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    """Read and check the site settings; `base_url` (from the command line) overrides site.yaml's."""
+    diags: list[Diagnostic] = []
+    source = "content/site.yaml"
+    data, doc = _read_yaml(project, source, diags)
+    types = _load_names(project, "content/types.yaml", diags)
+    topics = _load_names(project, "content/topics.yaml", diags)
+    if doc is None or doc.data is None:
+        if doc is not None and not doc.diagnostics:
+            diags.append(Diagnostic(source, 1, "empty-file", "site.yaml is empty"))
+        return None, diags
+    if base_url is not None and isinstance(data, dict):
+        data = {**data, "base_url": base_url}
+    checker = Checker(doc, source)
+    values = checker.check(data, SITE_FIELDS)
+    diags.extend(checker.diagnostics)
+    base = values.get("base_url")
+    if base is not None:
+        parts = urlsplit(base)
+        if parts.query or parts.fragment or not re.match(r"^[A-Za-z0-9.-]+(:\d+)?$", parts.netloc):
+            diags.append(Diagnostic(source, doc.line("base_url"), "bad-url",
+                                    f'base_url "{base}" must be a plain https address such as https://www.agency.gov/library/'))
+        elif not base.endswith("/"):
+            base += "/"
+    if any(d.severity == "error" for d in diags):
+        return None, diags
+    agency = Agency(**{k: v for k, v in values["agency"].items() if k != "line"})
+    identifier = tuple(
+        Link(label.format(acronym=agency.acronym), values["identifier"][key]) for key, label in IDENTIFIER_LINKS)
+
+    def links(name: str) -> tuple[Link, ...]:
+        return tuple(Link(item["title"], item["url"]) for item in values.get(name, ()))
+
+    config = SiteConfig(
+        title=values["title"],
+        base_url=base,
+        language=values.get("language", "en"),
+        description=values.get("description", ""),
+        page_size=values.get("page_size", 20),
+        agency=agency,
+        breadcrumb=links("breadcrumb"),
+        navigation=links("navigation"),
+        identifier=identifier,
+        types=types,
+        topics=topics,
+        source_lines=tuple((".".join(map(str, k)), v) for k, v in sorted(doc.lines.items(), key=str) if k),
+    )
+    return config, diags

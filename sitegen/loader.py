@@ -1,0 +1,268 @@
+"""Walk content/ and turn every Markdown file into model records plus diagnostics.
+
+The expensive part (decode, split, YAML, schema, Markdown, HTML allowlist) is `parse_file`, a
+pure function of one file's path and bytes, cached by content hash and spread over worker
+processes when many files need it. Checks that need the file system outside the file
+(attachments exist) run afterwards, on every build; checks that need other files (keys, slugs,
+links) belong to `site.py`.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import multiprocessing
+import os
+import posixpath
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .cache import Cache, content_key
+from .diagnostics import Diagnostic
+from .frontmatter import parse_yaml, split_front_matter
+from .markup import Markup
+from .model import Attachment, Body, BodyLink, Component, Page, Publication
+from .sanitize import check_html
+from .schema import COMPONENT_FIELDS, PAGE_FIELDS, PUBLICATION_FIELDS, SLUG_RE, validate
+
+KIND_FIELDS = {"publication": PUBLICATION_FIELDS, "component": COMPONENT_FIELDS, "page": PAGE_FIELDS}
+PARALLEL_THRESHOLD = 200  # below this many files to parse, worker start-up costs more than it saves
+FILE_KINDS = {"PDF": "PDF", "DOC": "Word document", "DOCX": "Word document", "XLS": "Excel spreadsheet",
+              "XLSX": "Excel spreadsheet", "CSV": "CSV", "TXT": "Text", "ZIP": "ZIP archive",
+              "PPT": "PowerPoint", "PPTX": "PowerPoint", "JSON": "JSON", "XML": "XML"}
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """The cached result of parsing one content file."""
+
+    kind: str
+    source: str
+    values: dict[str, Any]
+    lines: tuple[tuple[str, int], ...]
+    body: Body
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def body_key(self) -> str:
+        return self.body.key
+
+
+@dataclass
+class Content:
+    """Everything under content/ except the site settings."""
+
+    components: dict[str, Component] = field(default_factory=dict)
+    publications: list[Publication] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
+    files: frozenset[str] = frozenset()  # content-relative paths of every non-Markdown file
+    sources: frozenset[str] = frozenset()  # content-relative paths of every Markdown file
+    parsed_count: int = 0  # files parsed this build (not from the cache)
+
+
+def _decode(data: bytes, source: str) -> tuple[str | None, list[Diagnostic]]:
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Diagnostic(source, line, "not-utf8", "the file is not UTF-8 text (it has bytes that are not valid UTF-8)",
+                                 "save the file with UTF-8 encoding; paste text from Word through a plain-text editor")]
+
+
+_MARKUP: Markup | None = None
+
+
+def _markup() -> Markup:
+    global _MARKUP
+    if _MARKUP is None:
+        _MARKUP = Markup()
+    return _MARKUP
+
+
+def parse_file(kind: str, source: str, data: bytes, key: str, cache_root: Path | None) -> ParsedFile:
+    """Parse one file completely. Pure but for storing the body HTML under `key`."""
+    text, diags = _decode(data, source)
+    values: dict[str, Any] = {}
+    lines: tuple[tuple[str, int], ...] = ()
+    body = Body(key)
+    if text is not None:
+        split, problems = split_front_matter(text, source)
+        diags += problems
+        if split is not None:
+            doc = parse_yaml(split.front_matter, source, split.front_matter_line)
+            diags += doc.diagnostics
+            if doc.data is None and not doc.diagnostics:
+                diags.append(Diagnostic(source, 1, "missing-field", "the front matter is empty",
+                                        "add the required fields between the '---' lines"))
+            elif doc.data is not None:
+                values, problems = validate(doc, KIND_FIELDS[kind], source)
+                diags += problems
+            lines = tuple((str(path[0]), line) for path, line in doc.lines.items() if len(path) == 1)
+            content_dir = posixpath.dirname(source.removeprefix("content/"))
+            rendered = _markup().render(split.body, source, content_dir, split.body_line)
+            diags += rendered.diagnostics
+            diags += check_html(rendered.html, split.body, source, split.body_line)
+            body = Body(key, rendered.links, rendered.fragments, rendered.words)
+            if cache_root is not None:
+                from .cache import BodyStore
+                BodyStore(cache_root / "bodies").put(key, rendered.html)
+    return ParsedFile(kind, source, values, lines, body, tuple(diags))
+
+
+def _parse_job(job: tuple[str, str, str, str]) -> ParsedFile:
+    kind, source, key, project = job
+    data = Path(project, source).read_bytes()
+    return parse_file(kind, source, data, key, _WORKER_CACHE_ROOT)
+
+
+_WORKER_CACHE_ROOT: Path | None = None
+
+
+def _init_worker(cache_root: Path) -> None:
+    global _WORKER_CACHE_ROOT
+    _WORKER_CACHE_ROOT = cache_root
+
+
+def _walk(root: Path) -> Iterable[Path]:
+    """Every file below root, in a stable order, skipping hidden files and editor backups."""
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and not name.endswith("~"):
+                yield Path(folder, name)
+
+
+def _sources(project: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """(kind, project-relative path) of each Markdown file, and content-relative paths of other files."""
+    content = project / "content"
+    markdown: list[tuple[str, str]] = []
+    others: list[str] = []
+    for path in _walk(content):
+        relative = path.relative_to(project).as_posix()
+        inner = path.relative_to(content).as_posix()
+        top = inner.split("/", 1)[0]
+        if path.suffix == ".md" and top in ("publications", "components", "pages"):
+            kind = {"publications": "publication", "components": "component", "pages": "page"}[top]
+            if kind != "publication" and "/" in inner.removeprefix(top + "/"):
+                continue  # components/ and pages/ are flat
+            markdown.append((kind, relative))
+        elif inner not in ("site.yaml", "types.yaml", "topics.yaml"):
+            others.append(inner)
+    return markdown, others
+
+
+def load_content(project: Path, cache: Cache, jobs: int = 1) -> tuple[Content, list[Diagnostic]]:
+    """Load every content file, from the cache where its bytes are unchanged."""
+    markdown, others = _sources(project)
+    parsed: dict[str, ParsedFile] = {}
+    todo: list[tuple[str, str, str, str]] = []
+    keys = set()
+    for kind, source in markdown:
+        key = content_key(source, (project / source).read_bytes())
+        keys.add(key)
+        hit = cache.get_parsed(key)
+        if hit is not None:
+            parsed[source] = hit
+        else:
+            todo.append((kind, source, key, str(project)))
+    if len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                                 initargs=(cache.bodies.root.parent,)) as pool:
+            results = list(pool.map(_parse_job, todo, chunksize=max(1, len(todo) // (jobs * 8))))
+    else:
+        _init_worker(cache.bodies.root.parent)
+        results = [_parse_job(job) for job in todo]
+    for job, result in zip(todo, results):
+        parsed[job[1]] = result
+        cache.put_parsed(job[2], result)
+    cache.keep_only(keys)
+    cache.save_parsed()
+
+    files = frozenset(others)
+    content = Content(files=files, sources=frozenset(s.removeprefix("content/") for _, s in markdown),
+                      parsed_count=len(todo))
+    diags: list[Diagnostic] = []
+    for kind, source in markdown:
+        result = parsed[source]
+        diags.extend(result.diagnostics)
+        if any(d.severity == "error" for d in result.diagnostics):
+            continue
+        stem = Path(source).stem
+        if kind == "publication":
+            publication, problems = _publication(project, result, stem, files)
+            diags += problems
+            if publication is not None:
+                content.publications.append(publication)
+        elif kind == "component":
+            if not SLUG_RE.match(stem):
+                diags.append(Diagnostic(source, 0, "bad-key", f'component file name "{stem}" is not a valid key',
+                                        "rename the file using lower-case letters, digits and hyphens"))
+                continue
+            values = result.values
+            content.components[stem] = Component(stem, values["name"], values["acronym"], values.get("url", ""),
+                                                 source, result.body)
+        else:
+            if not SLUG_RE.match(stem):
+                diags.append(Diagnostic(source, 0, "bad-slug", f'page file name "{stem}" is not a clean URL part',
+                                        "rename the file using lower-case letters, digits and hyphens"))
+                continue
+            values = result.values
+            content.pages.append(Page(stem, values["title"], values.get("summary", ""), values.get("updated"),
+                                      source, result.body))
+    return content, diags
+
+
+def _publication(project: Path, parsed: ParsedFile, stem: str,
+                 files: frozenset[str]) -> tuple[Publication | None, list[Diagnostic]]:
+    values = parsed.values
+    source = parsed.source
+    diags: list[Diagnostic] = []
+    lines = dict(parsed.lines)
+    slug = values.get("slug")
+    if slug is None:
+        if not SLUG_RE.match(stem):
+            diags.append(Diagnostic(source, 1, "bad-slug", f'file name "{stem}" cannot be used as a URL',
+                                    'rename the file (lower-case letters, digits, hyphens) or add a "slug:" field'))
+            return None, diags
+        slug = stem
+    attachments = []
+    for item in values.get("attachments", ()):
+        relative = posixpath.normpath(item["file"])
+        if relative.startswith(("..", "/")) or "\\" in item["file"] or item["file"].startswith("/"):
+            diags.append(Diagnostic(source, item["line"], "attachment-outside-content",
+                                    f'attachment "{item["file"]}" is outside content/',
+                                    "put the file under content/files/ and write files/<name>"))
+            continue
+        if relative not in files:
+            diags.append(Diagnostic(source, item["line"], "missing-attachment",
+                                    f'attachment file "{item["file"]}" does not exist',
+                                    "check the spelling; paths are relative to content/, e.g. files/report.pdf"))
+            continue
+        extension = Path(relative).suffix.lstrip(".").upper()
+        size = (project / "content" / relative).stat().st_size
+        attachments.append(Attachment(item["title"], relative, item.get("language", ""), size,
+                                      FILE_KINDS.get(extension, extension or "File"), item["line"]))
+    if any(d.severity == "error" for d in diags):
+        return None, diags
+    publication = Publication(
+        slug=slug, title=values["title"], date=values["date"], component=values["component"],
+        type=values["type"], summary=values["summary"], source=source, body=parsed.body,
+        updated=values.get("updated"), topics=tuple(values.get("topics", ())), attachments=tuple(attachments),
+        aliases=tuple(values.get("aliases", ())), draft=values.get("draft", False),
+        language=values.get("language", ""), extra=values.get("extra"), lines=tuple(lines.items()),
+    )
+    if publication.updated and publication.updated < publication.date:
+        diags.append(Diagnostic(source, lines.get("updated", 1), "updated-before-date",
+                                f"updated ({publication.updated}) is earlier than date ({publication.date})",
+                                "check both dates", severity="warning"))
+    if len(publication.summary) > 300:
+        diags.append(Diagnostic(source, lines.get("summary", 1), "long-summary",
+                                f"the summary is {len(publication.summary)} characters long",
+                                "summaries over 300 characters are cut short in search results", severity="warning"))
+    return publication, diags
+
+
+def guess_type(path: str) -> str:
+    return mimetypes.guess_type(path)[0] or "application/octet-stream"

@@ -1,0 +1,153 @@
+"""Markdown bodies -> HTML, with relative links recorded for the site graph to resolve.
+
+Python-Markdown is configured once per process (`Markup`) and `reset()` between documents:
+building the parser is a large share of the cost of a small document. A link to another file
+under content/ (`../2019/other.md`, `../../files/report.pdf`) or to a site path (`/about/`) is
+replaced by a token; the site graph, which knows every URL, swaps the tokens for real links at
+render time. That keeps the HTML of a body a pure function of its file, so it can be cached.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from .diagnostics import Diagnostic
+from .model import BodyLink
+
+EXTENSIONS = ["tables", "footnotes", "attr_list", "fenced_code", "sane_lists", "toc"]
+EXTENSION_CONFIGS = {"toc": {"permalink": False}, "footnotes": {"BACKLINK_TITLE": "Back to reference %d"}}
+# Part of every cache key: a change here must invalidate cached bodies.
+MARKUP_SIGNATURE = f"markdown {markdown.__version__} {EXTENSIONS} {sorted(EXTENSION_CONFIGS.items())!r} v2"
+
+TOKEN_PREFIX = "sitegen-link-"
+TOKEN_RE = re.compile(re.escape(TOKEN_PREFIX) + r"(\d+)-")
+_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+@dataclass
+class _Links:
+    """What the tree processor found in one document."""
+
+    found: list[tuple[str, str]] = field(default_factory=list)  # (token, target)
+    images_without_alt: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+
+
+class _LinkProcessor(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, links: list[_Links], where: list[str]):
+        super().__init__(md)
+        self.links = links
+        self.where = where  # [directory of the document, relative to content/]
+
+    def run(self, root: etree.Element) -> None:
+        found = self.links[0]
+        for element in root.iter():
+            attribute = {"a": "href", "img": "src"}.get(element.tag)
+            if attribute is None:
+                continue
+            if element.tag == "img" and not (element.get("alt") or "").strip():
+                found.images_without_alt.append(element.get("src", ""))
+            url = element.get(attribute)
+            if not url:
+                continue
+            target = self._target(url)
+            if target is None:
+                continue
+            if target.startswith("!"):
+                found.outside.append(url)
+                continue
+            path, _, fragment = target.partition("#")
+            token = f"{TOKEN_PREFIX}{len(found.found)}-"
+            found.found.append((token, path))
+            element.set(attribute, token + (f"#{fragment}" if fragment else ""))
+
+    def _target(self, url: str) -> str | None:
+        """Content-relative target of a local link, None for external ones, '!' + url when it escapes."""
+        if url.startswith(("#", "//")) or _SCHEME_RE.match(url):
+            return None
+        parts = urlsplit(url)
+        path = unquote(parts.path)
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        if path.startswith("/"):
+            return f"site:{path}{fragment}"
+        joined = posixpath.normpath(posixpath.join(self.where[0], path))
+        if joined.startswith("..") or joined.startswith("/"):
+            return "!" + url
+        return joined + fragment
+
+
+class _LinkExtension(Extension):
+    def __init__(self, links: list[_Links], where: list[str]):
+        super().__init__()
+        self.links = links
+        self.where = where
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # After inline processing (priority 20), so links and images exist as elements.
+        md.treeprocessors.register(_LinkProcessor(md, self.links, self.where), "sitegen_links", 5)
+
+
+@dataclass
+class Rendered:
+    html: str
+    links: tuple[BodyLink, ...]
+    fragments: tuple[str, ...]
+    words: int
+    diagnostics: list[Diagnostic]
+
+
+_ID_RE = re.compile(r'\sid="([^"]+)"')
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+class Markup:
+    """One configured Markdown converter; create one per process and reuse it."""
+
+    def __init__(self) -> None:
+        self._links = [_Links()]
+        self._where = [""]
+        self._md = markdown.Markdown(
+            extensions=[*EXTENSIONS, _LinkExtension(self._links, self._where)],
+            extension_configs=EXTENSION_CONFIGS,
+            output_format="html",
+        )
+
+    def render(self, text: str, source: str, content_dir: str, first_line: int) -> Rendered:
+        """Convert one body. `content_dir` is the document's folder relative to content/."""
+        self._md.reset()
+        self._links[0] = found = _Links()
+        self._where[0] = content_dir
+        html = self._md.convert(text)
+        lines = text.splitlines()
+        diags = []
+        links = []
+        for token, target in found.found:
+            needle = target.rsplit("/", 1)[-1].removeprefix("site:") or target
+            links.append(BodyLink(token, target, first_line + _line_containing(lines, needle)))
+        for url in found.outside:
+            diags.append(Diagnostic(source, first_line + _line_containing(lines, url), "link-outside-content",
+                                    f'link "{url}" points outside content/',
+                                    "link to a publication or a file inside content/"))
+        for src in found.images_without_alt:
+            diags.append(Diagnostic(source, first_line + _line_containing(lines, src), "image-without-alt",
+                                    f'image "{src}" has no alternative text',
+                                    "describe the image between the brackets: ![what it shows](file.png)"))
+        fragments = tuple(_ID_RE.findall(html))
+        words = len(_TAG_RE.sub(" ", html).split())
+        return Rendered(html, tuple(links), fragments, words, diags)
+
+
+def _line_containing(lines: list[str], needle: str) -> int:
+    """0-based index of the first line that contains `needle` (0 when none does)."""
+    for index, line in enumerate(lines):
+        if needle and needle in line:
+            return index
+    return 0

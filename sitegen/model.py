@@ -1,0 +1,97 @@
+"""The content model: frozen records built once by the loader, with no I/O.
+
+Relations between records are keys (a publication's `component` is a component key), resolved by
+the site graph in `site.py`. Records are frozen and made of tuples so they pickle cleanly to
+worker processes, compare cleanly in tests and can be cached by content hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class BodyLink:
+    """A relative link in a Markdown body to another file under content/.
+
+    The body HTML holds `token` in place of the URL until the site graph knows where the target
+    is published; `target` is the content-relative path of the linked file.
+    """
+
+    token: str
+    target: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Body:
+    """A rendered Markdown body: the HTML lives in the body store under `key`, not in memory."""
+
+    key: str
+    links: tuple[BodyLink, ...] = ()
+    fragments: tuple[str, ...] = ()  # ids of the headings, for links to #fragment
+    words: int = 0
+
+
+@dataclass(frozen=True)
+class Attachment:
+    title: str
+    file: str  # relative to content/, e.g. files/report.pdf
+    language: str
+    size: int  # bytes
+    kind: str  # "PDF", "Word document" ...
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Component:
+    key: str
+    name: str
+    acronym: str
+    url: str
+    source: str
+    body: Body
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    title: str
+    summary: str
+    updated: dt.date | None
+    source: str
+    body: Body
+
+
+@dataclass(frozen=True)
+class Publication:
+    slug: str
+    title: str
+    date: dt.date
+    component: str
+    type: str
+    summary: str
+    source: str  # path relative to the project directory
+    body: Body
+    updated: dt.date | None = None
+    topics: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    aliases: tuple[str, ...] = ()
+    draft: bool = False
+    language: str = ""  # empty: the site's language
+    extra: Any = None
+    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+
+    def line_of(self, name: str) -> int:
+        """The line of a front-matter field, for diagnostics found after loading."""
+        return dict(self.lines).get(name, 1)
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    @property
+    def last_modified(self) -> dt.date:
+        return self.updated or self.date

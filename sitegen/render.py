@@ -1,0 +1,134 @@
+"""Route -> bytes: the Jinja environment and the machine-readable writers.
+
+Jinja runs with autoescape and StrictUndefined, so front-matter text is always escaped and a
+template typo fails the build instead of publishing an empty string. Body HTML, already checked
+against the allowlist by `sanitize.py`, is the only text marked safe, in `Renderer.body`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from . import feeds
+from .assets import Assets
+from .cache import BodyStore
+from .markup import TOKEN_PREFIX
+from .model import Body
+from .routes import Route
+from .site import Site
+from .strings import LANGUAGE_NAMES, strings_for
+from .urls import Urls
+
+_TOKEN_RE = re.compile(re.escape(TOKEN_PREFIX) + r"\d+-")
+_EXTERNAL_RE = re.compile(r'<a href="(https?://[^"]+)"(?![^>]*\bclass=)')
+
+
+def format_date(value: dt.date | None) -> str:
+    return f"{value:%B} {value.day}, {value.year}" if value else ""
+
+
+def format_size(size: int) -> str:
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{round(size / 1000)} KB"
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def is_government(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.endswith((".gov", ".mil")) or host in ("gov", "mil")
+
+
+def template_files(project: Path) -> list[Path]:
+    folder = project / "templates"
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+
+class Renderer:
+    """Renders routes of one site; build one per process (templates compile once)."""
+
+    def __init__(self, project: Path, site: Site, assets: Assets, bodies: BodyStore, live_reload: str = ""):
+        self.site = site
+        self.urls = Urls(site.config.base_url)
+        self.assets = assets
+        self.bodies = bodies
+        self.live_reload = live_reload
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(project / "templates"),
+            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.globals.update(
+            site=site.config, url=self.urls.link, abs_url=self.urls.absolute, asset=self.asset,
+            urls=Urls, format_date=format_date, format_size=format_size, is_government=is_government,
+            language_names=LANGUAGE_NAMES, components=site.components,
+        )
+        self.env.filters.update(date=format_date, filesize=format_size)
+
+    def asset(self, name: str) -> str:
+        return self.urls.link(self.assets.url(name))
+
+    def body(self, body: Body, links: tuple[tuple[str, str], ...]) -> Markup:
+        """The one place body HTML becomes safe: allowlist-checked at load, links resolved here."""
+        html = self.bodies.get(body.key)
+        if links:
+            resolved = {token: self.urls.link(path) for token, path in links}
+            html = _TOKEN_RE.sub(lambda m: resolved.get(m.group(0), m.group(0)), html)
+        html = _EXTERNAL_RE.sub(
+            lambda m: m.group(0) if is_government(m.group(1))
+            else f'<a class="usa-link usa-link--external" rel="noreferrer" href="{m.group(1)}"', html)
+        return Markup(html)  # noqa: S704 - checked by sanitize.check_html when loaded
+
+    def render(self, route: Route) -> bytes:
+        if route.renderer.endswith(".html"):
+            return self.render_page(route).encode("utf-8")
+        return WRITERS[route.renderer](self, route)
+
+    def render_page(self, route: Route) -> str:
+        context: dict[str, Any] = dict(route.context)
+        language = self.language_of(route)
+        context.update(route=route, lang=language, t=strings_for(language), live_reload=Markup(self.live_reload))
+        context.setdefault("trail", ())
+        context.setdefault("description", self.description(route))
+        if "publication" in context:
+            context["body"] = self.body(context["publication"].body, context["links"])
+        elif "page" in context:
+            context["body"] = self.body(context["page"].body, context["links"])
+        elif "component" in context:
+            context["body"] = self.body(context["component"].body, context["mission_links"])
+        html = self.env.get_template(route.renderer).render(context)
+        if self.live_reload:
+            html = html.replace("</body>", f"{self.live_reload}</body>", 1)
+        return html
+
+    def language_of(self, route: Route) -> str:
+        pub = route.context.get("publication")
+        return (pub.language if pub is not None and pub.language else "") or self.site.config.language
+
+    def description(self, route: Route) -> str:
+        ctx = route.context
+        if "publication" in ctx:
+            return ctx["publication"].summary
+        if "page" in ctx and ctx["page"].summary:
+            return ctx["page"].summary
+        if "component" in ctx:
+            return f"Publications of {ctx['component'].name} ({ctx['component'].acronym}), newest first."
+        if ctx.get("heading"):
+            return f"{ctx['heading']}: publications of the {self.site.config.agency.name}, newest first."
+        return self.site.config.description or f"Publications of the {self.site.config.agency.name}."
+
+
+WRITERS: dict[str, Callable[[Renderer, Route], bytes]] = {
+    "feed": feeds.atom_feed, "sitemap": feeds.sitemap, "catalog": feeds.catalog, "robots": feeds.robots,
+}

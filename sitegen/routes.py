@@ -1,0 +1,296 @@
+"""Every output of the site as a Route, planned before anything renders.
+
+A route is a site path, what renders it (a template or a machine-readable writer) and the plain
+data it shows. Collisions between outputs (a slug against an alias, two aliases) and links that
+lead nowhere are found here, so the renderer never meets them. The data of a route is also its
+fingerprint for incremental builds: if none of it changed, nor the templates, the page is not
+rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import SiteConfig
+from .diagnostics import Diagnostic
+from .model import Body, Page, Publication
+from .site import FACET_KINDS, Facet, Site
+from .urls import Urls, output_file
+
+FEED_SIZE = 50
+HOME_LATEST = 10
+FACET_TITLES = {"component": "Component", "type": "Type", "topic": "Topic", "year": "Year"}
+
+
+@dataclass(frozen=True)
+class Crumb:
+    title: str
+    url: str  # site path or absolute URL; empty for the current page
+
+
+@dataclass(frozen=True)
+class Pagination:
+    page: int
+    pages: int
+    total: int
+    first: int  # 1-based number of the first item on this page
+    last: int
+    paths: tuple[str, ...]  # site path of every page, 1..pages
+
+    @property
+    def prev(self) -> str:
+        return self.paths[self.page - 2] if self.page > 1 else ""
+
+    @property
+    def next(self) -> str:
+        return self.paths[self.page] if self.page < self.pages else ""
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    renderer: str  # a template name (*.html) or a writer name (feed, sitemap, catalog, robots)
+    context: dict[str, Any] = field(compare=False)
+    source: str = ""  # the file that asked for this route, for collision messages
+    sitemap: bool = False  # content pages are listed in the sitemap; redirects and 404 are not
+    lastmod: str = ""  # for the sitemap, from content
+
+    @property
+    def output(self) -> str:
+        return output_file(self.path)
+
+    def fingerprint(self, site_signature: str) -> str:
+        """A hash of everything this route shows; equal fingerprints render equal bytes."""
+        digest = hashlib.blake2b(site_signature.encode(), digest_size=16)
+        digest.update(f"{self.path}|{self.renderer}|{sorted(self.context.items())!r}".encode())
+        return digest.hexdigest()
+
+
+def trail(config: SiteConfig, *crumbs: Crumb, library: bool = True) -> tuple[Crumb, ...]:
+    """Home, the crumbs from site.yaml, Publications Library, then the page's own crumbs."""
+    head = [Crumb("Home", "/")] + [Crumb(c.title, c.url) for c in config.breadcrumb]
+    if library:
+        head.append(Crumb(config.title, Urls.listing()))
+    return tuple(head) + crumbs
+
+
+def paginate(items: tuple[Publication, ...], page_size: int, first_path: str,
+             make_path: Any) -> list[tuple[tuple[Publication, ...], Pagination]]:
+    """Split a listing into pages; an empty listing still has one (empty) page."""
+    pages = max(1, math.ceil(len(items) / page_size))
+    paths = tuple(first_path if n == 1 else make_path(n) for n in range(1, pages + 1))
+    result = []
+    for n in range(1, pages + 1):
+        chunk = items[(n - 1) * page_size: n * page_size]
+        first = (n - 1) * page_size + 1 if chunk else 0
+        result.append((chunk, Pagination(n, pages, len(items), first, first + len(chunk) - 1 if chunk else 0, paths)))
+    return result
+
+
+class _Planner:
+    def __init__(self, site: Site):
+        self.site = site
+        self.config = site.config
+        self.routes: list[Route] = []
+        self.diags: list[Diagnostic] = []
+
+    def add(self, route: Route) -> None:
+        self.routes.append(route)
+
+    # -- link resolution -------------------------------------------------------------------
+
+    def content_target(self, target: str) -> tuple[str, tuple[str, ...]] | None:
+        """Site path (and known fragments) of a content-relative link target, or None."""
+        site = self.site
+        if target in site.by_source:
+            pub = site.by_source[target]
+            return Urls.publication(pub.slug), pub.body.fragments
+        if target in site.pages_by_source:
+            page = site.pages_by_source[target]
+            return Urls.page(page.slug), page.body.fragments
+        if target.startswith("components/") and target.endswith(".md"):
+            key = target.removeprefix("components/").removesuffix(".md")
+            if key in site.components:
+                return Urls.listing("component", key), ()
+        if target.startswith("files/") and target in site.files:
+            return Urls.file(target), ()
+        return None
+
+    def resolve(self, body: Body, source: str) -> tuple[tuple[str, str], ...]:
+        """(token, site path) for each relative link of a body; problems become diagnostics."""
+        resolved = []
+        for link in body.links:
+            path, _, fragment = link.target.partition("#")
+            if path.startswith("site:"):
+                resolved.append((link.token, path.removeprefix("site:")))
+                self.site_links.append((source, link.line, path.removeprefix("site:")))
+                continue
+            found = self.content_target(path)
+            if found is None:
+                hint = "check the path; links are relative to this file"
+                draft = next((p for p in self.site.drafts if p.source.removeprefix("content/") == path), None)
+                if draft is not None:
+                    message, hint = f'link to "{path}", which is a draft', "publish it or remove the link"
+                elif path.startswith("files/") or path in self.site.files:
+                    message = f'link to "{link.target}": only files under content/files/ are published' \
+                        if path in self.site.files else f'link to missing file "{link.target}"'
+                else:
+                    message = f'link to missing page "{link.target}"'
+                self.diags.append(Diagnostic(source, link.line, "broken-link", message, hint))
+                continue
+            url, fragments = found
+            if fragment and fragments and fragment not in fragments:
+                self.diags.append(Diagnostic(source, link.line, "broken-link",
+                                             f'"#{fragment}" is not a heading of {path}',
+                                             f"headings there: {', '.join(fragments[:8])}"))
+            resolved.append((link.token, url))
+        return tuple(resolved)
+
+    # -- the URL table -----------------------------------------------------------------------
+
+    def plan(self) -> None:
+        site, config = self.site, self.config
+        self.site_links: list[tuple[str, int, str]] = []
+        self.add(Route("/", "home.html", {
+            "title": config.title, "latest": site.publications[:HOME_LATEST],
+            "facets": _facet_summary(site), "total": len(site.publications),
+        }, sitemap=True, lastmod=_lastmod(site.publications)))
+        self.listing("", "", config.title, site.publications, trail(config, library=False) + (Crumb(config.title, ""),),
+                     extra={"facets": _facet_summary(site), "library": True}, feed="/feed.xml")
+        for kind in FACET_KINDS:
+            for facet in site.facets[kind]:
+                self.facet_listing(facet)
+        for pub in site.publications:
+            self.publication(pub)
+        for page in site.pages:
+            self.page(page)
+        self.add(Route("/search/", "search.html", {"title": "Search publications", "facets": _facet_summary(site)},
+                       sitemap=True))
+        self.add(Route("/404.html", "404.html", {"title": "Page not found"}))
+        self.add(Route("/feed.xml", "feed", {"title": config.title, "items": site.publications[:FEED_SIZE],
+                                              "alternate": Urls.listing()}))
+        self.add(Route("/publications/index.json", "catalog", {"items": site.publications}))
+        self.add(Route("/robots.txt", "robots", {}))
+
+    def listing(self, kind: str, key: str, title: str, items: tuple[Publication, ...], crumbs: tuple[Crumb, ...],
+                extra: dict[str, Any] | None = None, feed: str = "", source: str = "") -> None:
+        first = Urls.listing(kind, key)
+        for chunk, pagination in paginate(items, self.config.page_size, first,
+                                          lambda n: Urls.listing(kind, key, n)):
+            page_crumbs = crumbs if pagination.page == 1 else crumbs[:-1] + (
+                Crumb(crumbs[-1].title, first), Crumb(f"Page {pagination.page}", ""))
+            self.add(Route(pagination.paths[pagination.page - 1], "listing.html", {
+                "title": title if pagination.page == 1 else f"{title}, page {pagination.page}",
+                "heading": title, "kind": kind, "key": key, "items": chunk, "pagination": pagination,
+                "trail": page_crumbs, "feed": feed, **(extra or {}),
+            }, source=source, sitemap=True, lastmod=_lastmod(chunk)))
+
+    def facet_listing(self, facet: Facet) -> None:
+        site = self.site
+        extra: dict[str, Any] = {"facet_name": FACET_TITLES[facet.kind]}
+        feed = ""
+        source = ""
+        if facet.kind == "component":
+            component = site.components[facet.key]
+            extra["component"] = component
+            extra["mission_links"] = self.resolve(component.body, component.source)
+            feed = Urls.component_feed(facet.key)
+            source = component.source
+            self.add(Route(feed, "feed", {"title": f"{component.name}: {self.config.title}",
+                                          "items": facet.publications[:FEED_SIZE],
+                                          "alternate": Urls.listing("component", facet.key)}, source=source))
+        title = facet.name
+        self.listing(facet.kind, facet.key, title, facet.publications,
+                     trail(self.config, Crumb(title, "")), extra=extra, feed=feed, source=source)
+
+    def publication(self, pub: Publication) -> None:
+        site, config = self.site, self.config
+        component = site.components[pub.component]
+        context = {
+            "title": pub.title, "publication": pub, "component": component,
+            "type_name": config.type_name(pub.type),
+            "topics": tuple((key, config.topic_name(key)) for key in pub.topics),
+            "links": self.resolve(pub.body, pub.source),
+            "trail": trail(config, Crumb(component.name, Urls.listing("component", component.key)), Crumb(pub.title, "")),
+        }
+        self.add(Route(Urls.publication(pub.slug), "publication.html", context, source=pub.source, sitemap=True,
+                       lastmod=pub.last_modified.isoformat()))
+        for alias in pub.aliases:
+            target = Urls.publication(pub.slug)
+            self.add(Route(alias if alias.endswith((".html", ".htm")) else alias.rstrip("/") + "/", "redirect.html",
+                           {"title": pub.title, "target": target, "line": pub.line_of("aliases")}, source=pub.source))
+
+    def page(self, page: Page) -> None:
+        self.add(Route(Urls.page(page.slug), "page.html", {
+            "title": page.title, "page": page, "links": self.resolve(page.body, page.source),
+            "trail": trail(self.config, Crumb(page.title, "")),
+        }, source=page.source, sitemap=True, lastmod=page.updated.isoformat() if page.updated else ""))
+
+    def check(self) -> None:
+        """Output collisions, and site paths (in site.yaml and bodies) that no route serves."""
+        by_output: dict[str, Route] = {}
+        for route in self.routes:
+            other = by_output.get(route.output)
+            if other is None:
+                by_output[route.output] = route
+                continue
+            blame = route if route.renderer == "redirect.html" or not other.source else other
+            keep = other if blame is route else route
+            what = "an alias" if blame.renderer == "redirect.html" else "this page"
+            self.diags.append(Diagnostic(blame.source or "content/site.yaml", _alias_line(blame), "url-collision",
+                                         f'{what} would be published at {route.path}, which '
+                                         f'{"the site itself uses" if not keep.source else "is already used by " + keep.source}',
+                                         "choose another slug or alias"))
+        served = {route.path for route in self.routes}
+        served_files = {f"/{path}" for path in self.site.files}
+
+        def missing(path: str) -> bool:
+            bare = path.split("#", 1)[0]
+            return bare not in served and bare not in served_files and bare + "/" not in served
+
+        config_lines = dict(self.config.source_lines)
+        links = [("navigation", i, link) for i, link in enumerate(self.config.navigation)]
+        links += [("breadcrumb", i, link) for i, link in enumerate(self.config.breadcrumb)]
+        for (name, index, link) in links:
+            if link.url.startswith("/") and missing(link.url):
+                self.diags.append(Diagnostic("content/site.yaml", config_lines.get(name, 1), "broken-link",
+                                             f'{name} link "{link.url}" leads to no page of this site',
+                                             "add the page under content/pages/ or fix the link"))
+        for link in self.config.identifier:
+            if link.url.startswith("/") and missing(link.url):
+                self.diags.append(Diagnostic("content/site.yaml", config_lines.get("identifier", 1), "broken-link",
+                                             f'identifier link "{link.title}" ({link.url}) leads to no page of this site',
+                                             "add the page under content/pages/ or fix the link"))
+        for source, line, path in self.site_links:
+            if missing(path):
+                self.diags.append(Diagnostic(source, line, "broken-link", f'link to "{path}", which is not a page of this site',
+                                             "check the path"))
+
+
+def _alias_line(route: Route) -> int:
+    if route.renderer == "redirect.html":
+        return route.context["line"]
+    pub = route.context.get("publication")
+    return pub.line_of("slug") if pub is not None else 0
+
+
+def _lastmod(publications: tuple[Publication, ...]) -> str:
+    return max((p.last_modified for p in publications), default=None).isoformat() if publications else ""
+
+
+def _facet_summary(site: Site) -> dict[str, tuple[tuple[str, str, int], ...]]:
+    """(key, name, count) of every facet value, for facet links on the home and library pages."""
+    return {kind: tuple((f.key, f.name, f.count) for f in site.facets[kind]) for kind in FACET_KINDS}
+
+
+def plan_routes(site: Site) -> tuple[list[Route], list[Diagnostic]]:
+    planner = _Planner(site)
+    planner.plan()
+    planner.check()
+    sitemap = Route("/sitemap.xml", "sitemap", {
+        "entries": tuple((r.path, r.lastmod) for r in planner.routes if r.sitemap)})
+    planner.routes.append(sitemap)
+    return planner.routes, planner.diags
