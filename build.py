@@ -2,7 +2,8 @@
 
 import sys
 
-from sitegen.cli import main
+from sitegen.cli import run
 
 if __name__ == "__main__":
-    main(["build", *sys.argv[1:]])
+    sys.argv[1:1] = ["build"]
+    run()

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -45,6 +47,23 @@ def _summary(report: BuildReport) -> str:
 @click.version_option(__version__, prog_name="sitegen")
 def main() -> None:
     """Build and check the publications library."""
+    # SIGTERM (a CI job cancelled, a container stopped) unwinds like Ctrl-C, so the staging
+    # folder is cleaned up and the previous site is left as it was.
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def run() -> None:
+    """Console entry point: Ctrl-C ends with a message, not a traceback."""
+    try:
+        main()
+    except KeyboardInterrupt:
+        click.echo("Interrupted; the previous site was left as it was.", err=True)
+        sys.exit(130)
 
 
 @main.command("build")
@@ -108,6 +127,46 @@ def check_command(project: str, fmt: str, strict: bool, drafts: bool) -> None:
             count = len(report.site.publications) if report.site else 0
             click.echo(f"No problems found in {count:,} publications.", err=True)
     sys.exit(1 if failed else 0)
+
+
+@main.group("new")
+def new_group() -> None:
+    """Create new content files."""
+
+
+@new_group.command("publication")
+@click.option("--component", required=True, help="Component key, e.g. ice (a file name in content/components/).")
+@click.option("--type", "type_", required=True, help="Type key from content/types.yaml, e.g. fact-sheet.")
+@click.argument("arguments", nargs=-1, required=True, metavar="[PROJECT] TITLE")
+def new_publication_command(component: str, type_: str, arguments: tuple[str, ...]) -> None:
+    """Write a new publication file with today's date and every field explained.
+
+    \b
+    Example:  sitegen new publication --component ice --type fact-sheet "ICE Body Worn Cameras"
+    """
+    import datetime as dt
+
+    from .config import load_config
+    from .diagnostics import did_you_mean
+    from .scaffold import new_publication
+
+    if len(arguments) > 2:
+        raise click.UsageError('put the title in quotes: sitegen new publication --component ice --type fact-sheet "The title"')
+    project, title = (".", arguments[0]) if len(arguments) == 1 else arguments
+    root = _project(project)
+    config, _ = load_config(root)
+    components = sorted(p.stem for p in (root / "content" / "components").glob("*.md"))
+    if component not in components:
+        raise click.BadParameter(f'unknown component "{component}"; {did_you_mean(component, components)}',
+                                 param_hint="--component")
+    types = dict(config.types) if config else {}
+    if config and type_ not in types:
+        raise click.BadParameter(f'unknown type "{type_}"; {did_you_mean(type_, types)}', param_hint="--type")
+    try:
+        path = new_publication(root, title, component, type_, dt.date.today())
+    except FileExistsError as exc:
+        raise click.UsageError(f"{exc} already exists; choose another title") from None
+    click.echo(f"Wrote {path.relative_to(root)}: fill in the summary and the text, then run `sitegen check`.")
 
 
 @main.command("schema")

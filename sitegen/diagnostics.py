@@ -29,7 +29,7 @@ class Diagnostic:
     def text(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         label = "" if self.severity == "error" else "warning: "
-        hint = f" ({self.hint})" if self.hint else ""
+        hint = f"; {self.hint}" if self.hint else ""
         return f"{where}: {label}{self.message}{hint}"
 
 
@@ -73,7 +73,7 @@ def format_github(diags: list[Diagnostic]) -> str:
         if d.line:
             props += f",line={d.line}"
         props += f",title={_github_escape(d.code, True)}"
-        message = d.message + (f" ({d.hint})" if d.hint else "")
+        message = d.message + (f"; {d.hint}" if d.hint else "")
         lines.append(f"::{d.severity} {props}::{_github_escape(message)}")
     return "\n".join(lines)
 

@@ -187,14 +187,20 @@ def load_content(project: Path, cache: Cache, jobs: int = 1) -> tuple[Content, l
     for kind, source in markdown:
         result = parsed[source]
         diags.extend(result.diagnostics)
-        if any(d.severity == "error" for d in result.diagnostics):
-            continue
         stem = Path(source).stem
         if kind == "publication":
-            publication, problems = _publication(project, result, stem, files)
+            # Attachments are checked even in a file with other errors: report everything at once.
+            attachments, problems = _attachments(project, result, files)
+            diags += problems
+            if any(d.severity == "error" for d in result.diagnostics + tuple(problems)):
+                continue
+            publication, problems = _publication(result, stem, attachments)
             diags += problems
             if publication is not None:
                 content.publications.append(publication)
+            continue
+        if any(d.severity == "error" for d in result.diagnostics):
+            continue
         elif kind == "component":
             if not SLUG_RE.match(stem):
                 diags.append(Diagnostic(source, 0, "bad-key", f'component file name "{stem}" is not a valid key',
@@ -203,7 +209,7 @@ def load_content(project: Path, cache: Cache, jobs: int = 1) -> tuple[Content, l
             values = result.values
             content.components[stem] = Component(stem, values["name"], values["acronym"], values.get("url", ""),
                                                  source, result.body)
-        else:
+        else:  # a standalone page
             if not SLUG_RE.match(stem):
                 diags.append(Diagnostic(source, 0, "bad-slug", f'page file name "{stem}" is not a clean URL part',
                                         "rename the file using lower-case letters, digits and hyphens"))
@@ -214,21 +220,12 @@ def load_content(project: Path, cache: Cache, jobs: int = 1) -> tuple[Content, l
     return content, diags
 
 
-def _publication(project: Path, parsed: ParsedFile, stem: str,
-                 files: frozenset[str]) -> tuple[Publication | None, list[Diagnostic]]:
-    values = parsed.values
+def _attachments(project: Path, parsed: ParsedFile, files: frozenset[str]) -> tuple[list[Attachment], list[Diagnostic]]:
+    """Attachments that exist inside content/, with their size and kind."""
     source = parsed.source
     diags: list[Diagnostic] = []
-    lines = dict(parsed.lines)
-    slug = values.get("slug")
-    if slug is None:
-        if not SLUG_RE.match(stem):
-            diags.append(Diagnostic(source, 1, "bad-slug", f'file name "{stem}" cannot be used as a URL',
-                                    'rename the file (lower-case letters, digits, hyphens) or add a "slug:" field'))
-            return None, diags
-        slug = stem
     attachments = []
-    for item in values.get("attachments", ()):
+    for item in parsed.values.get("attachments", ()):
         relative = posixpath.normpath(item["file"])
         if relative.startswith(("..", "/")) or "\\" in item["file"] or item["file"].startswith("/"):
             diags.append(Diagnostic(source, item["line"], "attachment-outside-content",
@@ -244,8 +241,22 @@ def _publication(project: Path, parsed: ParsedFile, stem: str,
         size = (project / "content" / relative).stat().st_size
         attachments.append(Attachment(item["title"], relative, item.get("language", ""), size,
                                       FILE_KINDS.get(extension, extension or "File"), item["line"]))
-    if any(d.severity == "error" for d in diags):
-        return None, diags
+    return attachments, diags
+
+
+def _publication(parsed: ParsedFile, stem: str,
+                 attachments: list[Attachment]) -> tuple[Publication | None, list[Diagnostic]]:
+    values = parsed.values
+    source = parsed.source
+    diags: list[Diagnostic] = []
+    lines = dict(parsed.lines)
+    slug = values.get("slug")
+    if slug is None:
+        if not SLUG_RE.match(stem):
+            diags.append(Diagnostic(source, 1, "bad-slug", f'file name "{stem}" cannot be used as a URL',
+                                    'rename the file (lower-case letters, digits, hyphens) or add a "slug:" field'))
+            return None, diags
+        slug = stem
     publication = Publication(
         slug=slug, title=values["title"], date=values["date"], component=values["component"],
         type=values["type"], summary=values["summary"], source=source, body=parsed.body,

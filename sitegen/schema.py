@@ -100,7 +100,7 @@ class Checker:
                 if f.required:
                     where = f" in {path[0]} item {path[1] + 1}" if len(path) > 1 else f" in {path[0]}" if path else ""
                     self.error(path, "missing-field", f'missing required field "{f.name}"{where}',
-                               f"add a line '{f.name}: ...' ({f.doc})")
+                               f"add a line '{f.name}: ...': {f.doc[0].lower()}{f.doc[1:]}")
                 continue
             value = CONVERTERS[f.kind](self, data[f.name], path + (f.name,), f)
             if value is not None:
@@ -221,7 +221,8 @@ def _objects(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> tuple[d
     for index, item in enumerate(value):
         checked = c.check(item, f.fields, path + (index,))
         if all(g.name in checked for g in f.fields if g.required):
-            checked["line"] = c.doc.line(*path, index)
+            # The line to blame later (a missing file): the item's "file" line when it has one.
+            checked["line"] = c.doc.line(*path, index, "file")
             items.append(checked)
     return tuple(items)
 
