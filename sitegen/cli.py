@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 import click
@@ -127,6 +128,43 @@ def check_command(project: str, fmt: str, strict: bool, drafts: bool) -> None:
             count = len(report.site.publications) if report.site else 0
             click.echo(f"No problems found in {count:,} publications.", err=True)
     sys.exit(1 if failed else 0)
+
+
+@main.command("serve")
+@click.argument("project", default=".", type=click.Path(file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("-o", "--output", type=click.Path(file_okay=False), help="Output folder (default: PROJECT/_site).")
+@click.option("--base-url", help="Override base_url of site.yaml (the preview is served under its path).")
+@click.option("--drafts", is_flag=True, help="Include publications marked draft: true.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a web browser.")
+def serve_command(project: str, host: str, port: int, output: str | None, base_url: str | None, drafts: bool,
+                  open_browser: bool) -> None:
+    """Build, serve on http://127.0.0.1:8000, rebuild on every change and reload the browser."""
+    from .server import PreviewServer
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"Warning: serving on {host} makes the preview reachable from other machines.", err=True)
+    options = BuildOptions(project=_project(project), out=Path(output) if output else None, base_url=base_url,
+                           drafts=drafts)
+    try:
+        server = PreviewServer(options, host, port, log=lambda text: click.echo(text, err=True))
+    except OSError as exc:
+        raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; try --port 0 or another port") from None
+    server.start()
+    click.echo(f"Serving {server.url} (Ctrl-C to stop)", err=True)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(server.url)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        click.echo("Stopped.", err=True)
 
 
 @main.group("new")

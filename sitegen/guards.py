@@ -1,0 +1,203 @@
+"""Output guards: cheap checks of one rendered HTML page, run on every page of every build.
+
+`check_page` looks for mistakes a template or the renderer can make and no content check sees:
+leftover template syntax, an empty <title> or <h1>, a page without the official banner or the
+identifier, no `lang`, an image without `alt`, a download link without its file type and size,
+an external link in the main content that is not marked as external. It is a pure function of
+the page text, built on `html.parser` (one pass, no DOM), so it costs well under a millisecond
+per page and can run on every page of a 10,000-page build.
+
+Each problem is one string, `<relative path>:<line>: <what is wrong>`, ready to print.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+TEMPLATE_SYNTAX = ("{{", "{%")
+# Where template-like text is legitimate page content (a code sample that shows a template).
+_LITERAL_TAGS = frozenset({"code", "pre", "samp", "kbd"})
+# Elements that end the text "after a download link" (the link's own list item, paragraph, cell).
+_BLOCK_TAGS = frozenset({"address", "article", "aside", "blockquote", "body", "dd", "details", "div", "dl", "dt",
+                         "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+                         "header", "hr", "li", "main", "nav", "ol", "p", "section", "table", "td", "th", "tr",
+                         "ul", "br", "a"})
+# "(PDF, 1.2 MB)", "PDF, 340 KB", "Word document, 12 KB, Español": a file type, then a size.
+_FILE_META = re.compile(r"\w[\w .+-]*,\s*\d[\d.,]*\s*(?:bytes|B|KB|MB|GB|TB)\b", re.IGNORECASE)
+_FILE_META_WINDOW = 120  # characters of text after a download link that are searched for the meta
+
+
+def is_government_host(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    return host.endswith((".gov", ".mil")) or host in ("gov", "mil")
+
+
+def _classes(attrs: dict[str, str | None]) -> set[str]:
+    return set((attrs.get("class") or "").split())
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _PageChecker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[tuple[int, str]] = []
+        self.html_seen = False
+        self.title_seen = False
+        self.title_text: list[str] | None = None  # collecting while inside <title>
+        self.title_line = 0
+        self.h1s: list[tuple[int, str]] = []  # (line, text) of every <h1>
+        self.h1_text: list[str] | None = None
+        self.h1_depth = 0
+        self.banner = False
+        self.identifier = False
+        self.main_depth = 0
+        self.literal_depth = 0
+        # The download link whose trailing text is being collected: (line, href, text so far).
+        self.download: tuple[int, str, list[str]] | None = None
+        self.download_open = False  # still inside that <a>
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def report(self, message: str, line: int | None = None) -> None:
+        self.problems.append((line if line is not None else self.getpos()[0], message))
+
+    def finish_download(self) -> None:
+        if self.download is None:
+            return
+        line, href, pieces = self.download
+        self.download = None
+        self.download_open = False
+        if not _FILE_META.search("".join(pieces)[:_FILE_META_WINDOW]):
+            self.report(f'download link to {href} has no file type and size after it (e.g. "(PDF, 1.2 MB)")', line)
+
+    def check_template_syntax(self, text: str, where: str) -> None:
+        for marker in TEMPLATE_SYNTAX:
+            index = text.find(marker)
+            if index >= 0:
+                self.report(f'leftover template syntax "{marker}" in {where}: "{_short(text[max(0, index - 20):], 60)}"')
+                return
+
+    # -- parser callbacks ------------------------------------------------------------------------
+
+    def handle_starttag(self, tag: str, attr_list: list[tuple[str, str | None]]) -> None:
+        attrs = dict(attr_list)
+        for name, value in attr_list:
+            if value and ("{" in value):
+                self.check_template_syntax(value, f'the {name}="…" attribute of <{tag}>')
+        if self.download is not None and not self.download_open and tag in _BLOCK_TAGS:
+            self.finish_download()
+
+        if tag == "html":
+            self.html_seen = True
+            if not (attrs.get("lang") or "").strip():
+                self.report("<html> has no lang attribute")
+        elif tag == "title" and self.title_text is None and not self.title_seen:
+            self.title_seen = True
+            self.title_text = []
+            self.title_line = self.getpos()[0]
+        elif tag == "h1":
+            self.h1_depth += 1
+            if self.h1_depth == 1:
+                self.h1_text = []
+                self.h1s.append((self.getpos()[0], ""))
+        elif tag == "main":
+            self.main_depth += 1
+        elif tag == "section" and "usa-banner" in _classes(attrs):
+            self.banner = True
+        elif tag == "img":
+            if "alt" not in attrs:
+                self.report(f"<img src=\"{_short(attrs.get('src') or '', 60)}\"> has no alt attribute")
+            elif self.h1_text is not None and attrs.get("alt"):
+                self.h1_text.append(attrs["alt"] or "")
+        elif tag == "a":
+            self.check_link(attrs)
+        if tag in _LITERAL_TAGS:
+            self.literal_depth += 1
+        if "usa-identifier" in _classes(attrs):
+            self.identifier = True
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)  # a self-closed <img/> or <br/>: nothing to close
+
+    def check_link(self, attrs: dict[str, str | None]) -> None:
+        href = (attrs.get("href") or "").strip()
+        if not href:
+            return
+        try:
+            parts = urlsplit(href)
+        except ValueError:
+            self.report(f'malformed link "{_short(href, 60)}"')
+            return
+        if not parts.scheme and not parts.netloc and ("/files/" in parts.path or parts.path.startswith("files/")):
+            self.download = (self.getpos()[0], href, [])  # one of this site's attachments
+            self.download_open = True
+        if self.main_depth and (parts.scheme in ("http", "https") or href.startswith("//")):
+            host = parts.hostname or ""
+            if host and not is_government_host(host) and "usa-link--external" not in _classes(attrs):
+                self.report(f'external link to {_short(href, 60)} in <main> lacks the class "usa-link--external"')
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.download_open:
+            self.download_open = False
+        elif self.download is not None and not self.download_open and tag in _BLOCK_TAGS:
+            self.finish_download()
+        if tag == "title" and self.title_text is not None:
+            if not "".join(self.title_text).strip():
+                self.report("the <title> is empty", self.title_line)
+            self.title_text = None
+        elif tag == "h1" and self.h1_depth:
+            self.h1_depth -= 1
+            if self.h1_depth == 0 and self.h1_text is not None:
+                line, _ = self.h1s[-1]
+                self.h1s[-1] = (line, "".join(self.h1_text))
+                self.h1_text = None
+        elif tag == "main" and self.main_depth:
+            self.main_depth -= 1
+        if tag in _LITERAL_TAGS and self.literal_depth:
+            self.literal_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.title_text is not None:
+            self.title_text.append(data)
+        if self.h1_text is not None:
+            self.h1_text.append(data)
+        if self.download is not None and not self.download_open:
+            self.download[2].append(data)
+        if not self.literal_depth and "{" in data:
+            self.check_template_syntax(data, "the text")
+
+    def close(self) -> None:
+        super().close()
+        self.finish_download()
+        if self.title_text is not None:  # <title> never closed
+            self.report("the <title> is not closed", self.title_line)
+        if not self.html_seen:
+            self.report("no <html> element with a lang attribute", 1)
+        if not self.title_seen:
+            self.report("the page has no <title>", 1)
+        if not self.h1s:
+            self.report("the page has no <h1>", 1)
+        for line, text in self.h1s:
+            if not text.strip():
+                self.report("the <h1> is empty", line)
+        if not self.banner:
+            self.report('the official banner (section.usa-banner) is missing', 1)
+        if not self.identifier:
+            self.report("the identifier (.usa-identifier) is missing", 1)
+
+
+def check_page(relative_path: str, html: str) -> list[str]:
+    """Problems of one rendered HTML page, as `path:line: message` strings; [] when it is fine."""
+    checker = _PageChecker()
+    checker.feed(html)
+    checker.close()
+    return [f"{relative_path}:{line}: {message}" for line, message in sorted(checker.problems, key=lambda p: p[0])]
+
+
+__all__ = ["check_page", "is_government_host"]
