@@ -1,0 +1,143 @@
+"""Incremental builds are never stale: after every edit, the output equals a clean build's, byte for byte."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from pathlib import Path
+
+from sitegen.builder import BuildOptions, build
+from sitekit import Project
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    files = {}
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            path = Path(folder, name)
+            files[path.relative_to(root).as_posix()] = path.read_bytes()
+    return files
+
+
+def clean_build(project: Project, tmp: Path) -> dict[str, bytes]:
+    out = tmp / "clean"
+    shutil.rmtree(out, ignore_errors=True)
+    report = build(BuildOptions(project=project.root, out=out, use_cache=False, jobs=1))
+    assert report.ok, [d.text() for d in report.diagnostics]
+    return tree(out)
+
+
+def incremental_build(project: Project) -> dict[str, bytes]:
+    report = project.build()
+    assert report.ok, [d.text() for d in report.diagnostics]
+    return tree(project.out)
+
+
+def make_corpus(project: Project, count: int) -> None:
+    for i in range(count):
+        project.publication(f"pub-{i:02d}", date=f"20{10 + i % 12}-0{1 + i % 9}-1{i % 10}",
+                            component=("ice", "cbp")[i % 2], type=("fact-sheet", "report")[i % 2],
+                            topics=[("privacy", "immigration", "cybersecurity")[i % 3]],
+                            body=f"## Section {i}\n\nText of publication {i}.\n")
+
+
+def edit(project: Project, rng: random.Random, step: int) -> str:
+    pubs = sorted((project.root / "content/publications").rglob("*.md"))
+    target = rng.choice(pubs)
+    text = target.read_text()
+    action = rng.choice(["title", "date", "component", "body", "add", "delete", "rename-component",
+                         "template", "topic", "summary"])
+    if action == "title":
+        target.write_text(text.replace("title: ", f"title: Edited {step} ", 1))
+    elif action == "date":
+        lines = [f"date: 20{rng.randint(10, 25)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+                 if line.startswith("date:") else line for line in text.splitlines()]
+        target.write_text("\n".join(lines) + "\n")
+    elif action == "component":
+        swapped = text.replace("component: ice", "component: TMP").replace("component: cbp", "component: ice")
+        target.write_text(swapped.replace("component: TMP", "component: cbp"))
+    elif action == "body":
+        target.write_text(text + f"\nA new paragraph {step}.\n")
+    elif action == "add":
+        project.publication(f"added-{step}", date=f"20{rng.randint(10, 25)}-05-05", component="cbp")
+    elif action == "delete" and len(pubs) > 3:
+        target.unlink()
+    elif action == "rename-component":
+        path = project.root / "content/components/cbp.md"
+        path.write_text(path.read_text().replace("name: ", f"name: Renamed {step} ", 1))
+    elif action == "template":
+        path = project.root / "templates/partials/publication_list.html"
+        path.write_text(path.read_text() + f"\n{{# edit {step} #}}\n<!-- {step} -->\n")
+    elif action == "topic":
+        target.write_text(text.replace("- privacy", "- cybersecurity") if "- privacy" in text
+                          else text.replace("- cybersecurity", "- privacy"))
+    elif action == "summary":
+        target.write_text(text.replace("summary: ", f"summary: Step {step}. ", 1))
+    return action
+
+
+def test_random_edits_match_clean_builds(project: Project, tmp_path: Path) -> None:
+    project.site["page_size"] = 4
+    project.write_yaml("content/site.yaml", project.site)
+    make_corpus(project, 14)
+    incremental_build(project)
+    rng = random.Random(20261128)
+    for step in range(25):
+        action = edit(project, rng, step)
+        assert incremental_build(project) == clean_build(project, tmp_path), f"step {step}: {action}"
+
+
+def test_second_build_renders_and_writes_nothing(project: Project) -> None:
+    make_corpus(project, 6)
+    first = project.build()
+    assert first.written > 0
+    mtimes = {p: p.stat().st_mtime_ns for p in project.out.rglob("*") if p.is_file()}
+    second = project.build()
+    assert (second.rendered, second.written, second.removed, second.parsed) == (0, 0, 0, 0)
+    assert {p: p.stat().st_mtime_ns for p in project.out.rglob("*") if p.is_file()} == mtimes
+
+
+def test_one_body_edit_rewrites_only_what_shows_it(project: Project) -> None:
+    make_corpus(project, 6)
+    project.build()
+    before = tree(project.out)
+    path = next((project.root / "content/publications").rglob("pub-03.md"))
+    path.write_text(path.read_text() + "\nOne more sentence.\n")
+    report = project.build()
+    after = tree(project.out)
+    changed = {name for name in after if before.get(name) != after[name]}
+    assert changed == {"publications/pub-03/index.html"}
+    assert report.parsed == 1 and report.written == 1
+
+
+def test_deleted_publication_removes_its_outputs(project: Project) -> None:
+    make_corpus(project, 3)
+    project.publication("gone", aliases=["/old/gone"])
+    project.build()
+    assert (project.out / "publications/gone/index.html").exists()
+    assert (project.out / "old/gone/index.html").exists()
+    next((project.root / "content/publications").rglob("gone.md")).unlink()
+    report = project.build()
+    assert not (project.out / "publications/gone").exists()
+    assert not (project.out / "old").exists()
+    assert report.removed == 3  # its page, its alias and the now empty year 2020
+
+
+def test_cache_can_be_deleted_at_any_time(project: Project) -> None:
+    make_corpus(project, 3)
+    project.build()
+    before = tree(project.out)
+    shutil.rmtree(project.root / ".sitegen-cache")
+    report = project.build()
+    assert report.ok and report.written == 0
+    assert tree(project.out) == before
+
+
+def test_manually_deleted_output_file_is_restored(project: Project) -> None:
+    make_corpus(project, 3)
+    project.build()
+    (project.out / "publications/pub-01/index.html").unlink()
+    report = project.build()
+    assert report.rendered == 1
+    assert (project.out / "publications/pub-01/index.html").exists()
