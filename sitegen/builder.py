@@ -97,9 +97,11 @@ def analyse(options: BuildOptions, cache: Cache, report: BuildReport) -> Analysi
     content, problems = load_content(project, cache, options.workers)
     diags += problems
     report.timings["load"] = time.perf_counter() - clock
-    if config is None or has_errors(diags):
+    if config is None:
         return Analysis(None, [], None, sort_diagnostics(diags), content.parsed_count)
     clock = time.perf_counter()
+    # Cross-file checks run on the files that loaded, so one run reports every problem; routes
+    # and links are planned only for a clean load (a link to a broken file is not the link's fault).
     site, problems = build_site(config, content, options.drafts)
     diags += problems
     routes: list[Route] = []
