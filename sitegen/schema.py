@@ -378,3 +378,22 @@ def publication_json_schema() -> dict[str, Any]:
         "title": "Publication front matter",
         **_json_object(PUBLICATION_FIELDS),
     }
+
+
+def markdown_table(fields: tuple[Field, ...] = PUBLICATION_FIELDS) -> str:
+    """The README's field table, generated so that it cannot drift from the declarations."""
+    rows = ["| field | required | what it is | example |", "| --- | --- | --- | --- |"]
+    for f in fields:
+        example = "" if f.example in (None, "", {}) else f"`{_yaml_inline(f.example)}`"
+        if f.kind == "objects":
+            example = "; ".join(f"`{g.name}`" + ("" if g.required else " (optional)") for g in f.fields)
+        rows.append(f"| `{f.name}` | {'yes' if f.required else 'no'} | {f.doc} | {example} |")
+    return "\n".join(rows)
+
+
+def _yaml_inline(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
