@@ -233,8 +233,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     except OutputError as exc:
         report.diagnostics.append(Diagnostic(str(out), 0, "bad-output", str(exc)))
         return report
-    todo = [i for i, route in enumerate(routes)
-            if previous.get(route.output) != fingerprints[route.output] or not (out / route.output).is_file()]
+    root = str(out)
+    todo = [i for i, route in enumerate(routes) if previous.get(route.output) != fingerprints[route.output]
+            or not os.path.isfile(os.path.join(root, route.output))]
     try:
         renderer = Renderer(project, site, assets, cache.bodies, options.live_reload)
         written, problems, report.workers = _render(routes, todo, renderer, output, options.workers, progress)

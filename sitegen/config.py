@@ -5,6 +5,7 @@ Invalid settings are reported as diagnostics with their line, never replaced by 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,11 +89,19 @@ class SiteConfig:
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}"
 
+    @functools.cached_property
+    def _type_names(self) -> dict[str, str]:
+        return dict(self.types)
+
+    @functools.cached_property
+    def _topic_names(self) -> dict[str, str]:
+        return dict(self.topics)
+
     def type_name(self, key: str) -> str:
-        return dict(self.types)[key]
+        return self._type_names[key]
 
     def topic_name(self, key: str) -> str:
-        return dict(self.topics)[key]
+        return self._topic_names[key]
 
 
 def _read_yaml(project: Path, relative: str, diags: list[Diagnostic]) -> tuple[Any, YamlDocument | None]:

@@ -84,6 +84,15 @@ class Publication:
     extra: Any = None
     lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)
 
+    @property
+    def digest(self) -> str:
+        """Identifies everything this record holds: its file's content key and its attachments' sizes.
+
+        Route fingerprints use it instead of the whole record, so fingerprinting 10,000 pages
+        costs milliseconds.
+        """
+        return self.body.key + "".join(f"|{a.size}" for a in self.attachments)
+
     def line_of(self, name: str) -> int:
         """The line of a front-matter field, for diagnostics found after loading."""
         return dict(self.lines).get(name, 1)

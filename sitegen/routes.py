@@ -9,6 +9,7 @@ rendered again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from dataclasses import dataclass, field
@@ -64,17 +65,38 @@ class Route:
 
     def fingerprint(self, site_signature: str) -> str:
         """A hash of everything this route shows; equal fingerprints render equal bytes."""
-        digest = hashlib.blake2b(site_signature.encode(), digest_size=16)
-        digest.update(f"{self.path}|{self.renderer}|{sorted(self.context.items())!r}".encode())
-        return digest.hexdigest()
+        parts = [site_signature, self.path, self.renderer]
+        _canonical(sorted(self.context.items()), parts)
+        return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def _canonical(items: list[tuple[str, Any]], parts: list[str]) -> None:
+    """Append a text form of a context that changes whenever it does.
+
+    Publications stand in by their digest (a repr of 10,000 records would cost seconds); every
+    other value by its repr, which covers all its fields.
+    """
+    for name, value in items:
+        parts.append(name)
+        if isinstance(value, Publication):
+            parts.append(value.digest)
+        elif isinstance(value, tuple) and value and isinstance(value[0], Publication):
+            parts.extend(pub.digest if isinstance(pub, Publication) else repr(pub) for pub in value)
+        else:
+            parts.append(repr(value))
 
 
 def trail(config: SiteConfig, *crumbs: Crumb, library: bool = True) -> tuple[Crumb, ...]:
     """Home, the crumbs from site.yaml, Publications Library, then the page's own crumbs."""
+    return _trail_head(config, library) + crumbs
+
+
+@functools.lru_cache(maxsize=8)
+def _trail_head(config: SiteConfig, library: bool) -> tuple[Crumb, ...]:
     head = [Crumb("Home", "/")] + [Crumb(c.title, c.url) for c in config.breadcrumb]
     if library:
         head.append(Crumb(config.title, Urls.listing()))
-    return tuple(head) + crumbs
+    return tuple(head)
 
 
 def paginate(items: tuple[Publication, ...], page_size: int, first_path: str,
@@ -167,9 +189,12 @@ class _Planner:
             self.publication(pub)
         for page in site.pages:
             self.page(page)
-        self.add(Route("/search/", "search.html", {"title": "Search publications", "facets": _facet_summary(site)},
+        # SPEC: the breadcrumb is on every page but home, the site's own pages included.
+        self.add(Route("/search/", "search.html", {"title": "Search publications", "facets": _facet_summary(site),
+                                                   "trail": trail(config, Crumb("Search publications", ""))},
                        sitemap=True))
-        self.add(Route("/404.html", "404.html", {"title": "Page not found"}))
+        self.add(Route("/404.html", "404.html", {"title": "Page not found",
+                                                 "trail": trail(config, Crumb("Page not found", ""))}))
         self.add(Route("/feed.xml", "feed", {"title": config.title, "items": site.publications[:FEED_SIZE],
                                               "alternate": Urls.listing()}))
         self.add(Route("/publications/index.json", "catalog", {"items": site.publications}))
@@ -221,7 +246,8 @@ class _Planner:
         for alias in pub.aliases:
             target = Urls.publication(pub.slug)
             self.add(Route(alias if alias.endswith((".html", ".htm")) else alias.rstrip("/") + "/", "redirect.html",
-                           {"title": pub.title, "target": target, "line": pub.line_of("aliases")}, source=pub.source))
+                           {"title": pub.title, "target": target, "line": pub.line_of("aliases"),
+                            "trail": context["trail"]}, source=pub.source))
 
     def page(self, page: Page) -> None:
         self.add(Route(Urls.page(page.slug), "page.html", {
