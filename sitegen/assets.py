@@ -89,8 +89,3 @@ def collect_assets(project: Path) -> Assets:
             assets.files.append((f"/assets/{hashed}", path))
     assets.signature = "|".join(f"{name}={path}" for name, path in sorted(assets.paths.items()))
     return assets
-
-
-def attachment_files(project: Path, files: frozenset[str]) -> list[tuple[str, Path]]:
-    """Every file under content/files/, published byte for byte at /files/..."""
-    return [("/" + name, project / "content" / name) for name in sorted(files) if name.startswith("files/")]

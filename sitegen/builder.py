@@ -20,7 +20,7 @@ from typing import Callable
 import jinja2
 
 from . import __version__
-from .assets import AssetError, Assets, attachment_files, collect_assets
+from .assets import AssetError, Assets, collect_assets
 from .cache import Cache
 from .config import load_config
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
@@ -226,6 +226,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     clock = time.perf_counter()
     signature = _site_signature(options, site, assets)
     previous = cache.load_fingerprints(out) if options.use_cache else {}
+    files = [(route.output, project / "content" / route.context["file"]) for route in routes if route.renderer == "file"]
+    routes = [route for route in routes if route.renderer != "file"]
     fingerprints = {route.output: route.fingerprint(signature) for route in routes}
     output = Output(out)
     try:
@@ -246,10 +248,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             output.abort()
             return report
         clock = time.perf_counter()
-        files = assets.files + attachment_files(project, site.files)
-        for site_path, source in files:
-            written += output.copy(output_file(site_path), source)
-        outputs = set(fingerprints) | {output_file(site_path) for site_path, _ in files}
+        files += [(output_file(site_path), source) for site_path, source in assets.files]
+        for relative, source in files:
+            written += output.copy(relative, source)
+        outputs = set(fingerprints) | {relative for relative, _ in files}
         known = set(previous.get("", {}) or ()) if previous else None
         report.removed = output.commit(outputs, known)
         report.written = written

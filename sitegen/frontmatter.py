@@ -29,6 +29,14 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 
+_OPENERS = {"quoted scalar": "a quote", "flow sequence": "a [", "flow mapping": "a {"}
+# PyYAML's words for the usual mistakes, in words a contributor can act on.
+_PLAIN_PROBLEMS = {
+    "mapping values are not allowed": "a value contains ': ' (a colon and a space), which needs the value in quotes",
+    "found character '\\t'": "a tab is used for indentation; use spaces",
+    "found undefined alias": "a value starts with '*', which needs the value in quotes",
+    "expected alphabetic or numeric character": "a value starts with '&' or '*', which needs the value in quotes",
+}
 MAX_NODES = 20_000  # far beyond any real front matter; bounds hostile documents
 
 Path = tuple[Any, ...]
@@ -71,8 +79,14 @@ def parse_yaml(text: str, source: str, first_line: int = 1) -> YamlDocument:
         doc.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = first_line + mark.line if mark else first_line
         what = (exc.problem or "invalid YAML").strip()
+        opener = next((sign for word, sign in _OPENERS.items() if word in (exc.context or "")), None)
+        if exc.context_mark is not None and opener is not None:
+            # An unclosed quote or bracket is found lines later: blame where it was opened.
+            mark = exc.context_mark
+            what = f"{opener} that is never closed"
+        what = next((plain for word, plain in _PLAIN_PROBLEMS.items() if word in what), what)
+        line = first_line + mark.line if mark else first_line
         if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in what:
             return error(line, "yaml-tag", f"YAML tags are not allowed here ({what})",
                          "remove the '!!' tag; write the value as plain text")

@@ -11,6 +11,7 @@ change). Every path is checked to stay inside the output folder.
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import os
 import shutil
 import signal
@@ -97,15 +98,22 @@ class Output:
         return True
 
     def copy(self, relative: str, source: Path) -> bool:
-        """Stage a copy of `source` (an asset or attachment) unless it is already published."""
+        """Stage a copy of `source` (an asset or attachment) unless it is already published.
+
+        Copies keep the source's modification time, so an unchanged copy is recognised by size
+        and time without reading it (attachments can be large and many), as rsync does; when
+        only the time differs, the bytes decide.
+        """
         target, staged = self._paths(relative)
         try:
-            if target.stat().st_size == source.stat().st_size and target.read_bytes() == source.read_bytes():
+            published, original = target.stat(), source.stat()
+            if published.st_size == original.st_size and (
+                    published.st_mtime_ns == original.st_mtime_ns or filecmp.cmp(target, source, shallow=False)):
                 return False
         except (FileNotFoundError, NotADirectoryError):
             pass
         staged.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, staged)
+        shutil.copy2(source, staged)
         return True
 
     def commit(self, outputs: set[str], previous: set[str] | None = None) -> int:

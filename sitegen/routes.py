@@ -118,6 +118,7 @@ class _Planner:
         self.config = site.config
         self.routes: list[Route] = []
         self.diags: list[Diagnostic] = []
+        self.files_used: set[str] = set()  # files under content/files/ that published pages link to
 
     def add(self, route: Route) -> None:
         self.routes.append(route)
@@ -138,6 +139,7 @@ class _Planner:
             if key in site.components:
                 return Urls.listing("component", key), ()
         if target.startswith("files/") and target in site.files:
+            self.files_used.add(target)
             return Urls.file(target), ()
         return None
 
@@ -148,6 +150,8 @@ class _Planner:
             path, _, fragment = link.target.partition("#")
             if path.startswith("site:"):
                 resolved.append((link.token, path.removeprefix("site:")))
+                if path.removeprefix("site:/") in self.site.files:
+                    self.files_used.add(path.removeprefix("site:/"))
                 self.site_links.append((source, link.line, path.removeprefix("site:")))
                 continue
             found = self.content_target(path)
@@ -241,6 +245,7 @@ class _Planner:
             "links": self.resolve(pub.body, pub.source),
             "trail": trail(config, Crumb(component.name, Urls.listing("component", component.key)), Crumb(pub.title, "")),
         }
+        self.files_used.update(attachment.file for attachment in pub.attachments)
         self.add(Route(Urls.publication(pub.slug), "publication.html", context, source=pub.source, sitemap=True,
                        lastmod=pub.last_modified.isoformat()))
         for alias in pub.aliases:
@@ -254,6 +259,16 @@ class _Planner:
             "title": page.title, "page": page, "links": self.resolve(page.body, page.source),
             "trail": trail(self.config, Crumb(page.title, "")),
         }, source=page.source, sitemap=True, lastmod=page.updated.isoformat() if page.updated else ""))
+
+    def add_files(self) -> None:
+        """Publish only the files that published pages use: a draft's PDF must not go live early."""
+        for path in sorted(self.files_used):
+            self.add(Route(Urls.file(path), "file", {"file": path}))
+        for path in sorted(self.site.files - self.files_used):
+            if path.startswith("files/"):
+                self.diags.append(Diagnostic(f"content/{path}", 0, "unused-file",
+                                             "no published page links to this file, so it is not published",
+                                             "attach it to a publication or link to it", severity="warning"))
 
     def check(self) -> None:
         """Output collisions, and site paths (in site.yaml and bodies) that no route serves."""
@@ -271,7 +286,7 @@ class _Planner:
                                          f'{"the site itself uses" if not keep.source else "is already used by " + keep.source}',
                                          "choose another slug or alias"))
         served = {route.path for route in self.routes}
-        served_files = {f"/{path}" for path in self.site.files}
+        served_files: set[str] = set()  # files are routes now
 
         def missing(path: str) -> bool:
             bare = path.split("#", 1)[0]
@@ -315,6 +330,7 @@ def _facet_summary(site: Site) -> dict[str, tuple[tuple[str, str, int], ...]]:
 def plan_routes(site: Site) -> tuple[list[Route], list[Diagnostic]]:
     planner = _Planner(site)
     planner.plan()
+    planner.add_files()
     planner.check()
     sitemap = Route("/sitemap.xml", "sitemap", {
         "entries": tuple((r.path, r.lastmod) for r in planner.routes if r.sitemap)})

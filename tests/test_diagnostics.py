@@ -74,7 +74,7 @@ def attachment(path: str) -> Callable[[Project], None]:
 
 # (id, how to break the site, code, path, line, words the message must contain)
 CASES = [
-    ("malformed-yaml", replace("title: A good title", "title: [unclosed"), "yaml-syntax", PUB, 3, "malformed YAML"),
+    ("malformed-yaml", replace("title: A good title", "title: [unclosed"), "yaml-syntax", PUB, 2, "never closed"),
     ("colon-in-title", replace("A good title", "Note: a: b"), "yaml-syntax", PUB, 2, "malformed YAML"),
     ("unclosed", raw("---\ntitle: x\n"), "front-matter-unclosed", PUB, 1, "not closed"),
     ("no-front-matter", raw("Just text\n"), "no-front-matter", PUB, 1, "does not start"),
