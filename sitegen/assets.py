@@ -18,7 +18,7 @@ from pathlib import Path
 USWDS_PACKAGE = Path("node_modules", "@uswds", "uswds")
 USWDS_FILES = ("css/uswds.min.css", "js/uswds-init.min.js", "js/uswds.min.js", "img/us_flag_small.png",
                "img/icon-dot-gov.svg", "img/icon-https.svg", "img/favicons/favicon.png",
-               "img/favicons/favicon-192.png", "img/usa-icons/search.svg", "img/usa-icons/close.svg",
+               "img/favicons/favicon-192.png", "img/usa-icons/search.svg", "img/usa-icons-bg/search--white.svg", "img/usa-icons/close.svg",
                "img/usa-icons/launch.svg", "img/usa-icons/file_present.svg")
 _CSS_URL = re.compile(r"url\((?!['\"]?(?:data:|https?:|#))['\"]?([^'\")]+)['\"]?\)")
 

@@ -19,11 +19,11 @@ from typing import Callable
 
 import jinja2
 
-from . import __version__
 from .assets import AssetError, Assets, collect_assets
-from .cache import Cache
+from .cache import CODE_SIGNATURE, Cache
 from .config import load_config
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
+from .guards import check_page
 from .loader import load_content
 from .output import MARKER, Output, OutputError, refuse_output
 from .render import Renderer, template_files
@@ -107,7 +107,7 @@ def analyse(options: BuildOptions, cache: Cache, report: BuildReport) -> Analysi
     routes: list[Route] = []
     assets = None
     if not has_errors(diags):
-        routes, problems = plan_routes(site)
+        routes, problems = plan_routes(site, project)
         diags += problems
         try:
             assets = collect_assets(project)
@@ -133,7 +133,7 @@ def check(options: BuildOptions) -> BuildReport:
 def _site_signature(options: BuildOptions, site: Site, assets: Assets) -> str:
     """What every page depends on: generator, settings, templates, asset names, components."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{__version__}|{site.config!r}|{assets.signature}|{options.live_reload}".encode())
+    digest.update(f"{CODE_SIGNATURE}|{site.config!r}|{assets.signature}|{options.live_reload}".encode())
     digest.update(repr(sorted(site.components.items())).encode())
     for path in template_files(options.project):
         digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
@@ -152,11 +152,25 @@ def _render_range(bounds: tuple[int, int]) -> list[tuple[int, Diagnostic | None]
     for index in range(*bounds):
         route = routes[index]
         try:
-            written = output.write(route.output, renderer.render(route))
-            results.append((int(written), None))
+            data = renderer.render(route)
         except jinja2.TemplateError as exc:
             results.append((0, _template_diagnostic(exc, route)))
+            continue
+        if route.renderer.endswith(".html"):
+            problems = check_page(route.output, data.decode("utf-8"))
+            if problems:
+                results.append((0, _guard_diagnostic(problems[0], route)))
+                continue
+        results.append((int(output.write(route.output, data)), None))
     return results
+
+
+def _guard_diagnostic(problem: str, route: Route) -> Diagnostic:
+    """An output guard's finding: the page would publish something broken."""
+    where, line, message = problem.split(":", 2)
+    blame = route.source or f"templates/{route.renderer}"
+    return Diagnostic(where, int(line), "output-guard", message.strip(),
+                      f"the page made from {blame}; fix the template or the content")
 
 
 def _template_diagnostic(exc: jinja2.TemplateError, route: Route) -> Diagnostic:

@@ -21,7 +21,18 @@ from typing import Any
 from . import __version__
 from .markup import MARKUP_SIGNATURE
 
-CACHE_SIGNATURE = f"sitegen {__version__}|{MARKUP_SIGNATURE}|model 1".encode()
+
+
+def _code_signature() -> str:
+    """A hash of sitegen's own source: a new version of any module invalidates everything cached."""
+    digest = hashlib.blake2b(digest_size=12)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+CODE_SIGNATURE = _code_signature()
+CACHE_SIGNATURE = f"sitegen {__version__}|{CODE_SIGNATURE}|{MARKUP_SIGNATURE}".encode()
 
 
 def content_key(relative_path: str, data: bytes) -> str:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic
 from .frontmatter import YamlDocument, parse_yaml
-from .schema import SLUG_RE, Checker, Field, validate
+from .schema import SLUG_RE, Checker, Field
 
 LINK_FIELDS = (
     Field("title", "text", True, "Link text", "News"),

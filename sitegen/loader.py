@@ -22,7 +22,7 @@ from .cache import Cache, content_key
 from .diagnostics import Diagnostic
 from .frontmatter import parse_yaml, split_front_matter
 from .markup import Markup
-from .model import Attachment, Body, BodyLink, Component, Page, Publication
+from .model import Attachment, Body, Component, Page, Publication
 from .sanitize import check_html
 from .schema import COMPONENT_FIELDS, PAGE_FIELDS, PUBLICATION_FIELDS, SLUG_RE, validate
 

@@ -24,22 +24,21 @@ from .model import Body
 from .routes import Route
 from .site import Site
 from .strings import LANGUAGE_NAMES, strings_for
-from .urls import Urls
+from .urls import Urls, format_size
 
 _TOKEN_RE = re.compile(re.escape(TOKEN_PREFIX) + r"\d+-")
 _EXTERNAL_RE = re.compile(r'<a href="(https?://[^"]+)"(?![^>]*\bclass=)')
 
 
+def _mark_downloads(html: str, labels: dict[str, str]) -> str:
+    """Put the file type and size after each body link to a file: "(PDF, 1.2 MB)"."""
+    pattern = re.compile(r'<a\b[^>]*\bhref="(' + "|".join(map(re.escape, labels)) + r')(?:#[^"]*)?"[^>]*>.*?</a>',
+                         re.DOTALL)
+    return pattern.sub(lambda m: f'{m.group(0)} <span class="file-meta">({labels[m.group(1)]})</span>', html)
+
+
 def format_date(value: dt.date | None) -> str:
     return f"{value:%B} {value.day}, {value.year}" if value else ""
-
-
-def format_size(size: int) -> str:
-    if size < 1000:
-        return f"{size} bytes"
-    if size < 1_000_000:
-        return f"{round(size / 1000)} KB"
-    return f"{size / 1_000_000:.1f} MB"
 
 
 def is_government(url: str) -> bool:
@@ -79,11 +78,14 @@ class Renderer:
     def asset(self, name: str) -> str:
         return self.urls.link(self.assets.url(name))
 
-    def body(self, body: Body, links: tuple[tuple[str, str], ...]) -> Markup:
+    def body(self, body: Body, links: tuple[tuple[str, str, str], ...]) -> Markup:
         """The one place body HTML becomes safe: allowlist-checked at load, links resolved here."""
         html = self.bodies.get(body.key)
         if links:
-            resolved = {token: self.urls.link(path) for token, path in links}
+            labels = {token: label for token, _, label in links if label}
+            if labels:
+                html = _mark_downloads(html, labels)
+            resolved = {token: self.urls.link(path) for token, path, _ in links}
             html = _TOKEN_RE.sub(lambda m: resolved.get(m.group(0), m.group(0)), html)
         html = _EXTERNAL_RE.sub(
             lambda m: m.group(0) if is_government(m.group(1))

@@ -12,14 +12,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import os
+import posixpath
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic
+from .loader import FILE_KINDS
 from .model import Body, Page, Publication
 from .site import FACET_KINDS, Facet, Site
-from .urls import Urls, output_file
+from .urls import Urls, format_size, output_file
 
 FEED_SIZE = 50
 HOME_LATEST = 10
@@ -113,8 +117,9 @@ def paginate(items: tuple[Publication, ...], page_size: int, first_path: str,
 
 
 class _Planner:
-    def __init__(self, site: Site):
+    def __init__(self, site: Site, project: Path):
         self.site = site
+        self.project = project
         self.config = site.config
         self.routes: list[Route] = []
         self.diags: list[Diagnostic] = []
@@ -143,13 +148,25 @@ class _Planner:
             return Urls.file(target), ()
         return None
 
-    def resolve(self, body: Body, source: str) -> tuple[tuple[str, str], ...]:
-        """(token, site path) for each relative link of a body; problems become diagnostics."""
+    def file_label(self, site_path: str) -> str:
+        """"PDF, 1.2 MB" for a link to a published file, so the page says what a click downloads.
+
+        It is part of the route's data, so a file that changes size re-renders the pages linking it.
+        """
+        relative = site_path.lstrip("/")
+        if not relative.startswith("files/") or relative not in self.site.files:
+            return ""
+        extension = posixpath.splitext(relative)[1].lstrip(".").upper()
+        size = os.stat(os.path.join(self.project, "content", relative)).st_size
+        return f"{FILE_KINDS.get(extension, extension or 'File')}, {format_size(size)}"
+
+    def resolve(self, body: Body, source: str) -> tuple[tuple[str, str, str], ...]:
+        """(token, site path, file label) for each relative link of a body; problems become diagnostics."""
         resolved = []
         for link in body.links:
             path, _, fragment = link.target.partition("#")
             if path.startswith("site:"):
-                resolved.append((link.token, path.removeprefix("site:")))
+                resolved.append((link.token, path.removeprefix("site:"), self.file_label(path.removeprefix("site:"))))
                 if path.removeprefix("site:/") in self.site.files:
                     self.files_used.add(path.removeprefix("site:/"))
                 self.site_links.append((source, link.line, path.removeprefix("site:")))
@@ -172,7 +189,7 @@ class _Planner:
                 self.diags.append(Diagnostic(source, link.line, "broken-link",
                                              f'"#{fragment}" is not a heading of {path}',
                                              f"headings there: {', '.join(fragments[:8])}"))
-            resolved.append((link.token, url))
+            resolved.append((link.token, url, self.file_label(url)))
         return tuple(resolved)
 
     # -- the URL table -----------------------------------------------------------------------
@@ -327,8 +344,8 @@ def _facet_summary(site: Site) -> dict[str, tuple[tuple[str, str, int], ...]]:
     return {kind: tuple((f.key, f.name, f.count) for f in site.facets[kind]) for kind in FACET_KINDS}
 
 
-def plan_routes(site: Site) -> tuple[list[Route], list[Diagnostic]]:
-    planner = _Planner(site)
+def plan_routes(site: Site, project: Path) -> tuple[list[Route], list[Diagnostic]]:
+    planner = _Planner(site, project)
     planner.plan()
     planner.add_files()
     planner.check()

@@ -76,3 +76,12 @@ def is_safe_output(relative: str) -> bool:
         return False
     normal = posixpath.normpath(relative)
     return normal == relative and not normal.startswith("..")
+
+
+def format_size(size: int) -> str:
+    """A file size as people read it next to a download link: "218 KB", "1.2 MB"."""
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{round(size / 1000)} KB"
+    return f"{size / 1_000_000:.1f} MB"

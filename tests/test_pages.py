@@ -389,8 +389,6 @@ def test_alias_redirect_page(site: Project) -> None:
     assert root.xpath("//head/meta[@name='robots']/@content") == ["noindex"]
 
 
-@pytest.mark.xfail(reason="BUG: templates/base.html:9 gives a redirect page a canonical URL naming the alias itself, "
-                          "not the publication it redirects to", strict=True)
 def test_redirect_page_canonical_names_the_publication(site: Project) -> None:
     root = page(site, "/publication/alpha-old/")
     assert root.xpath("//head/link[@rel='canonical']/@href") == [BASE + "publications/alpha/"]

@@ -1,0 +1,176 @@
+"""sitegen.guards.check_page: a good page passes; each kind of bad page is reported with its line."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from sitegen.guards import check_page, is_government_host
+
+GOOD = """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Publication | Publications Library</title>
+  <script type="application/ld+json">{"@context": "https://schema.org", "author": {"@type": "GovernmentOrganization"}}</script>
+</head>
+<body>
+  <a class="usa-skipnav" href="#main-content">Skip to main content</a>
+  <section class="usa-banner" aria-label="Official website of the United States government">
+    <img aria-hidden="true" class="usa-banner__header-flag" src="/library/assets/flag.png" alt="">
+  </section>
+  <main id="main-content">
+    <h1>DHS/ICE/PIA-049 <em>Parole Unit</em></h1>
+    <p>See <a class="usa-link usa-link--external" rel="noreferrer" href="https://www.example.com/x">a vendor</a>,
+       <a href="https://www.ice.gov/detain">ice.gov</a>, <a href="https://www.army.mil/">the Army</a>
+       and <a href="/library/about/">about</a>.</p>
+    <p>The full assessment is a <a href="/library/files/pia.pdf">PDF document</a> <span class="file-meta">(PDF, 1.2 MB)</span>.</p>
+    <ul>
+      <li class="attachment">
+        <a class="usa-link" href="/library/files/statement-es.pdf" hreflang="es" lang="es">Declaración</a>
+        <span class="attachment__meta">(PDF, 3 KB, Español)</span>
+      </li>
+      <li><a href="/library/files/data.csv">Data</a> (CSV, 512 bytes)</li>
+    </ul>
+    <pre><code>{{ page.title }} and {% if x %} in a code sample are content, not leftovers</code></pre>
+  </main>
+  <footer><a href="https://www.usa.gov/">USA.gov</a><a href="https://twitter.com/dhsgov">X</a>
+    <div class="usa-identifier"><p>dhs.gov</p></div>
+  </footer>
+</body>
+</html>
+"""
+
+
+def bad(old: str, new: str) -> list[str]:
+    assert old in GOOD, old
+    return check_page("publications/x/index.html", GOOD.replace(old, new, 1))
+
+
+def only(problems: list[str], *fragments: str) -> None:
+    assert len(problems) == len(fragments), problems
+    for problem, fragment in zip(problems, fragments):
+        assert problem.startswith("publications/x/index.html:"), problem
+        assert fragment in problem, (fragment, problem)
+
+
+def test_a_good_page_passes() -> None:
+    assert check_page("publications/x/index.html", GOOD) == []
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("<title>Publication | Publications Library</title>", "<title>{{ title }} | Publications Library</title>",
+     'leftover template syntax "{{"'),
+    ("<p>See ", "<p>{% block content %}See ", 'leftover template syntax "{%"'),
+    ('href="/library/about/"', 'href="{{ url(\'/about/\') }}"', 'leftover template syntax "{{" in the href'),
+    ('"@type": "GovernmentOrganization"}}', '"@type": "{{ type }}"}}', 'leftover template syntax "{{"'),
+])
+def test_leftover_template_syntax(old: str, new: str, message: str) -> None:
+    only(bad(old, new), message)
+
+
+def test_empty_or_missing_title_and_h1() -> None:
+    only(bad("<title>Publication | Publications Library</title>", "<title>  </title>"), "<title> is empty")
+    only(bad("<title>Publication | Publications Library</title>", ""), "no <title>")
+    only(bad("<h1>DHS/ICE/PIA-049 <em>Parole Unit</em></h1>", "<h1> <em></em> </h1>"), "<h1> is empty")
+    only(bad("<h1>DHS/ICE/PIA-049 <em>Parole Unit</em></h1>", "<h2>Not a page title</h2>"), "no <h1>")
+    assert bad("<h1>DHS/ICE/PIA-049 <em>Parole Unit</em></h1>", '<h1><img src="logo.png" alt="DHS"></h1>') == []
+
+
+def test_the_line_of_the_problem_is_reported() -> None:
+    problems = bad("<h1>DHS/ICE/PIA-049 <em>Parole Unit</em></h1>", "<h1></h1>")
+    line = GOOD.splitlines().index("    <h1>DHS/ICE/PIA-049 <em>Parole Unit</em></h1>") + 1
+    assert problems == [f"publications/x/index.html:{line}: the <h1> is empty"]
+
+
+def test_missing_banner_identifier_and_lang() -> None:
+    only(bad('<section class="usa-banner"', '<section class="site-banner"'), "usa-banner")
+    only(bad('<section class="usa-banner"', '<div class="usa-banner"'), "usa-banner")  # must be the <section>
+    only(bad('<div class="usa-identifier">', '<div class="identifier">'), "usa-identifier")
+    only(bad('<html lang="en">', "<html>"), "lang")
+    only(bad('<html lang="en">', '<html lang=" ">'), "lang")
+
+
+def test_images_need_an_alt_attribute() -> None:
+    only(bad('src="/library/assets/flag.png" alt=""', 'src="/library/assets/flag.png"'),
+         'img src="/library/assets/flag.png"> has no alt')
+    assert bad('src="/library/assets/flag.png" alt=""', 'src="/library/assets/flag.png" alt="U.S. flag"') == []
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ('<span class="file-meta">(PDF, 1.2 MB)</span>', ""),  # no meta at all
+    ('<span class="file-meta">(PDF, 1.2 MB)</span>', "(PDF)"),  # a type but no size
+    ('<span class="file-meta">(PDF, 1.2 MB)</span>', "(1.2 MB)"),  # a size but no type
+    ('<span class="attachment__meta">(PDF, 3 KB, Español)</span>', ""),
+    ("(CSV, 512 bytes)", ""),
+])
+def test_download_links_need_type_and_size_after_them(old: str, new: str) -> None:
+    only(bad(old, new), "download link to /library/files/")
+
+
+def test_type_and_size_must_follow_the_link_itself() -> None:
+    # The meta of the next item does not count for a link that has none.
+    problems = bad('<span class="attachment__meta">(PDF, 3 KB, Español)</span>', "")
+    only(problems, "/library/files/statement-es.pdf")
+    # Nor does text before the link, or inside it.
+    only(bad('<a href="/library/files/pia.pdf">PDF document</a> <span class="file-meta">(PDF, 1.2 MB)</span>',
+             '(PDF, 1.2 MB) <a href="/library/files/pia.pdf">PDF document (PDF, 1.2 MB)</a>'), "pia.pdf")
+
+
+def test_links_elsewhere_are_not_downloads() -> None:
+    assert bad('href="/library/about/"', 'href="https://www.dhs.gov/sites/default/files/report.pdf"') == []
+    assert bad('href="/library/about/"', 'href="/library/profiles/"') == []
+
+
+def test_external_links_in_main_need_the_external_class() -> None:
+    only(bad('class="usa-link usa-link--external" rel="noreferrer" href="https://www.example.com/x"',
+             'class="usa-link" href="https://www.example.com/x"'), "external link to https://www.example.com/x")
+    only(bad('href="/library/about/"', 'href="//cdn.example.org/x"'), "external link to //cdn.example.org/x")
+    only(bad('href="/library/about/"', 'href="http://example.gov.evil.com/"'), "external link")
+    # .gov and .mil hosts are not external; links outside <main> (footer, header) are not checked.
+    assert bad('href="/library/about/"', 'href="HTTPS://WWW.CISA.GOV/news"') == []
+    assert "twitter.com" in GOOD and check_page("x.html", GOOD) == []
+
+
+def test_all_problems_are_reported_together() -> None:
+    page = (GOOD.replace('<html lang="en">', "<html>").replace('alt=""', "")
+            .replace('<div class="usa-identifier">', "<div>"))
+    problems = check_page("p.html", page)
+    assert len(problems) == 3, problems
+
+
+def test_not_html_at_all() -> None:
+    problems = check_page("notes.html", "just text {{ oops }}")
+    for fragment in ("template syntax", "<title>", "<h1>", "usa-banner", "usa-identifier", "lang"):
+        assert any(fragment in p for p in problems), (fragment, problems)
+
+
+def test_government_hosts() -> None:
+    assert is_government_host("www.dhs.gov") and is_government_host("www.army.mil") and is_government_host("X.GOV.")
+    assert not is_government_host("gov.example.com") and not is_government_host("example.govt.nz")
+
+
+def test_fast_enough_for_large_builds() -> None:
+    page = GOOD.replace("</main>", "<p>Body text with a <a href='/library/x/'>link</a>.</p>" * 200 + "</main>")
+    start = time.perf_counter()
+    for _ in range(50):
+        assert check_page("x.html", page) == []
+    per_page = (time.perf_counter() - start) / 50
+    assert per_page < 0.05, f"{per_page * 1000:.1f} ms per page"
+
+
+def test_a_guard_problem_fails_the_build_and_keeps_the_old_site(tmp_path) -> None:
+    from sitekit import Project
+
+    project = Project(tmp_path / "s")
+    project.publication("first")
+    assert project.build().ok
+    before = (project.out / "publications/first/index.html").read_bytes()
+    template = project.root / "templates/publication.html"
+    template.write_text(template.read_text().replace("<h1>{{ pub.title }}</h1>", "<h1>{{ '' }}</h1>"))
+    report = project.build()
+    assert not report.ok
+    problem = [d for d in report.diagnostics if d.code == "output-guard"][0]
+    assert problem.path == "publications/first/index.html" and "<h1> is empty" in problem.message
+    assert (project.out / "publications/first/index.html").read_bytes() == before
