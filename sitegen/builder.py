@@ -7,6 +7,7 @@ back as diagnostics in the report; only bugs raise.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import multiprocessing
 import os
@@ -28,6 +29,7 @@ from .loader import load_content
 from .output import MARKER, Output, OutputError, refuse_output
 from .render import Renderer, template_files
 from .routes import Route, plan_routes
+from .search import SearchError, build_index, search_fingerprint, temporary_folder
 from .site import Site, build_site
 from .urls import output_file
 
@@ -46,6 +48,9 @@ class BuildOptions:
     cache_dir: Path | None = None  # default: <project>/.sitegen-cache
     use_cache: bool = True
     live_reload: str = ""  # a script the preview server injects; never in `sitegen build`
+    search: bool = True  # build the search index (off: the previous index is left as it was)
+    future: bool = False  # publish scheduled publications (publish_at) now, for previews
+    now: dt.datetime | None = None  # the moment scheduled publishing compares with; default: the clock
 
     @property
     def output(self) -> Path:
@@ -102,7 +107,7 @@ def analyse(options: BuildOptions, cache: Cache, report: BuildReport) -> Analysi
     clock = time.perf_counter()
     # Cross-file checks run on the files that loaded, so one run reports every problem; routes
     # and links are planned only for a clean load (a link to a broken file is not the link's fault).
-    site, problems = build_site(config, content, options.drafts)
+    site, problems = build_site(config, content, options.drafts, options.now, options.future)
     diags += problems
     routes: list[Route] = []
     assets = None
@@ -221,6 +226,23 @@ def _render(routes: list[Route], todo: list[int], renderer: Renderer, output: Ou
     return written, diags, use
 
 
+SEARCH_KEY, SEARCH_FILES_KEY = " search", " search-files"  # not output paths: those never start with a space
+
+
+def _search(options: BuildOptions, site: Site, cache: Cache, output: Output,
+            previous: dict) -> tuple[list[str], str, int]:
+    """(search files in the output, search fingerprint, files written): reindex only when needed."""
+    kept = [name for name in previous.get(SEARCH_FILES_KEY, ()) if os.path.isfile(output.out / name)]
+    fingerprint = search_fingerprint(site)
+    if not options.search or (previous.get(SEARCH_KEY) == fingerprint and kept
+                              and len(kept) == len(previous.get(SEARCH_FILES_KEY, ()))):
+        return kept, previous.get(SEARCH_KEY, ""), 0
+    with temporary_folder() as work:
+        bundle = build_index(site, cache.bodies, Path(work))
+        written = sum(output.write(name, path.read_bytes()) for name, path in sorted(bundle.items()))
+    return sorted(bundle), fingerprint, written
+
+
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the site into the output folder; on any error the previous output stays untouched."""
     report = BuildReport()
@@ -262,15 +284,24 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             output.abort()
             return report
         clock = time.perf_counter()
+        search_files, search_print, written_search = _search(options, site, cache, output, previous)
+        written += written_search
+        report.timings["search"] = time.perf_counter() - clock
+        clock = time.perf_counter()
         files += [(output_file(site_path), source) for site_path, source in assets.files]
         for relative, source in files:
             written += output.copy(relative, source)
-        outputs = set(fingerprints) | {relative for relative, _ in files}
+        outputs = set(fingerprints) | {relative for relative, _ in files} | set(search_files)
         known = set(previous.get("", {}) or ()) if previous else None
         report.removed = output.commit(outputs, known)
         report.written = written
-        cache.save_fingerprints(out, {**fingerprints, "": sorted(outputs)})
+        cache.save_fingerprints(out, {**fingerprints, "": sorted(outputs), SEARCH_KEY: search_print,
+                                      SEARCH_FILES_KEY: sorted(search_files)})
         report.timings["publish"] = time.perf_counter() - clock
+    except SearchError as exc:
+        output.abort()
+        report.diagnostics.append(Diagnostic("content", 0, "search-index", f"the search index could not be built: {exc}",
+                                             "check that pagefind[bin] is installed (pip install -e .)"))
     except BaseException:
         output.abort()
         raise

@@ -6,6 +6,7 @@ printed as `file:line: message`; a traceback is only ever shown for a bug in sit
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -73,13 +74,15 @@ def run() -> None:
 @click.option("--base-url", help="Override base_url of site.yaml, e.g. for a preview under another path.")
 @click.option("--drafts", is_flag=True, help="Include publications marked draft: true.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (default: one per CPU).")
+@click.option("--future", is_flag=True, help="Include publications scheduled (publish_at) for later.")
+@click.option("--no-search", is_flag=True, help="Skip the search index (the previous one is left as it was).")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update the build cache.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
-def build_command(project: str, output: str | None, base_url: str | None, drafts: bool, jobs: int,
-                  no_cache: bool, quiet: bool) -> None:
+def build_command(project: str, output: str | None, base_url: str | None, drafts: bool, jobs: int, future: bool,
+                  no_search: bool, no_cache: bool, quiet: bool) -> None:
     """Build the site into PROJECT/_site (or --output)."""
     options = BuildOptions(project=_project(project), out=Path(output) if output else None, base_url=base_url,
-                           drafts=drafts, jobs=jobs, use_cache=not no_cache)
+                           drafts=drafts, jobs=jobs, use_cache=not no_cache, future=future, search=not no_search)
     interactive = not quiet and sys.stderr.isatty() and not os.environ.get("CI")
     bar = None
 
@@ -106,6 +109,11 @@ def build_command(project: str, output: str | None, base_url: str | None, drafts
         click.echo(f"Built {report.publications:,} publications, {report.routes:,} pages in {report.seconds:.2f} s "
                    f"({report.workers} worker{'s' * (report.workers != 1)}); {report.rendered:,} rendered, "
                    f"{report.written:,} files written, {report.removed:,} removed{warnings}.")
+    due = report.site.next_due if report.site else None
+    if due is not None:
+        # A scheduled CI job reads this line to know when to rebuild.
+        click.echo(f"Next scheduled publication: {due.astimezone(dt.timezone.utc):%Y-%m-%dT%H:%MZ}; "
+                   "rebuild then to publish it.")
 
 
 @main.command("check")
@@ -113,9 +121,16 @@ def build_command(project: str, output: str | None, base_url: str | None, drafts
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", help="Output format.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--drafts", is_flag=True, help="Check drafts as if they were published.")
-def check_command(project: str, fmt: str, strict: bool, drafts: bool) -> None:
+@click.option("--translations", is_flag=True,
+              help="Also list publications missing a translation that similar publications have.")
+def check_command(project: str, fmt: str, strict: bool, drafts: bool, translations: bool) -> None:
     """Validate the content and write nothing."""
     report = check(BuildOptions(project=_project(project), drafts=drafts))
+    if translations and report.site is not None:
+        from .diagnostics import sort_diagnostics
+        from .site import missing_translations
+
+        report.diagnostics = sort_diagnostics(report.diagnostics + missing_translations(report.site))
     if fmt == "json":
         click.echo(FORMATTERS["json"](report.diagnostics))
     else:
@@ -213,3 +228,21 @@ def schema_command() -> None:
     from .schema import publication_json_schema
 
     click.echo(json.dumps(publication_json_schema(), indent=2))
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(exists=True, file_okay=False))
+@click.argument("new", type=click.Path(exists=True, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", help="Output format.")
+@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True,
+              help="Paths listed per kind in Markdown; the rest are counted.")
+def diff_command(old: str, new: str, fmt: str, limit: int) -> None:
+    """List the pages, listings, feeds and files that differ between two built sites.
+
+    \b
+    Example:  sitegen diff base-site pr-site > report.md
+    """
+    from .changes import compare
+
+    report = compare(Path(old), Path(new))
+    click.echo(report.to_markdown(limit) if fmt == "markdown" else report.to_json(), nl=False)

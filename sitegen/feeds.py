@@ -1,4 +1,4 @@
-"""Machine-readable outputs: Atom feeds, the sitemap, the JSON catalogue and robots.txt.
+"""Machine-readable outputs: Atom feeds, the sitemap, the JSON catalogue, robots.txt, redirect files.
 
 Every date comes from content, never from the clock, and every collection arrives sorted, so two
 builds of the same content give the same bytes.
@@ -10,8 +10,10 @@ import datetime as dt
 import json
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from .model import Publication
+from .redirects import netlify_redirects, s3_routing_rules
 from .urls import Urls
 
 if TYPE_CHECKING:
@@ -80,7 +82,7 @@ def sitemap(renderer: Renderer, route: Route) -> bytes:
     return _xml(root)
 
 
-def publication_record(renderer: Renderer, pub: Publication) -> dict[str, Any]:
+def publication_record(renderer: Renderer, pub: Publication, translations: tuple[str, ...] = ()) -> dict[str, Any]:
     """One publication as index.json describes it (see README, "index.json")."""
     urls, config = renderer.urls, renderer.site.config
     component = renderer.site.components[pub.component]
@@ -100,21 +102,33 @@ def publication_record(renderer: Renderer, pub: Publication) -> dict[str, Any]:
             "language": a.language or pub.language or config.language,
         } for a in pub.attachments],
         "aliases": [urls.absolute(alias) for alias in pub.aliases],
+        "translations": [urls.absolute(Urls.publication(slug)) for slug in translations],
+        "retired": {"date": pub.retired.date.isoformat(), "reason": pub.retired.reason} if pub.retired else None,
     }
 
 
 def catalog(renderer: Renderer, route: Route) -> bytes:
     config = renderer.site.config
     items = route.context["items"]
+    translations = dict(route.context.get("translations", ()))
     data = {
         "title": config.title,
         "home": config.base_url,
         "publisher": config.agency.name,
         "count": len(items),
-        "publications": [publication_record(renderer, pub) for pub in items],
+        "publications": [publication_record(renderer, pub, translations.get(pub.slug, ())) for pub in items],
     }
     return (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def robots(renderer: Renderer, route: Route) -> bytes:
     return (f"User-agent: *\nAllow: /\n\nSitemap: {renderer.urls.absolute('/sitemap.xml')}\n").encode()
+
+
+def netlify_redirects_file(renderer: Renderer, route: Route) -> bytes:
+    return netlify_redirects(route.context["aliases"], renderer.urls.base_path)
+
+
+def s3_routing_rules_file(renderer: Renderer, route: Route) -> bytes:
+    hostname = urlsplit(renderer.site.config.base_url).netloc
+    return s3_routing_rules(route.context["aliases"], renderer.urls.base_path, hostname=hostname)

@@ -22,7 +22,7 @@ from .cache import Cache, content_key
 from .diagnostics import Diagnostic
 from .frontmatter import parse_yaml, split_front_matter
 from .markup import Markup
-from .model import Attachment, Body, Component, Page, Publication
+from .model import Attachment, Body, Component, Page, Publication, Retirement
 from .sanitize import check_html
 from .schema import COMPONENT_FIELDS, PAGE_FIELDS, PUBLICATION_FIELDS, SLUG_RE, validate
 
@@ -264,7 +264,10 @@ def _publication(parsed: ParsedFile, stem: str,
         type=values["type"], summary=values["summary"], source=source, body=parsed.body,
         updated=values.get("updated"), topics=tuple(values.get("topics", ())), attachments=tuple(attachments),
         aliases=tuple(values.get("aliases", ())), draft=values.get("draft", False),
-        language=values.get("language", ""), extra=values.get("extra"), lines=tuple(lines.items()),
+        language=values.get("language", ""), translations=tuple(values.get("translations", ())),
+        publish_at=values.get("publish_at"),
+        retired=Retirement(values["retired"]["date"], values["retired"]["reason"]) if "retired" in values else None,
+        extra=values.get("extra"), lines=tuple(lines.items()),
     )
     if publication.updated and publication.updated < publication.date:
         diags.append(Diagnostic(source, lines.get("updated", 1), "updated-before-date",

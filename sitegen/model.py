@@ -66,6 +66,12 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Retirement:
+    date: dt.date
+    reason: str
+
+
+@dataclass(frozen=True)
 class Publication:
     slug: str
     title: str
@@ -81,6 +87,9 @@ class Publication:
     aliases: tuple[str, ...] = ()
     draft: bool = False
     language: str = ""  # empty: the site's language
+    translations: tuple[str, ...] = ()  # slugs of the same publication in other languages
+    publish_at: dt.datetime | None = None  # not published before this moment
+    retired: Retirement | None = None
     extra: Any = None
     lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)
 

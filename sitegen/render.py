@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from . import feeds
 from .assets import Assets
+from .chart import year_chart
 from .cache import BodyStore
 from .markup import TOKEN_PREFIX
 from .model import Body
@@ -71,7 +72,7 @@ class Renderer:
         self.env.globals.update(
             site=site.config, url=self.urls.link, abs_url=self.urls.absolute, asset=self.asset,
             urls=Urls, format_date=format_date, format_size=format_size, is_government=is_government,
-            language_names=LANGUAGE_NAMES, components=site.components,
+            language_names=LANGUAGE_NAMES, components=site.components, year_chart=year_chart,
         )
         self.env.filters.update(date=format_date, filesize=format_size)
 
@@ -133,4 +134,5 @@ class Renderer:
 
 WRITERS: dict[str, Callable[[Renderer, Route], bytes]] = {
     "feed": feeds.atom_feed, "sitemap": feeds.sitemap, "catalog": feeds.catalog, "robots": feeds.robots,
+    "netlify-redirects": feeds.netlify_redirects_file, "s3-routing-rules": feeds.s3_routing_rules_file,
 }

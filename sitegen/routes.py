@@ -197,12 +197,22 @@ class _Planner:
     def plan(self) -> None:
         site, config = self.site, self.config
         self.site_links: list[tuple[str, int, str]] = []
+        listed = site.listed
+        summary = _facet_summary(site)
         self.add(Route("/", "home.html", {
-            "title": config.title, "latest": site.publications[:HOME_LATEST],
-            "facets": _facet_summary(site), "total": len(site.publications),
-        }, sitemap=True, lastmod=_lastmod(site.publications)))
-        self.listing("", "", config.title, site.publications, trail(config, library=False) + (Crumb(config.title, ""),),
-                     extra={"facets": _facet_summary(site), "library": True}, feed="/feed.xml")
+            "title": config.title, "latest": listed[:HOME_LATEST], "facets": summary, "total": len(listed),
+            "chart": _per_year(listed),
+        }, sitemap=True, lastmod=_lastmod(listed)))
+        library = trail(config, library=False) + (Crumb(config.title, ""),)
+        self.listing("", "", config.title, listed, library,
+                     extra={"facets": summary, "library": True, "chart": _per_year(listed)}, feed="/feed.xml")
+        by_update = tuple(sorted(listed, key=lambda p: (-p.last_modified.toordinal(), p.slug)))
+        self.listing("updated", "", "Recently updated publications", by_update,
+                     trail(config, Crumb("Recently updated", "")), extra={"order": "updated"})
+        retired = tuple(p for p in site.publications if p.retired is not None)
+        if retired:
+            self.listing("retired", "", "Retired publications", retired, trail(config, Crumb("Retired", "")),
+                         extra={"order": "retired"})
         for kind in FACET_KINDS:
             for facet in site.facets[kind]:
                 self.facet_listing(facet)
@@ -211,15 +221,20 @@ class _Planner:
         for page in site.pages:
             self.page(page)
         # SPEC: the breadcrumb is on every page but home, the site's own pages included.
-        self.add(Route("/search/", "search.html", {"title": "Search publications", "facets": _facet_summary(site),
+        self.add(Route("/search/", "search.html", {"title": "Search publications", "facets": summary,
                                                    "trail": trail(config, Crumb("Search publications", ""))},
                        sitemap=True))
         self.add(Route("/404.html", "404.html", {"title": "Page not found",
                                                  "trail": trail(config, Crumb("Page not found", ""))}))
-        self.add(Route("/feed.xml", "feed", {"title": config.title, "items": site.publications[:FEED_SIZE],
+        self.add(Route("/feed.xml", "feed", {"title": config.title, "items": listed[:FEED_SIZE],
                                               "alternate": Urls.listing()}))
-        self.add(Route("/publications/index.json", "catalog", {"items": site.publications}))
+        self.add(Route("/publications/index.json", "catalog", {"items": site.publications,
+                                                                "translations": _translation_slugs(site)}))
         self.add(Route("/robots.txt", "robots", {}))
+        # Host-specific redirect files for the aliases (the HTML redirect pages work everywhere).
+        aliases = tuple((alias, Urls.publication(pub.slug)) for pub in site.publications for alias in pub.aliases)
+        self.add(Route("/_redirects", "netlify-redirects", {"aliases": aliases}))
+        self.add(Route("/s3-routing-rules.json", "s3-routing-rules", {"aliases": aliases}))
 
     def listing(self, kind: str, key: str, title: str, items: tuple[Publication, ...], crumbs: tuple[Crumb, ...],
                 extra: dict[str, Any] | None = None, feed: str = "", source: str = "") -> None:
@@ -234,23 +249,33 @@ class _Planner:
                 "trail": page_crumbs, "feed": feed, **(extra or {}),
             }, source=source, sitemap=True, lastmod=_lastmod(chunk)))
 
+    def feed(self, path: str, title: str, items: tuple[Publication, ...], alternate: str, source: str = "") -> str:
+        self.add(Route(path, "feed", {"title": f"{title}: {self.config.title}", "items": items[:FEED_SIZE],
+                                      "alternate": alternate}, source=source))
+        return path
+
     def facet_listing(self, facet: Facet) -> None:
         site = self.site
         extra: dict[str, Any] = {"facet_name": FACET_TITLES[facet.kind]}
-        feed = ""
         source = ""
+        first = Urls.listing(facet.kind, facet.key)
         if facet.kind == "component":
             component = site.components[facet.key]
-            extra["component"] = component
-            extra["mission_links"] = self.resolve(component.body, component.source)
-            feed = Urls.component_feed(facet.key)
             source = component.source
-            self.add(Route(feed, "feed", {"title": f"{component.name}: {self.config.title}",
-                                          "items": facet.publications[:FEED_SIZE],
-                                          "alternate": Urls.listing("component", facet.key)}, source=source))
-        title = facet.name
-        self.listing(facet.kind, facet.key, title, facet.publications,
-                     trail(self.config, Crumb(title, "")), extra=extra, feed=feed, source=source)
+            combinations = site.combinations.get(facet.key, ())
+            extra.update(component=component, mission_links=self.resolve(component.body, component.source),
+                         combinations=tuple((f.kind, f.key, f.name, f.count) for f in combinations),
+                         chart=_per_year(facet.publications))
+            for combination in combinations:
+                self.listing(f"component/{facet.key}/{combination.kind}", combination.key,
+                             f"{component.name}: {combination.name}", combination.publications,
+                             trail(self.config, Crumb(component.name, first), Crumb(combination.name, "")),
+                             extra={"facet_name": f"{component.acronym} {FACET_TITLES[combination.kind].lower()}"},
+                             source=source)
+        feed = self.feed(first + "feed.xml", facet.name, facet.publications, first, source) \
+            if facet.kind != "year" else ""
+        self.listing(facet.kind, facet.key, facet.name, facet.publications,
+                     trail(self.config, Crumb(facet.name, "")), extra=extra, feed=feed, source=source)
 
     def publication(self, pub: Publication) -> None:
         site, config = self.site, self.config
@@ -261,6 +286,8 @@ class _Planner:
             "topics": tuple((key, config.topic_name(key)) for key in pub.topics),
             "links": self.resolve(pub.body, pub.source),
             "trail": trail(config, Crumb(component.name, Urls.listing("component", component.key)), Crumb(pub.title, "")),
+            "translations": tuple((p.slug, p.title, p.language or config.language)
+                                  for p in site.translations.get(pub.slug, ())),
         }
         self.files_used.update(attachment.file for attachment in pub.attachments)
         self.add(Route(Urls.publication(pub.slug), "publication.html", context, source=pub.source, sitemap=True,
@@ -333,6 +360,20 @@ def _alias_line(route: Route) -> int:
         return route.context["line"]
     pub = route.context.get("publication")
     return pub.line_of("slug") if pub is not None else 0
+
+
+def _per_year(publications: tuple[Publication, ...]) -> tuple[tuple[int, int], ...]:
+    """(year, count) for every year from the oldest to the newest, gaps included, for the chart."""
+    counts: dict[int, int] = {}
+    for pub in publications:
+        counts[pub.year] = counts.get(pub.year, 0) + 1
+    if not counts:
+        return ()
+    return tuple((year, counts.get(year, 0)) for year in range(min(counts), max(counts) + 1))
+
+
+def _translation_slugs(site: Site) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(sorted((slug, tuple(p.slug for p in others)) for slug, others in site.translations.items()))
 
 
 def _lastmod(publications: tuple[Publication, ...]) -> str:

@@ -51,6 +51,12 @@ PUBLICATION_FIELDS: tuple[Field, ...] = (
     Field("attachments", "objects", False, "Files to download: a list of title, file and optional language", None,
           fields=ATTACHMENT_FIELDS),
     Field("aliases", "paths", False, "Old site-relative URLs that must keep working (they redirect here)", ["/publication/dhs-ice-pia-049"]),
+    Field("translations", "slugs", False, "Slugs of the same publication in other languages (each lists this one too)", ["dhs-statement-hurricane-michael-es"]),
+    Field("publish_at", "moment", False, "Keep the publication off the site until this moment: YYYY-MM-DD or YYYY-MM-DDTHH:MM with a time zone (Z or -05:00)", "2026-12-01T09:00-05:00"),
+    Field("retired", "object", False, "Marks a publication withdrawn: it stays reachable with a notice but leaves the listings", None, fields=(
+        Field("date", "date", True, "Date it was retired, YYYY-MM-DD", "2024-01-31"),
+        Field("reason", "text", True, "Why, in one sentence shown on the page", "Superseded by DHS/ICE/PIA-062."),
+    )),
     Field("draft", "bool", False, "true keeps the publication out of the site unless built with --drafts", False),
     Field("extra", "mapping", False, "Site-specific data passed to templates untouched", {}),
 )
@@ -165,6 +171,26 @@ def _date(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> dt.date | 
     return date
 
 
+MOMENT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})$")
+
+
+def _moment(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> dt.datetime | None:
+    """A date (midnight UTC) or a date-time that names its time zone: ambiguity would publish early."""
+    text = str(value).strip()
+    if DATE_RE.match(text):
+        date = _date(c, value, path, f)
+        return dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc) if date else None
+    if not MOMENT_RE.match(text):
+        c.error(path, "bad-date", f'"{f.name}" must be YYYY-MM-DD or a date and time with a time zone, not "{text}"',
+                f"for example {f.name}: 2026-12-01T09:00-05:00 (Eastern) or 2026-12-01T14:00Z (UTC)")
+        return None
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        c.error(path, "bad-date", f'"{f.name}" is not a real date and time: {text}', "check the numbers")
+        return None
+
+
 def _key(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> str | None:
     text = _text(c, value, path, f)
     if text is not None and not SLUG_RE.match(text):
@@ -187,6 +213,16 @@ def _keys(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> tuple[str,
         if key is not None:
             keys.append(key)
     return tuple(dict.fromkeys(keys))
+
+
+def _slugs(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> tuple[str, ...] | None:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        c.error(path, "wrong-type", f'"{f.name}" must be a list of slugs, not {_describe(value)}')
+        return None
+    slugs = [_slug(c, item, path + (index,), f) for index, item in enumerate(value)]
+    return tuple(dict.fromkeys(slug for slug in slugs if slug))
 
 
 def _slug(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> str | None:
@@ -317,7 +353,7 @@ def _mapping(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> Any:
 
 CONVERTERS: dict[str, Callable[[Checker, Any, tuple[Any, ...], Field], Any]] = {
     "text": _text, "url": _url, "date": _date, "key": _key, "keys": _keys, "slug": _slug,
-    "language": _language, "file": _file, "objects": _objects, "object": _object, "int": _int, "paths": _paths,
+    "language": _language, "file": _file, "moment": _moment, "slugs": _slugs, "objects": _objects, "object": _object, "int": _int, "paths": _paths,
     "bool": _bool, "mapping": _mapping, "link": _link,
 }
 
@@ -339,6 +375,8 @@ _JSON_TYPES: dict[str, dict[str, Any]] = {
     "key": {"type": "string", "pattern": SLUG_RE.pattern},
     "keys": {"type": "array", "items": {"type": "string", "pattern": SLUG_RE.pattern}, "uniqueItems": True},
     "slug": {"type": "string", "pattern": SLUG_RE.pattern},
+    "slugs": {"type": "array", "items": {"type": "string", "pattern": SLUG_RE.pattern}},
+    "moment": {"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2})?(Z|[+-]\\d{2}:\\d{2}))?$"},
     "language": {"type": "string", "pattern": LANGUAGE_RE.pattern},
     "file": {"type": "string"},
     "paths": {"type": "array", "items": {"type": "string", "pattern": "^/"}},

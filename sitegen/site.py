@@ -7,12 +7,14 @@ planning. Sorting is explicit everywhere: newest first means date descending, ti
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic, did_you_mean
 from .loader import Content
 from .model import Component, Page, Publication
+from .strings import LANGUAGE_NAMES
 from .urls import RESERVED_PAGE_SLUGS, RESERVED_SLUGS
 
 FACET_KINDS = ("component", "type", "topic", "year")
@@ -44,7 +46,11 @@ class Site:
     pages: tuple[Page, ...]
     files: frozenset[str]
     facets: dict[str, tuple[Facet, ...]] = field(default_factory=dict)
-    drafts: tuple[Publication, ...] = ()  # validated but not published in this build
+    drafts: tuple[Publication, ...] = ()  # validated but not published in this build (drafts, scheduled)
+    listed: tuple[Publication, ...] = ()  # published and not retired: what listings and feeds show
+    translations: dict[str, tuple[Publication, ...]] = field(default_factory=dict)  # slug -> the others
+    combinations: dict[str, tuple[Facet, ...]] = field(default_factory=dict)  # component -> its type/year facets
+    next_due: dt.datetime | None = None  # when the next scheduled publication goes live
 
     def __post_init__(self) -> None:
         self.by_source = {p.source.removeprefix("content/"): p for p in self.publications}
@@ -55,7 +61,15 @@ class Site:
         return self.facet_index[(kind, key)]
 
 
-def build_site(config: SiteConfig, content: Content, drafts: bool = False) -> tuple[Site, list[Diagnostic]]:
+def build_site(config: SiteConfig, content: Content, drafts: bool = False, now: dt.datetime | None = None,
+               future: bool = False) -> tuple[Site, list[Diagnostic]]:
+    """Check what needs more than one file and index what is published at `now`.
+
+    Drafts are published only with `drafts`, scheduled publications (publish_at) only once `now`
+    has reached them or with `future`; both are still validated, so a mistake shows up before
+    the day it would go live.
+    """
+    now = now or dt.datetime.now(dt.timezone.utc)
     diags: list[Diagnostic] = []
     types = dict(config.types)
     topics = dict(config.topics)
@@ -97,12 +111,99 @@ def build_site(config: SiteConfig, content: Content, drafts: bool = False) -> tu
             diags.append(Diagnostic(page.source, 1, "reserved-slug", f'page name "{page.slug}" is reserved for the site',
                                     "rename the file"))
 
-    published = tuple(sorted((p for p in seen.values() if drafts or not p.draft), key=newest_first))
-    held = tuple(sorted((p for p in seen.values() if p.draft and not drafts), key=newest_first))
-    site = Site(config=config, publications=published, components=dict(sorted(content.components.items())),
+    def is_published(pub: Publication) -> bool:
+        return (drafts or not pub.draft) and (future or pub.publish_at is None or pub.publish_at <= now)
+
+    published = tuple(sorted((p for p in seen.values() if is_published(p)), key=newest_first))
+    held = tuple(sorted((p for p in seen.values() if not is_published(p)), key=newest_first))
+    listed = tuple(p for p in published if p.retired is None)
+    due = [p.publish_at for p in held if p.publish_at is not None and p.publish_at > now and (drafts or not p.draft)]
+    translations, problems = _translations(seen, published)
+    diags += problems
+    components = dict(sorted(content.components.items()))
+    site = Site(config=config, publications=published, components=components,
                 pages=tuple(sorted(content.pages, key=lambda p: p.slug)), files=content.files,
-                facets=_facets(config, content.components, published), drafts=held)
+                facets=_facets(config, components, listed), drafts=held, listed=listed,
+                translations=translations, combinations=_combinations(config, components, listed),
+                next_due=min(due, default=None))
     return site, diags
+
+
+def _translations(by_slug: dict[str, Publication],
+                  published: tuple[Publication, ...]) -> tuple[dict[str, tuple[Publication, ...]], list[Diagnostic]]:
+    """Translation groups: A listing B makes A, B (and whatever they list) translations of each other."""
+    diags = []
+    parent = {slug: slug for slug in by_slug}
+
+    def root(slug: str) -> str:
+        while parent[slug] != slug:
+            parent[slug] = parent[parent[slug]]
+            slug = parent[slug]
+        return slug
+
+    for pub in by_slug.values():
+        for other in pub.translations:
+            if other not in by_slug:
+                diags.append(Diagnostic(pub.source, pub.line_of("translations"), "unknown-translation",
+                                        f'translation "{other}" is not the slug of any publication; '
+                                        f'{did_you_mean(other, by_slug)}'))
+            elif other == pub.slug:
+                diags.append(Diagnostic(pub.source, pub.line_of("translations"), "unknown-translation",
+                                        "a publication cannot be its own translation"))
+            else:
+                parent[root(other)] = root(pub.slug)
+    groups: dict[str, list[Publication]] = {}
+    for pub in published:
+        groups.setdefault(root(pub.slug), []).append(pub)
+    result = {}
+    for members in groups.values():
+        if len(members) > 1:
+            for pub in members:
+                others = sorted((p for p in members if p is not pub), key=lambda p: (p.language, p.slug))
+                result[pub.slug] = tuple(others)
+    return result, diags
+
+
+def missing_translations(site: Site) -> list[Diagnostic]:
+    """Publications without a language that their siblings (same component and type) are translated into.
+
+    For `sitegen check --translations`: a statement in English and Spanish among statements that
+    also come in Vietnamese is probably missing its Vietnamese version.
+    """
+    default = site.config.language
+    languages: dict[tuple[str, str], set[str]] = {}
+    for pub in site.publications:
+        if pub.slug in site.translations:
+            group = {p.language or default for p in site.translations[pub.slug]} | {pub.language or default}
+            languages.setdefault((pub.component, pub.type), set()).update(group)
+    diags = []
+    for pub in site.publications:
+        expected = languages.get((pub.component, pub.type))
+        if not expected or (pub.language or default) != default:
+            continue
+        have = {p.language or default for p in site.translations.get(pub.slug, ())} | {default}
+        for language in sorted(expected - have):
+            component = site.components[pub.component].acronym
+            diags.append(Diagnostic(pub.source, 1, "missing-translation",
+                                    f"no {LANGUAGE_NAMES.get(language, language)} ({language}) translation, which other "
+                                    f"{component} {site.config.type_name(pub.type)} publications have",
+                                    "add one and list it under translations:", severity="warning"))
+    return diags
+
+
+def _combinations(config: SiteConfig, components: dict[str, Component],
+                  listed: tuple[Publication, ...]) -> dict[str, tuple[Facet, ...]]:
+    """For each component, a facet for each of its types and years that has publications."""
+    groups: dict[tuple[str, str, str], list[Publication]] = {}
+    for pub in listed:
+        groups.setdefault((pub.component, "type", pub.type), []).append(pub)
+        groups.setdefault((pub.component, "year", str(pub.year)), []).append(pub)
+    result: dict[str, tuple[Facet, ...]] = {}
+    for key in components:
+        facets = [Facet(kind, value, config.type_name(value) if kind == "type" else value, tuple(pubs))
+                  for (component, kind, value), pubs in groups.items() if component == key]
+        result[key] = tuple(sorted(facets, key=lambda f: (f.kind, f.name if f.kind == "type" else -int(f.key))))
+    return result
 
 
 def _facets(config: SiteConfig, components: dict[str, Component],

@@ -7,7 +7,9 @@ paraphrased. Pages choose the table by their language; unknown languages fall ba
 
 from __future__ import annotations
 
-STRINGS: dict[str, dict[str, str]] = {
+from typing import Any
+
+STRINGS: dict[str, dict[str, Any]] = {
     "en": {
         "banner.aria_label": "Official website of the United States government",
         "banner.text": "An official website of the United States government",
@@ -31,6 +33,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "primary_nav": "Primary navigation",
         "search": "Search",
         "search_label": "Search publications",
+        "translations": "Also available in",
+        "identifier.labels": ("About {acronym}", "Accessibility statement", "FOIA requests", "No FEAR Act data",
+                              "Office of the Inspector General", "Performance reports", "Privacy policy"),
     },
     "es": {
         "banner.aria_label": "Un sitio oficial del Gobierno de Estados Unidos",
@@ -55,6 +60,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "primary_nav": "Navegación principal",
         "search": "Buscar",
         "search_label": "Buscar publicaciones",
+        "translations": "También disponible en",
+        "identifier.labels": ("Acerca de {acronym}", "Declaración de accesibilidad", "Solicitud a través de FOIA",
+                              "Datos de la ley No FEAR", "Oficina del Inspector General", "Informes de desempeño",
+                              "Política de privacidad"),
     },
 }
 
@@ -62,5 +71,5 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español", "vi": "Tiếng Việt", "zh
                   "fr": "Français", "ht": "Kreyòl ayisyen", "ar": "العربية", "ru": "Русский", "tl": "Tagalog"}
 
 
-def strings_for(language: str) -> dict[str, str]:
+def strings_for(language: str) -> dict[str, Any]:
     return STRINGS.get(language.split("-")[0], STRINGS["en"])

@@ -13,10 +13,11 @@ from urllib.parse import quote, urlsplit
 
 # Slugs that would collide with the routes under /publications/.
 RESERVED_SLUGS = frozenset({"page", "component", "type", "topic", "year", "index.json", "feed.xml", "index",
-                            "feed", "search", "files", "assets", "updated"})
+                            "feed", "search", "files", "assets", "updated", "retired"})
 # Standalone pages live at /<slug>/: these names are taken by the site itself.
 RESERVED_PAGE_SLUGS = frozenset({"publications", "search", "files", "assets", "pagefind", "feed.xml",
-                                 "sitemap.xml", "robots.txt", "404.html", "index.html", "page"})
+                                 "sitemap.xml", "robots.txt", "404.html", "index.html", "page", "_redirects",
+                                 "s3-routing-rules.json"})
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Urls:
     @staticmethod
     def listing(kind: str = "", key: str = "", page: int = 1) -> str:
         """/publications/, /publications/component/ice/, ... with /page/N/ for later pages."""
-        path = "/publications/" + (f"{kind}/{key}/" if kind else "")
+        path = "/publications/" + "".join(f"{part}/" for part in (kind, key) if part)
         return path if page <= 1 else f"{path}page/{page}/"
 
     @staticmethod

@@ -83,7 +83,10 @@ class Project:
         return self.root / "_site"
 
     def build(self, **options: object) -> BuildReport:
-        return build(BuildOptions(project=self.root, jobs=options.pop("jobs", 1), **options))  # type: ignore[arg-type]
+        """Build with one process and, unless asked, no search index (Pagefind costs a process per build)."""
+        options.setdefault("jobs", 1)
+        options.setdefault("search", False)
+        return build(BuildOptions(project=self.root, **options))  # type: ignore[arg-type]
 
     def check(self, **options: object) -> BuildReport:
         return check(BuildOptions(project=self.root, **options))  # type: ignore[arg-type]

@@ -79,7 +79,7 @@ def internal_targets(out: Path, base: str) -> list[tuple[str, str, Path]]:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Project:
     project = Project(tmp_path_factory.mktemp("base") / "s", base_url=BASE)
     populate(project)
-    report = project.build()
+    report = project.build(search=True)  # the search page links Pagefind's files
     assert report.ok, [d.text() for d in report.diagnostics]
     return project
 

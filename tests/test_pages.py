@@ -364,9 +364,13 @@ def test_standalone_page(site: Project) -> None:
 def test_search_page(site: Project) -> None:
     root = page(site, "/search/")
     assert [text(h) for h in root.xpath("//main//h1")] == ["Search publications"]
-    forms = root.xpath("//main//form[@role='search']")
-    assert len(forms) == 1 and forms[0].get("action") == PREFIX + "search/"
-    assert forms[0].xpath(".//input[@name='q']")
+    # Pagefind's interface is mounted by assets/js/search.js; without JavaScript the facet links remain.
+    mount = root.xpath("//main//div[@id='search']")[0]
+    assert mount.get("data-bundle") == PREFIX + "pagefind/" and mount.get("data-base") == PREFIX
+    scripts = root.xpath("//script/@src")
+    assert PREFIX + "pagefind/pagefind-ui.js" in scripts and any("/js/search." in src for src in scripts)
+    header_form = root.xpath("//header//form[@role='search']")[0]
+    assert header_form.get("action") == PREFIX + "search/" and header_form.xpath(".//input[@name='q']")
     hrefs = set(root.xpath("//main//a/@href"))
     for kind, key in (("component", "ice"), ("type", "report"), ("topic", "privacy"), ("year", "2019")):
         assert PREFIX + f"publications/{kind}/{key}/" in hrefs

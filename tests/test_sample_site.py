@@ -6,6 +6,8 @@ the generator against the content rather than against itself.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import math
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -39,7 +41,7 @@ def publications() -> list[dict]:
     found = []
     for path in sorted((CONTENT / "publications").rglob("*.md")):
         data = front_matter(path)
-        if data.get("draft"):
+        if data.get("draft") or str(data.get("publish_at", ""))[:10] > dt.date.today().isoformat():  # not yet
             continue
         data["slug"] = data.get("slug") or path.stem
         found.append(data)

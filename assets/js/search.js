@@ -1,0 +1,46 @@
+/* The search page: Pagefind's interface over the index the build writes to /pagefind/.
+   Without JavaScript the page still offers the facet links; with it, the plain form gives way
+   to a search box with filters by component, type, topic and year. */
+(function () {
+  "use strict";
+  var root = document.getElementById("search");
+  if (!root || typeof PagefindUI === "undefined") { return; }
+  var escape = function (text) {
+    var span = document.createElement("span");
+    span.textContent = text || "";
+    return span.innerHTML;
+  };
+  var formatDate = function (iso) {
+    var date = new Date(iso + "T00:00:00Z");
+    return isNaN(date) ? iso : date.toLocaleDateString("en-US", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+  };
+  var ui = new PagefindUI({
+    element: "#search",
+    bundlePath: root.getAttribute("data-bundle"),
+    baseUrl: root.getAttribute("data-base"),
+    showSubResults: false,
+    showImages: false,
+    resetStyles: false,
+    processResult: function (result) {
+      var meta = result.meta || {};
+      var line = [formatDate(meta.date), meta.component].filter(Boolean).join(" \u00b7 ");
+      result.excerpt = '<span class="search-result__meta">' + escape(line) + "</span><br>" + escape(meta.summary || "");
+      result.meta = { title: meta.title };  // shown once above, not again as tags
+      return result;
+    }
+  });
+  // Pagefind's input has only a placeholder; give it a visible label (WCAG 2.5.3, 3.3.2).
+  var input = root.querySelector("input");
+  if (input) {
+    input.id = "search-input";
+    var label = document.createElement("label");
+    label.className = "usa-label";
+    label.htmlFor = "search-input";
+    label.textContent = "Search terms";
+    root.insertBefore(label, root.firstChild);
+  }
+  var fallback = document.getElementById("search-fallback");
+  if (fallback) { fallback.hidden = true; }
+  var query = new URLSearchParams(window.location.search).get("q");
+  if (query) { ui.triggerSearch(query); }
+})();
