@@ -1,0 +1,55 @@
+"""Search in a real browser: a word from one publication's body finds it; a facet narrows the results."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def results(page) -> list[str]:  # noqa: ANN001
+    return page.locator(".pagefind-ui__result-title").all_inner_texts()
+
+
+def test_a_word_from_a_body_finds_its_publication_first(page, site_url: str) -> None:  # noqa: ANN001
+    # "Roadrunner" is in FALCON-Roadrunner's title and body, and in no other publication's title.
+    page.goto(site_url + "/search/?q=Roadrunner")
+    expect(page.locator(".pagefind-ui__result-title").first).to_be_visible(timeout=10_000)
+    assert "FALCON-Roadrunner" in results(page)[0]
+
+
+def test_the_search_box_is_labelled_and_typing_searches(page, site_url: str) -> None:  # noqa: ANN001
+    page.goto(site_url + "/search/")
+    box = page.get_by_label("Search terms")
+    box.fill("license plate reader")
+    expect(page.locator(".pagefind-ui__result-title").first).to_be_visible(timeout=10_000)
+    assert any("License Plate Reader" in title for title in results(page))
+
+
+def test_a_component_filter_narrows_the_results(page, site_url: str) -> None:  # noqa: ANN001
+    page.goto(site_url + "/search/?q=privacy")
+    expect(page.locator(".pagefind-ui__result-title").first).to_be_visible(timeout=10_000)
+    message = page.locator(".pagefind-ui__message")
+    expect(message).to_contain_text("result")
+    before = message.inner_text()
+    page.locator(".pagefind-ui__filter-name", has_text="Component").click()
+    page.get_by_label("Transportation Security Administration").check()
+    expect(message).not_to_have_text(before, timeout=10_000)
+    page.wait_for_timeout(300)
+    titles = results(page)
+    assert titles, "the filter left no results"
+    links = page.locator(".pagefind-ui__result-link").evaluate_all("links => links.map(a => a.href)")
+    for link in links:
+        page_html = page.request.get(link).text()
+        assert "Transportation Security Administration" in page_html, link
+
+
+def test_results_show_date_component_and_summary(page, site_url: str) -> None:  # noqa: ANN001
+    page.goto(site_url + "/search/?q=FALCON")
+    first = page.locator(".pagefind-ui__result").first
+    expect(first).to_be_visible(timeout=10_000)
+    text = first.inner_text()
+    assert "Immigration and Customs Enforcement" in text
+    assert any(month in text for month in ("January", "February", "March", "April", "May", "June", "July",
+                                           "August", "September", "October", "November", "December"))
