@@ -20,12 +20,12 @@ from typing import Callable
 
 import jinja2
 
-from .assets import AssetError, Assets, collect_assets
+from .assets import AssetError, Assets, collect_assets, find_uswds
 from .cache import CODE_SIGNATURE, Cache
 from .config import load_config
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
 from .guards import check_page
-from .loader import load_content
+from .loader import Scan, load_content, scan_project
 from .output import MARKER, Output, OutputError, refuse_output
 from .render import Renderer, template_files
 from .routes import Route, plan_routes
@@ -72,7 +72,8 @@ class BuildReport:
     parsed: int = 0  # content files parsed (not from the cache)
     workers: int = 1
     timings: dict[str, float] = field(default_factory=dict)
-    site: Site | None = None
+    site: Site | None = None  # None when nothing had to be built
+    next_due: dt.datetime | None = None  # when the next scheduled publication goes live
 
     @property
     def ok(self) -> bool:
@@ -94,12 +95,12 @@ class Analysis:
     parsed: int = 0
 
 
-def analyse(options: BuildOptions, cache: Cache, report: BuildReport) -> Analysis:
+def analyse(options: BuildOptions, cache: Cache, report: BuildReport, scan: Scan | None = None) -> Analysis:
     """Load, validate and plan; writes nothing but the cache."""
     project = options.project
     clock = time.perf_counter()
     config, diags = load_config(project, options.base_url)
-    content, problems = load_content(project, cache, options.workers)
+    content, problems = load_content(project, cache, options.workers, scan)
     diags += problems
     report.timings["load"] = time.perf_counter() - clock
     if config is None:
@@ -226,7 +227,29 @@ def _render(routes: list[Route], todo: list[int], renderer: Renderer, output: Ou
     return written, diags, use
 
 
-SEARCH_KEY, SEARCH_FILES_KEY = " search", " search-files"  # not output paths: those never start with a space
+# Keys of the manifest that are not output paths (those never start with a space).
+SEARCH_KEY, SEARCH_FILES_KEY, WHOLE_KEY, COUNTS_KEY, NEXT_DUE_KEY, WARNINGS_KEY = (
+    " search", " search-files", " whole", " counts", " next-due", " warnings")
+
+
+def _whole_fingerprint(options: BuildOptions, scan: Scan) -> str:
+    """Everything a build reads: the inputs, sitegen's code, USWDS, and the options that change output."""
+    uswds = find_uswds(options.project)
+    uswds_version = (uswds / "package.json").read_bytes() if uswds else b""
+    settings = (options.base_url, options.drafts, options.future, options.search, options.live_reload)
+    digest = hashlib.blake2b(f"{scan.digest}|{CODE_SIGNATURE}|{settings!r}|{uswds}".encode(), digest_size=16)
+    digest.update(uswds_version)
+    return digest.hexdigest()
+
+
+def _unchanged(previous: dict, whole: str, options: BuildOptions, out: Path) -> bool:
+    if not previous or previous.get(WHOLE_KEY) != whole or not (out / MARKER).is_file():
+        return False
+    due = previous.get(NEXT_DUE_KEY)
+    if due is not None and (options.now or dt.datetime.now(dt.timezone.utc)) >= due:
+        return False
+    root = str(out)
+    return all(os.path.isfile(os.path.join(root, name)) for name in previous.get("", ()))
 
 
 def _search(options: BuildOptions, site: Site, cache: Cache, output: Output,
@@ -252,16 +275,28 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         report.diagnostics = [Diagnostic(str(out), 0, "bad-output", refusal)]
         return report
     cache = Cache(options.cache_dir or project / ".sitegen-cache", enabled=options.use_cache)
-    analysis = analyse(options, cache, report)
+    clock = time.perf_counter()
+    scan = scan_project(project)
+    previous = cache.load_fingerprints(out) if options.use_cache else {}
+    whole = _whole_fingerprint(options, scan)
+    if _unchanged(previous, whole, options, out):
+        # Every input is byte for byte (attachments: size and time) what the last good build read,
+        # the clock has not reached a scheduled publication, and every output is in place.
+        report.publications, report.routes = previous[COUNTS_KEY]
+        report.next_due = previous.get(NEXT_DUE_KEY)
+        report.diagnostics = list(previous.get(WARNINGS_KEY, ()))  # the same inputs give the same warnings
+        report.timings["scan"] = time.perf_counter() - clock
+        return report
+    analysis = analyse(options, cache, report, scan)
     report.diagnostics, report.site, report.parsed = analysis.diagnostics, analysis.site, analysis.parsed
     if not report.ok or analysis.site is None or analysis.assets is None:
         return report
+    report.next_due = analysis.site.next_due
     site, routes, assets = analysis.site, analysis.routes, analysis.assets
     report.publications, report.routes = len(site.publications), len(routes)
 
     clock = time.perf_counter()
     signature = _site_signature(options, site, assets)
-    previous = cache.load_fingerprints(out) if options.use_cache else {}
     files = [(route.output, project / "content" / route.context["file"]) for route in routes if route.renderer == "file"]
     routes = [route for route in routes if route.renderer != "file"]
     fingerprints = {route.output: route.fingerprint(signature) for route in routes}
@@ -275,7 +310,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     todo = [i for i, route in enumerate(routes) if previous.get(route.output) != fingerprints[route.output]
             or not os.path.isfile(os.path.join(root, route.output))]
     try:
-        renderer = Renderer(project, site, assets, cache.bodies, options.live_reload)
+        renderer = Renderer(project, site, assets, cache.bodies, options.live_reload,
+                            bytecode_folder=cache.folder("templates") if options.use_cache else None)
         written, problems, report.workers = _render(routes, todo, renderer, output, options.workers, progress)
         report.rendered = len(todo)
         report.timings["render"] = time.perf_counter() - clock
@@ -296,7 +332,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         report.removed = output.commit(outputs, known)
         report.written = written
         cache.save_fingerprints(out, {**fingerprints, "": sorted(outputs), SEARCH_KEY: search_print,
-                                      SEARCH_FILES_KEY: sorted(search_files)})
+                                      SEARCH_FILES_KEY: sorted(search_files), WHOLE_KEY: whole,
+                                      COUNTS_KEY: (report.publications, report.routes),
+                                      NEXT_DUE_KEY: site.next_due, WARNINGS_KEY: report.diagnostics})
         report.timings["publish"] = time.perf_counter() - clock
     except SearchError as exc:
         output.abort()

@@ -89,6 +89,12 @@ class Cache:
         self._parsed: dict[str, Any] | None = None
         self._dirty = False
 
+    def folder(self, name: str) -> Path:
+        """A sub-folder of the cache for another cache (compiled templates), created on demand."""
+        path = self.root / name
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
     def _load(self, name: str) -> Any:
         try:
             with open(self.root / name, "rb") as handle:

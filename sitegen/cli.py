@@ -109,7 +109,7 @@ def build_command(project: str, output: str | None, base_url: str | None, drafts
         click.echo(f"Built {report.publications:,} publications, {report.routes:,} pages in {report.seconds:.2f} s "
                    f"({report.workers} worker{'s' * (report.workers != 1)}); {report.rendered:,} rendered, "
                    f"{report.written:,} files written, {report.removed:,} removed{warnings}.")
-    due = report.site.next_due if report.site else None
+    due = report.next_due
     if due is not None:
         # A scheduled CI job reads this line to know when to rebuild.
         click.echo(f"Next scheduled publication: {due.astimezone(dt.timezone.utc):%Y-%m-%dT%H:%MZ}; "

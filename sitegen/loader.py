@@ -9,10 +9,12 @@ links) belong to `site.py`.
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import multiprocessing
 import os
 import posixpath
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +25,7 @@ from .diagnostics import Diagnostic
 from .frontmatter import parse_yaml, split_front_matter
 from .markup import Markup
 from .model import Attachment, Body, Component, Page, Publication, Retirement
-from .sanitize import check_html
+from .sanitize import check_html, unsafe_url
 from .schema import COMPONENT_FIELDS, PAGE_FIELDS, PUBLICATION_FIELDS, SLUG_RE, validate
 
 KIND_FIELDS = {"publication": PUBLICATION_FIELDS, "component": COMPONENT_FIELDS, "page": PAGE_FIELDS}
@@ -80,6 +82,23 @@ def _markup() -> Markup:
     return _MARKUP
 
 
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S*)", re.MULTILINE)
+
+
+def _may_hold_unsafe_markup(body: str) -> bool:
+    """False only when the allowlist check could not find anything, so most bodies skip it.
+
+    Without '<' there is no raw HTML or autolink, and without '&' no character reference can
+    spell a URL; what is left are Markdown link targets, `[text](url)` and `[id]: url`, which are
+    checked here with the allowlist's own rule.
+    """
+    if "<" in body or "&" in body:
+        return True
+    targets = _LINK_TARGET.findall(body) + _REFERENCE.findall(body)
+    return any(unsafe_url(target) for target in targets)
+
+
 def parse_file(kind: str, source: str, data: bytes, key: str, cache_root: Path | None) -> ParsedFile:
     """Parse one file completely. Pure but for storing the body HTML under `key`."""
     text, diags = _decode(data, source)
@@ -102,7 +121,8 @@ def parse_file(kind: str, source: str, data: bytes, key: str, cache_root: Path |
             content_dir = posixpath.dirname(source.removeprefix("content/"))
             rendered = _markup().render(split.body, source, content_dir, split.body_line)
             diags += rendered.diagnostics
-            diags += check_html(rendered.html, split.body, source, split.body_line)
+            if _may_hold_unsafe_markup(split.body):
+                diags += check_html(rendered.html, split.body, source, split.body_line)
             body = Body(key, rendered.links, rendered.fragments, rendered.words)
             if cache_root is not None:
                 from .cache import BodyStore
@@ -152,16 +172,63 @@ def _sources(project: Path) -> tuple[list[tuple[str, str]], list[str]]:
     return markdown, others
 
 
-def load_content(project: Path, cache: Cache, jobs: int = 1) -> tuple[Content, list[Diagnostic]]:
-    """Load every content file, from the cache where its bytes are unchanged."""
+@dataclass(frozen=True)
+class Scan:
+    """Every input file of a project, identified: what a build would read, and a digest of it all.
+
+    Markdown and YAML are identified by their bytes (the content key), other files under
+    content/ (attachments) by size and modification time, as their copies are; templates and
+    assets by their bytes. Equal digests mean a build would produce the same site.
+    """
+
+    markdown: tuple[tuple[str, str], ...]
+    others: tuple[str, ...]
+    keys: dict[str, str]  # project-relative Markdown path -> content key
+    digest: str
+
+
+def scan_project(project: Path) -> Scan:
     markdown, others = _sources(project)
+    root = str(project)
+    digest = hashlib.blake2b(digest_size=16)
+    keys = {}
+    for _, source in markdown:
+        with open(os.path.join(root, source), "rb") as handle:
+            keys[source] = content_key(source, handle.read())
+        digest.update(f"{source}\0{keys[source]}\n".encode())
+    for inner in others:
+        path = os.path.join(root, "content", inner)
+        if inner.endswith((".yaml", ".yml")):
+            with open(path, "rb") as handle:
+                digest.update(f"{inner}\0".encode() + hashlib.blake2b(handle.read()).digest())
+        else:
+            info = os.stat(path)
+            digest.update(f"{inner}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    for name in ("content/site.yaml", "content/types.yaml", "content/topics.yaml"):
+        try:
+            with open(os.path.join(root, name), "rb") as handle:
+                digest.update(name.encode() + hashlib.blake2b(handle.read()).digest())
+        except OSError:
+            digest.update(f"{name} missing".encode())
+    for folder in ("templates", "assets"):
+        for path, dirs, files in os.walk(os.path.join(root, folder)):
+            dirs.sort()
+            for name in sorted(files):
+                with open(os.path.join(path, name), "rb") as handle:
+                    digest.update(os.path.join(path, name)[len(root):].encode() + hashlib.blake2b(handle.read()).digest())
+    return Scan(tuple(markdown), tuple(others), keys, digest.hexdigest())
+
+
+def load_content(project: Path, cache: Cache, jobs: int = 1,
+                 scan: Scan | None = None) -> tuple[Content, list[Diagnostic]]:
+    """Load every content file, from the cache where its bytes are unchanged."""
+    scan = scan or scan_project(project)
+    markdown, others = list(scan.markdown), list(scan.others)
     parsed: dict[str, ParsedFile] = {}
     todo: list[tuple[str, str, str, str]] = []
     keys = set()
-    root = str(project)
     for kind, source in markdown:
-        with open(os.path.join(root, source), "rb") as handle:
-            key = content_key(source, handle.read())
+        key = scan.keys[source]
         keys.add(key)
         hit = cache.get_parsed(key)
         if hit is not None:

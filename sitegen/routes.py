@@ -21,7 +21,7 @@ from typing import Any
 from .config import SiteConfig
 from .diagnostics import Diagnostic
 from .loader import FILE_KINDS
-from .model import Body, Page, Publication
+from .model import Body, Component, Page, Publication
 from .site import FACET_KINDS, Facet, Site
 from .urls import Urls, format_size, output_file
 
@@ -77,15 +77,20 @@ class Route:
 def _canonical(items: list[tuple[str, Any]], parts: list[str]) -> None:
     """Append a text form of a context that changes whenever it does.
 
-    Publications stand in by their digest (a repr of 10,000 records would cost seconds); every
-    other value by its repr, which covers all its fields.
+    Publications stand in by their digest and components by their key (their content is in
+    the site signature); breadcrumbs by their text. Everything else by its repr, which covers all
+    its fields. A repr of every record would cost seconds at 10,000 publications.
     """
     for name, value in items:
         parts.append(name)
         if isinstance(value, Publication):
             parts.append(value.digest)
+        elif isinstance(value, Component):
+            parts.append("component:" + value.key)
         elif isinstance(value, tuple) and value and isinstance(value[0], Publication):
             parts.extend(pub.digest if isinstance(pub, Publication) else repr(pub) for pub in value)
+        elif isinstance(value, tuple) and value and isinstance(value[0], Crumb):
+            parts.append("\x1f".join(f"{crumb.title}\x1e{crumb.url}" for crumb in value))
         else:
             parts.append(repr(value))
 

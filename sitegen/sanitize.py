@@ -56,14 +56,14 @@ class _Checker(HTMLParser):
                 self.problems.append(("html-attribute", f'the attribute "{name}" is not allowed on <{tag}>', name))
             elif name == "style" and not ALLOWED_STYLE.match(value):
                 self.problems.append(("html-attribute", "style attributes are not allowed", "style="))
-            elif name in URL_ATTRIBUTES and _unsafe_url(value):
+            elif name in URL_ATTRIBUTES and unsafe_url(value):
                 scheme = value.strip().split(":", 1)[0]
                 self.problems.append(("unsafe-url", f'"{scheme}:" links are not allowed', scheme + ":"))
 
     handle_startendtag = handle_starttag
 
 
-def _unsafe_url(value: str) -> bool:
+def unsafe_url(value: str) -> bool:
     compact = re.sub(r"[\s\x00-\x1f]", "", value).lower()
     scheme = re.match(r"^([a-z][a-z0-9+.-]*):", compact)
     return bool(scheme) and not compact.startswith(SAFE_SCHEMES)

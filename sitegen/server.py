@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 from watchfiles import watch
 
 from .builder import BuildOptions, BuildReport, build
+from .config import load_config
 from .diagnostics import Diagnostic
 from .urls import Urls
 
@@ -187,8 +188,8 @@ class PreviewServer:
         self.debounce_ms = debounce_ms
         self.report = build(options)
         self._log_report(self.report, "Built")
-        config = self.report.site.config if self.report.site else None
-        base_path = Urls(options.base_url or (config.base_url if config else "https://localhost/")).base_path
+        config, _ = load_config(options.project, options.base_url)
+        base_path = Urls(config.base_url).base_path if config else "/"
         self.state = PreviewState(options.output, base_path)
         self.state.publish(self.report)
         handler = type("BoundHandler", (Handler,), {"state": self.state})
