@@ -182,9 +182,10 @@ def count_html(folder: Path) -> int:
     return sum(name.endswith(".html") for _, _, files in os.walk(folder) for name in files)
 
 
-def sitegen_command(site: Path, out: Path, jobs: int) -> list[str]:
+def sitegen_command(site: Path, out: Path, jobs: int, search: bool = True) -> list[str]:
     # Not --quiet: the one summary line it prints gives the rendered/written counts.
-    return [sys.executable, "-m", "sitegen", "build", str(site), "-o", str(out), "--jobs", str(jobs)]
+    command = [sys.executable, "-m", "sitegen", "build", str(site), "-o", str(out), "--jobs", str(jobs)]
+    return command if search else command + ["--no-search"]
 
 
 def parse_summary(stdout: str) -> dict[str, int | float]:
@@ -258,7 +259,7 @@ def run_size(size: int, args: argparse.Namespace, hugo: str | None) -> dict:
     }
     say(f"   {len(sources):,} files, {corpus_bytes / 1024 / 1024:.1f} MB of Markdown in {result['corpus']['seconds']:.1f} s")
     env = {**os.environ, "CI": "1"}
-    cmd = sitegen_command(site, out, args.jobs)
+    cmd = sitegen_command(site, out, args.jobs, search=not args.no_search)
     body_file, title_file = sources[len(sources) // 2], sources[len(sources) // 3]
     pages = 0
 
@@ -297,7 +298,7 @@ def run_size(size: int, args: argparse.Namespace, hugo: str | None) -> dict:
         marker = edit_title(title_file, n)
         return lambda: escape(marker) in _publication_page(out, title_file).read_text("utf-8")
 
-    say(f"   sitegen: python -m sitegen build {site} -o {out} --jobs {args.jobs}")
+    say(f"   sitegen: {' '.join(cmd[1:])}")
     sitegen_step("cold", cold)
     if result["steps"][-1]["ok"]:
         sitegen_step("unchanged", lambda n: None)
@@ -447,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="run each step N times and keep the fastest")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects and outputs")
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even if it is installed")
+    parser.add_argument("--no-search", action="store_true",
+                        help="build without the search index (pages, listings and feeds only, as Hugo does)")
     parser.add_argument("--workdir", type=Path, default=HERE / "out", help="where to work (default bench/out)")
     args = parser.parse_args(argv)
     try:
@@ -463,7 +466,8 @@ def main(argv: list[str] | None = None) -> int:
         say("hugo is not installed (apt-get install -y hugo); running sitegen only")
 
     report = {"machine": machine(hugo), "options": {"sizes": sizes, "words": args.words, "seed": args.seed,
-                                                    "jobs": args.jobs, "repeat": args.repeat}, "runs": []}
+                                                    "jobs": args.jobs, "repeat": args.repeat,
+                                                    "search": not args.no_search}, "runs": []}
     results_path = args.workdir / "results.json"
     tables = []
     failed = False

@@ -9,6 +9,7 @@ are added to HTML responses here, so they never reach `sitegen build` output.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import mimetypes
@@ -218,11 +219,16 @@ class PreviewServer:
             self.rebuild()
 
     def rebuild(self) -> BuildReport:
+        """Pages first, so the browser reloads at once; then the search index, which can take seconds."""
         started = time.perf_counter()
-        report = build(self.options)
+        report = build(dataclasses.replace(self.options, search=False))
         self.report = report
         self._log_report(report, f"Rebuilt in {time.perf_counter() - started:.2f} s:")
         self.state.publish(report)
+        if report.ok and self.options.search and not self.stop_event.is_set():
+            indexed = build(self.options)  # pages are unchanged now: only the search index is redone
+            if not indexed.ok:
+                self._log_report(indexed, "Search index:")
         return report
 
     def _log_report(self, report: BuildReport, verb: str) -> None:
