@@ -29,7 +29,7 @@ from .loader import Scan, load_content, scan_project
 from .output import MARKER, Output, OutputError, refuse_output
 from .render import Renderer, template_files
 from .routes import Route, plan_routes
-from .search import SearchError, build_index, search_fingerprint, temporary_folder
+from .search import SearchError, build_shards, shard_fingerprint, shard_of, temporary_folder
 from .site import Site, build_site
 from .urls import output_file
 
@@ -253,17 +253,29 @@ def _unchanged(previous: dict, whole: str, options: BuildOptions, out: Path) -> 
 
 
 def _search(options: BuildOptions, site: Site, cache: Cache, output: Output,
-            previous: dict) -> tuple[list[str], str, int]:
-    """(search files in the output, search fingerprint, files written): reindex only when needed."""
-    kept = [name for name in previous.get(SEARCH_FILES_KEY, ()) if os.path.isfile(output.out / name)]
-    fingerprint = search_fingerprint(site)
-    if not options.search or (previous.get(SEARCH_KEY) == fingerprint and kept
-                              and len(kept) == len(previous.get(SEARCH_FILES_KEY, ()))):
-        return kept, previous.get(SEARCH_KEY, ""), 0
-    with temporary_folder() as work:
-        bundle = build_index(site, cache.bodies, Path(work))
-        written = sum(output.write(name, path.read_bytes()) for name, path in sorted(bundle.items()))
-    return sorted(bundle), fingerprint, written
+            previous: dict) -> tuple[dict[str, list[str]], dict[str, str], int]:
+    """(search files by shard, shard fingerprints, files written): re-index only changed shards."""
+    old_prints = previous.get(SEARCH_KEY) if isinstance(previous.get(SEARCH_KEY), dict) else {}
+    old_files = previous.get(SEARCH_FILES_KEY) if isinstance(previous.get(SEARCH_FILES_KEY), dict) else {}
+    present = {name: [f for f in names if os.path.isfile(output.out / f)] for name, names in old_files.items()}
+    if not options.search:  # leave the previous index as it was
+        return present, old_prints, 0
+    shards = shard_of(site.publications)
+    prints = {name: shard_fingerprint(site, members) for name, members in shards.items()}
+    files: dict[str, list[str]] = {}
+    todo = []
+    for name in shards:
+        if old_prints.get(name) == prints[name] and present.get(name) and present[name] == old_files[name]:
+            files[name] = present[name]
+        else:
+            todo.append(name)
+    written = 0
+    if todo:
+        with temporary_folder() as work:
+            for name, bundle in build_shards(site, todo, shards, cache.bodies, Path(work), options.workers).items():
+                written += sum(output.write(relative, path.read_bytes()) for relative, path in sorted(bundle.items()))
+                files[name] = sorted(bundle)
+    return files, prints, written
 
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
@@ -327,12 +339,13 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         files += [(output_file(site_path), source) for site_path, source in assets.files]
         for relative, source in files:
             written += output.copy(relative, source)
-        outputs = set(fingerprints) | {relative for relative, _ in files} | set(search_files)
+        outputs = set(fingerprints) | {relative for relative, _ in files}
+        outputs |= {name for names in search_files.values() for name in names}
         known = set(previous.get("", {}) or ()) if previous else None
         report.removed = output.commit(outputs, known)
         report.written = written
         cache.save_fingerprints(out, {**fingerprints, "": sorted(outputs), SEARCH_KEY: search_print,
-                                      SEARCH_FILES_KEY: sorted(search_files), WHOLE_KEY: whole,
+                                      SEARCH_FILES_KEY: search_files, WHOLE_KEY: whole,
                                       COUNTS_KEY: (report.publications, report.routes),
                                       NEXT_DUE_KEY: site.next_due, WARNINGS_KEY: report.diagnostics})
         report.timings["publish"] = time.perf_counter() - clock

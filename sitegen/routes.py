@@ -22,6 +22,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic
 from .loader import FILE_KINDS
 from .model import Body, Component, Page, Publication
+from .search import shard_of
 from .site import FACET_KINDS, Facet, Site
 from .urls import Urls, format_size, output_file
 
@@ -226,7 +227,8 @@ class _Planner:
         for page in site.pages:
             self.page(page)
         # SPEC: the breadcrumb is on every page but home, the site's own pages included.
-        self.add(Route("/search/", "search.html", {"title": "Search publications", "facets": summary,
+        bundles = tuple(f"/pagefind/{name}/" for name in shard_of(site.publications))
+        self.add(Route("/search/", "search.html", {"title": "Search publications", "facets": summary, "bundles": bundles,
                                                    "trail": trail(config, Crumb("Search publications", ""))},
                        sitemap=True))
         self.add(Route("/404.html", "404.html", {"title": "Page not found",

@@ -1,25 +1,29 @@
-"""The full-text search index: Pagefind over one small document per published publication.
+"""The full-text search index: Pagefind over small documents, in shards.
 
 Pagefind (`pagefind[bin]`, pinned, runs offline) indexes HTML. Rather than make it read every
 page of the site (banners, listings and all), we give it one small document per published
 publication: title, summary and body text, with the facets people filter by (component, type,
 topic and year, as the names people read) and the date to sort by. Drafts, scheduled and
 redirect pages are never in it, because they are never given to it. Everything is indexed as
-the site's language, so a search from the English search page also finds the Spanish
-translations.
+the site's language, so a search from the English search page also finds the translations.
 
-Indexing is the slowest step of a large build, so the builder runs it only when the search
-fingerprint (every indexed publication's digest, the names of the facets, the base URL) changed.
+Pagefind has no incremental mode and its memory grows with the corpus (3 GB for 10,000
+publications in one bundle), so the index is split into shards of at most SHARD_SIZE
+publications: by year, and within a large year by a stable hash of the slug. Each shard is a
+bundle of its own under /pagefind/<shard>/, re-indexed only when its fingerprint changed, and
+the search page merges them all in the browser (Pagefind's mergeIndex).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from pathlib import Path
 
@@ -28,6 +32,7 @@ from .model import Publication
 from .site import Site
 from .urls import Urls
 
+SHARD_SIZE = 800
 PAGEFIND_VERSION = "1.5.2"
 _TAG = re.compile(r"<[^>]+>")
 
@@ -36,12 +41,33 @@ class SearchError(Exception):
     """Pagefind failed; the message is Pagefind's own."""
 
 
-def search_fingerprint(site: Site) -> str:
+def shard_of(publications: tuple[Publication, ...]) -> dict[str, tuple[Publication, ...]]:
+    """Publications by shard name ("all"; or "2018", "2018-1" when a year is split), newest first.
+
+    A publication's shard depends only on its year, its slug and how many publications share
+    its year, so an edit re-indexes one shard and adding a publication at most re-splits its year.
+    """
+    if len(publications) <= SHARD_SIZE:  # a small library is one bundle: fewer files, one process
+        return {"all": publications} if publications else {}
+    years: dict[int, list[Publication]] = {}
+    for pub in publications:
+        years.setdefault(pub.year, []).append(pub)
+    shards: dict[str, list[Publication]] = {}
+    for year in sorted(years, reverse=True):
+        members = years[year]
+        parts = math.ceil(len(members) / SHARD_SIZE)
+        for pub in members:
+            bucket = int(hashlib.blake2b(pub.slug.encode(), digest_size=4).hexdigest(), 16) % parts
+            shards.setdefault(str(year) if parts == 1 else f"{year}-{bucket}", []).append(pub)
+    return {name: tuple(members) for name, members in shards.items()}
+
+
+def shard_fingerprint(site: Site, members: tuple[Publication, ...]) -> str:
     digest = hashlib.blake2b(f"{PAGEFIND_VERSION}|{site.config.base_url}|{site.config.language}".encode(),
                              digest_size=16)
     digest.update(repr((site.config.types, site.config.topics,
                         [(c.key, c.name) for c in site.components.values()])).encode())
-    for pub in site.publications:
+    for pub in members:
         digest.update(f"{pub.slug}|{pub.digest}\n".encode())
     return digest.hexdigest()
 
@@ -65,15 +91,16 @@ def _render(site: Site, pub: Publication, bodies: BodyStore) -> str:
             f'<div data-pagefind-ignore hidden>{hidden}</div></main></body></html>')
 
 
-def build_index(site: Site, bodies: BodyStore, work: Path) -> dict[str, Path]:
-    """Index every published publication; returns {output path under the site: file}.
+def build_shard(site: Site, name: str, members: tuple[Publication, ...], bodies: BodyStore,
+                work: Path) -> dict[str, Path]:
+    """Index one shard; returns {output path under the site: file} of its bundle.
 
     The documents sit at their publication's path, so result links are the real pages; the
     search page tells Pagefind's interface the base path.
     """
-    documents = work / "documents"
-    bundle = work / "pagefind"
-    for pub in site.publications:
+    documents = work / name / "documents"
+    bundle = work / name / "bundle"
+    for pub in members:
         folder = documents / Urls.publication(pub.slug).strip("/")
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "index.html").write_text(_render(site, pub, bodies), encoding="utf-8")
@@ -88,10 +115,18 @@ def build_index(site: Site, bodies: BodyStore, work: Path) -> dict[str, Path]:
         raise SearchError(detail[-1] if detail else f"pagefind exited with {done.returncode}")
     files = {}
     for folder, _dirs, names in os.walk(bundle):
-        for name in names:
-            path = Path(folder, name)
-            files["pagefind/" + path.relative_to(bundle).as_posix()] = path
+        for file_name in names:
+            path = Path(folder, file_name)
+            files[f"pagefind/{name}/" + path.relative_to(bundle).as_posix()] = path
     return files
+
+
+def build_shards(site: Site, names: list[str], shards: dict[str, tuple[Publication, ...]], bodies: BodyStore,
+                 work: Path, jobs: int) -> dict[str, dict[str, Path]]:
+    """Index the named shards, `jobs` Pagefind processes at a time."""
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        bundles = pool.map(lambda name: build_shard(site, name, shards[name], bodies, work), names)
+        return dict(zip(names, bundles))
 
 
 def temporary_folder() -> tempfile.TemporaryDirectory[str]:

@@ -195,7 +195,30 @@ def test_search_index_holds_exactly_the_published_publications(library: Project)
     library.publication("later", publish_at="2099-01-01")
     report = library.build(search=True)
     assert report.ok
-    entry = json.loads((library.out / "pagefind/pagefind-entry.json").read_text())
+    entry = json.loads((library.out / "pagefind/all/pagefind-entry.json").read_text())
     assert sum(language["page_count"] for language in entry["languages"].values()) == 3
     again = library.build(search=True)
     assert again.written == 0  # the search fingerprint did not change: Pagefind did not run again
+
+
+def test_a_large_index_is_sharded_and_an_edit_reindexes_one_shard(project: Project, monkeypatch) -> None:
+    import sitegen.search
+
+    monkeypatch.setattr(sitegen.search, "SHARD_SIZE", 2)
+    for year in (2018, 2019, 2020):
+        for n in range(3):
+            project.publication(f"p{year}-{n}", date=f"{year}-0{n + 1}-01", body=f"Word{year} text {n}.")
+    assert project.build(search=True).ok
+    shards = sorted(p.name for p in (project.out / "pagefind").iterdir())
+    assert len(shards) >= 6 and all(name.split("-")[0] in ("2018", "2019", "2020") for name in shards)
+    bundles = doc(project, "/search/").xpath("//div[@id='search']")[0].get("data-bundles").split()
+    assert sorted(b.split("/")[-2] for b in bundles) == shards
+    before = {p: p.read_bytes() for p in (project.out / "pagefind").rglob("*") if p.is_file()}
+    source = next((project.root / "content/publications").rglob("p2019-1.md"))
+    source.write_text(source.read_text() + "\nAn edit.\n")
+    assert project.build(search=True).ok
+    after = {p: p.read_bytes() for p in (project.out / "pagefind").rglob("*") if p.is_file()}
+    changed = {p.relative_to(project.out / "pagefind").parts[0] for p in set(before) ^ set(after)}
+    changed |= {p.relative_to(project.out / "pagefind").parts[0] for p in set(before) & set(after)
+                if before[p] != after[p]}
+    assert len(changed) == 1 and changed.pop().startswith("2019")

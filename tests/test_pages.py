@@ -366,9 +366,9 @@ def test_search_page(site: Project) -> None:
     assert [text(h) for h in root.xpath("//main//h1")] == ["Search publications"]
     # Pagefind's interface is mounted by assets/js/search.js; without JavaScript the facet links remain.
     mount = root.xpath("//main//div[@id='search']")[0]
-    assert mount.get("data-bundle") == PREFIX + "pagefind/" and mount.get("data-base") == PREFIX
+    assert mount.get("data-bundles") == PREFIX + "pagefind/all/" and mount.get("data-base") == PREFIX
     scripts = root.xpath("//script/@src")
-    assert PREFIX + "pagefind/pagefind-ui.js" in scripts and any("/js/search." in src for src in scripts)
+    assert PREFIX + "pagefind/all/pagefind-ui.js" in scripts and any("/js/search." in src for src in scripts)
     header_form = root.xpath("//header//form[@role='search']")[0]
     assert header_form.get("action") == PREFIX + "search/" and header_form.xpath(".//input[@name='q']")
     hrefs = set(root.xpath("//main//a/@href"))

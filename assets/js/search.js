@@ -14,9 +14,11 @@
     var date = new Date(iso + "T00:00:00Z");
     return isNaN(date) ? iso : date.toLocaleDateString("en-US", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
   };
+  var bundles = (root.getAttribute("data-bundles") || "").split(" ").filter(Boolean);
   var ui = new PagefindUI({
     element: "#search",
-    bundlePath: root.getAttribute("data-bundle"),
+    bundlePath: bundles[0],
+    mergeIndex: bundles.slice(1).map(function (path) { return { bundlePath: path }; }),
     baseUrl: root.getAttribute("data-base"),
     showSubResults: false,
     showImages: false,
