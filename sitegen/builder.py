@@ -189,7 +189,20 @@ def _template_diagnostic(exc: jinja2.TemplateError, route: Route) -> Diagnostic:
             path = "templates/" + frame.filename.replace(os.sep, "/").split("/templates/", 1)[1]
             line = frame.lineno or 0
             break
-    return Diagnostic(path, line, "template-error", f"{exc} (while rendering {route.path})")
+    return Diagnostic(path, line, "template-error", f"{exc}", f"while rendering {route.path}")
+
+
+def _merge_repeats(problems: list[Diagnostic]) -> list[Diagnostic]:
+    """One template mistake breaks every page made from it: report it once, with a count."""
+    groups: dict[tuple[str, int, str, str], list[Diagnostic]] = {}
+    for problem in problems:
+        groups.setdefault((problem.path, problem.line, problem.code, problem.message), []).append(problem)
+    merged = []
+    for (path, line, code, message), items in groups.items():
+        first = items[0]
+        hint = first.hint if len(items) == 1 else f"{first.hint} and {len(items) - 1:,} more pages"
+        merged.append(Diagnostic(path, line, code, message, hint, first.severity))
+    return merged
 
 
 def _render(routes: list[Route], todo: list[int], renderer: Renderer, output: Output, workers: int,
@@ -328,7 +341,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         report.rendered = len(todo)
         report.timings["render"] = time.perf_counter() - clock
         if problems:
-            report.diagnostics = sort_diagnostics(report.diagnostics + problems)
+            report.diagnostics = sort_diagnostics(report.diagnostics + _merge_repeats(problems))
             output.abort()
             return report
         clock = time.perf_counter()

@@ -8,6 +8,7 @@ worker processes, compare cleanly in tests and can be cached by content hash.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,8 +93,18 @@ class Publication:
     retired: Retirement | None = None
     extra: Any = None
     lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+    front_key: str = ""  # identifies the front matter alone (the file's path and fields, not its body)
 
-    @property
+    @functools.cached_property
+    def listing_digest(self) -> str:
+        """Like `digest`, but blind to the body: listings, feeds and index.json never show it.
+
+        So a change to a body alone re-renders that publication's page (and its search shard),
+        not every listing it appears in.
+        """
+        return self.front_key + "".join(f"|{a.size}" for a in self.attachments)
+
+    @functools.cached_property
     def digest(self) -> str:
         """Identifies everything this record holds: its file's content key and its attachments' sizes.
 

@@ -89,7 +89,8 @@ def _canonical(items: list[tuple[str, Any]], parts: list[str]) -> None:
         elif isinstance(value, Component):
             parts.append("component:" + value.key)
         elif isinstance(value, tuple) and value and isinstance(value[0], Publication):
-            parts.extend(pub.digest if isinstance(pub, Publication) else repr(pub) for pub in value)
+            # Lists of publications (listings, feeds, index.json) show their fields, never bodies.
+            parts.extend(pub.listing_digest if isinstance(pub, Publication) else repr(pub) for pub in value)
         elif isinstance(value, tuple) and value and isinstance(value[0], Crumb):
             parts.append("\x1f".join(f"{crumb.title}\x1e{crumb.url}" for crumb in value))
         else:

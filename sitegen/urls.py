@@ -7,6 +7,7 @@ mapping folders to index.html. Templates never build URLs by hand; they call `Ur
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
@@ -32,7 +33,7 @@ class Urls:
         """A root-relative link for a site path (site paths start with /) or an external URL unchanged."""
         if not site_path.startswith("/") or site_path.startswith("//"):
             return site_path
-        return self.base_path + quote(site_path[1:], safe="/#%.-_~:")
+        return _link(self.base_path, site_path)
 
     def absolute(self, site_path: str) -> str:
         parts = urlsplit(self.base_url)
@@ -62,6 +63,12 @@ class Urls:
     @staticmethod
     def component_feed(key: str) -> str:
         return f"/publications/component/{key}/feed.xml"
+
+
+@functools.lru_cache(maxsize=65536)
+def _link(base_path: str, site_path: str) -> str:
+    """Cached: the same few thousand paths are linked from many pages."""
+    return base_path + quote(site_path[1:], safe="/#%.-_~:")
 
 
 def output_file(site_path: str) -> str:
