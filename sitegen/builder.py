@@ -215,27 +215,19 @@ def _render(routes: list[Route], todo: list[int], renderer: Renderer, output: Ou
     chunks = [(start, min(start + size, len(ordered))) for start in range(0, len(ordered), size)]
     written, diags, done = 0, [], 0
     use = workers if len(ordered) >= RENDER_PARALLEL_THRESHOLD and workers > 1 else 1
+    pool = ProcessPoolExecutor(use, mp_context=multiprocessing.get_context("fork")) if use > 1 else None
     try:
-        if use > 1:
-            with ProcessPoolExecutor(use, mp_context=multiprocessing.get_context("fork")) as pool:
-                for chunk, results in zip(chunks, pool.map(_render_range, chunks)):
-                    for count, problem in results:
-                        written += count
-                        if problem:
-                            diags.append(problem)
-                    done += chunk[1] - chunk[0]
-                    if progress:
-                        progress(done, len(ordered))
-        else:
-            for chunk in chunks:
-                for count, problem in _render_range(chunk):
-                    written += count
-                    if problem:
-                        diags.append(problem)
-                done += chunk[1] - chunk[0]
-                if progress:
-                    progress(done, len(ordered))
+        for chunk, results in zip(chunks, pool.map(_render_range, chunks) if pool else map(_render_range, chunks)):
+            for count, problem in results:
+                written += count
+                if problem:
+                    diags.append(problem)
+            done += chunk[1] - chunk[0]
+            if progress:
+                progress(done, len(ordered))
     finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
         _WORK.clear()
     return written, diags, use
 

@@ -10,7 +10,6 @@ links) belong to `site.py`.
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 import multiprocessing
 import os
 import posixpath
@@ -346,7 +345,3 @@ def _publication(parsed: ParsedFile, stem: str,
                                 f"the summary is {len(publication.summary)} characters long",
                                 "summaries over 300 characters are cut short in search results", severity="warning"))
     return publication, diags
-
-
-def guess_type(path: str) -> str:
-    return mimetypes.guess_type(path)[0] or "application/octet-stream"
