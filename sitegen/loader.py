@@ -122,7 +122,7 @@ def parse_file(kind: str, source: str, data: bytes, key: str, cache_root: Path |
             diags += rendered.diagnostics
             if _may_hold_unsafe_markup(split.body):
                 diags += check_html(rendered.html, split.body, source, split.body_line)
-            body = Body(key, rendered.links, rendered.fragments, rendered.words)
+            body = Body(key, rendered.links, rendered.fragments)
             if cache_root is not None:
                 from .cache import BodyStore
                 BodyStore(cache_root / "bodies").put(key, rendered.html)

@@ -33,7 +33,6 @@ class Body:
     key: str
     links: tuple[BodyLink, ...] = ()
     fragments: tuple[str, ...] = ()  # ids of the headings, for links to #fragment
-    words: int = 0
 
 
 @dataclass(frozen=True)
