@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import SiteConfig
+from .config import IDENTIFIER_LINKS, SiteConfig
 from .diagnostics import Diagnostic
 from .loader import FILE_KINDS
 from .model import Body, Component, Page, Publication
@@ -338,24 +338,20 @@ class _Planner:
                                          f'{"the site itself uses" if not keep.source else "is already used by " + keep.source}',
                                          "choose another slug or alias"))
         served = {route.path for route in self.routes}
-        served_files: set[str] = set()  # files are routes now
 
         def missing(path: str) -> bool:
             bare = path.split("#", 1)[0]
-            return bare not in served and bare not in served_files and bare + "/" not in served
+            return bare not in served and bare + "/" not in served
 
-        config_lines = dict(self.config.source_lines)
-        links = [("navigation", i, link) for i, link in enumerate(self.config.navigation)]
-        links += [("breadcrumb", i, link) for i, link in enumerate(self.config.breadcrumb)]
-        for (name, index, link) in links:
+        lines = dict(self.config.source_lines)
+        links = [(f"{name}.{i}.url", f"{name} link", link)
+                 for name in ("navigation", "breadcrumb") for i, link in enumerate(getattr(self.config, name))]
+        links += [(f"identifier.{key}", f'identifier link "{link.title}"', link)
+                  for (key, _), link in zip(IDENTIFIER_LINKS, self.config.identifier)]
+        for where, what, link in links:
             if link.url.startswith("/") and missing(link.url):
-                self.diags.append(Diagnostic("content/site.yaml", config_lines.get(name, 1), "broken-link",
-                                             f'{name} link "{link.url}" leads to no page of this site',
-                                             "add the page under content/pages/ or fix the link"))
-        for link in self.config.identifier:
-            if link.url.startswith("/") and missing(link.url):
-                self.diags.append(Diagnostic("content/site.yaml", config_lines.get("identifier", 1), "broken-link",
-                                             f'identifier link "{link.title}" ({link.url}) leads to no page of this site',
+                self.diags.append(Diagnostic("content/site.yaml", lines.get(where, 1), "broken-link",
+                                             f'{what} "{link.url}" leads to no page of this site',
                                              "add the page under content/pages/ or fix the link"))
         for source, line, path in self.site_links:
             if missing(path):
