@@ -7,7 +7,9 @@ back as diagnostics in the report; only bugs raise.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -16,7 +18,7 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import jinja2
 
@@ -283,8 +285,31 @@ def _search(options: BuildOptions, site: Site, cache: Cache, output: Output,
     return files, prints, written
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a build runs.
+
+    A build allocates millions of small objects that live until it ends and form few cycles;
+    the collector's repeated full passes over them grew faster than linearly (a one-file rebuild
+    of 100,000 publications spent most of its 33 s there). Reference counting still frees
+    everything as usual, and the collector resumes when the build returns.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the site into the output folder; on any error the previous output stays untouched."""
+    with _collector_paused():
+        return _build(options, progress)
+
+
+def _build(options: BuildOptions, progress: Progress | None) -> BuildReport:
     report = BuildReport()
     project, out = options.project, options.output
     refusal = refuse_output(project, out)
