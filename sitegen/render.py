@@ -38,8 +38,12 @@ def _mark_downloads(html: str, labels: dict[str, str]) -> str:
     return pattern.sub(lambda m: f'{m.group(0)} <span class="file-meta">({labels[m.group(1)]})</span>', html)
 
 
-def format_date(value: dt.date | None) -> str:
-    return f"{value:%B} {value.day}, {value.year}" if value else ""
+def format_date(value: dt.date | None, language: str = "en") -> str:
+    """"October 1, 2018", or in the page's language: "1 de octubre de 2018"."""
+    if not value:
+        return ""
+    strings = strings_for(language)
+    return strings["date_format"].format(month=strings["months"][value.month - 1], day=value.day, year=value.year)
 
 
 def is_government(url: str) -> bool:

@@ -96,6 +96,9 @@ def test_spanish_pages_carry_the_official_spanish_banner_and_identifier(project:
     assert "Los sitios web oficiales usan .gov" in banner.text_content()
     identifier = root.xpath("//div[contains(@class, 'usa-identifier')]")[0].text_content()
     assert "Declaración de accesibilidad" in identifier and "Visite USAGov en Español" in identifier
+    meta = root.xpath("//ul[contains(@class, 'publication-meta')]")[0].text_content()
+    assert "Publicado el" in meta and "Componente" in meta
+    assert root.xpath("//header[contains(@class, 'usa-header')]")[0].get("lang") == "en"  # site.yaml's words
     english = doc(project, "/publications/statement-en/")
     assert english.get("lang") == "en" and "Here’s how you know" in english.text_content()
 

@@ -33,6 +33,10 @@ PAGE_KINDS: dict[str, str] = {
     "year": "/publications/year/2018/",
     "publication": "/publications/dhs-ice-pia-049-parole-unit-case-management/",  # has an attachment
     "publication-translations": "/publications/dhs-statement-hurricane-michael-translations/",  # en + es files
+    "publication-spanish": "/publications/dhs-declaracion-huracan-michael/",  # lang="es", Spanish banner
+    "component-type": "/publications/component/ice/type/privacy-impact-assessment/",
+    "updated": "/publications/updated/",
+    "retired": "/publications/retired/",
     "page": "/about/",
     "search": "/search/",
     "404": "/404.html",
