@@ -91,6 +91,10 @@ def _canonical(items: list[tuple[str, Any]], parts: list[str]) -> None:
         elif isinstance(value, tuple) and value and isinstance(value[0], Publication):
             # Lists of publications (listings, feeds, index.json) show their fields, never bodies.
             parts.extend(pub.listing_digest if isinstance(pub, Publication) else repr(pub) for pub in value)
+        elif isinstance(value, Pagination):
+            # Not repr: `paths` lists every page of the listing, so the library's 5,000 pages would
+            # each print 5,000 paths. The paths follow from the first one and the page count.
+            parts.append(f"{value.page}/{value.pages}/{value.total}/{value.first}/{value.last}/{value.paths[0]}")
         elif isinstance(value, tuple) and value and isinstance(value[0], Crumb):
             parts.append("\x1f".join(f"{crumb.title}\x1e{crumb.url}" for crumb in value))
         else:
