@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import Cache, content_key
+from .cache import BodyStore, Cache, content_key
 from .diagnostics import Diagnostic
 from .frontmatter import parse_yaml, split_front_matter
 from .markup import Markup
@@ -60,6 +60,12 @@ class Content:
     files: frozenset[str] = frozenset()  # content-relative paths of every non-Markdown file
     sources: frozenset[str] = frozenset()  # content-relative paths of every Markdown file
     parsed_count: int = 0  # files parsed this build (not from the cache)
+
+
+def file_kind(path: str) -> str:
+    """What a download is, as people read it next to its link: "PDF", "Word document"."""
+    extension = posixpath.splitext(path)[1].lstrip(".").upper()
+    return FILE_KINDS.get(extension, extension or "File")
 
 
 def _decode(data: bytes, source: str) -> tuple[str | None, list[Diagnostic]]:
@@ -124,7 +130,6 @@ def parse_file(kind: str, source: str, data: bytes, key: str, cache_root: Path |
                 diags += check_html(rendered.html, split.body, source, split.body_line)
             body = Body(key, rendered.links, rendered.fragments)
             if cache_root is not None:
-                from .cache import BodyStore
                 BodyStore(cache_root / "bodies").put(key, rendered.html)
     return ParsedFile(kind, source, values, lines, body, tuple(diags))
 
@@ -305,10 +310,9 @@ def _attachments(project: Path, parsed: ParsedFile, files: frozenset[str]) -> tu
                                     f'attachment file "{item["file"]}" does not exist',
                                     "check the spelling; paths are relative to content/, e.g. files/report.pdf"))
             continue
-        extension = Path(relative).suffix.lstrip(".").upper()
         size = (project / "content" / relative).stat().st_size
         attachments.append(Attachment(item["title"], relative, item.get("language", ""), size,
-                                      FILE_KINDS.get(extension, extension or "File"), item["line"]))
+                                      file_kind(relative), item["line"]))
     return attachments, diags
 
 

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from . import feeds
 from .assets import Assets
 from .chart import year_chart
+from .guards import is_government_host
 from .cache import BodyStore
 from .markup import TOKEN_PREFIX
 from .model import Body
@@ -47,8 +48,7 @@ def format_date(value: dt.date | None, language: str = "en") -> str:
 
 
 def is_government(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return host.endswith((".gov", ".mil")) or host in ("gov", "mil")
+    return is_government_host(urlsplit(url).hostname or "")
 
 
 def template_files(project: Path) -> list[Path]:

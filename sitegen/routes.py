@@ -13,14 +13,13 @@ import functools
 import hashlib
 import math
 import os
-import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .config import IDENTIFIER_LINKS, SiteConfig
 from .diagnostics import Diagnostic
-from .loader import FILE_KINDS
+from .loader import file_kind
 from .model import Body, Component, Page, Publication
 from .search import shard_of
 from .site import FACET_KINDS, Facet, Site
@@ -167,9 +166,8 @@ class _Planner:
         relative = site_path.lstrip("/")
         if not relative.startswith("files/") or relative not in self.site.files:
             return ""
-        extension = posixpath.splitext(relative)[1].lstrip(".").upper()
         size = os.stat(os.path.join(self.project, "content", relative)).st_size
-        return f"{FILE_KINDS.get(extension, extension or 'File')}, {format_size(size)}"
+        return f"{file_kind(relative)}, {format_size(size)}"
 
     def resolve(self, body: Body, source: str) -> tuple[tuple[str, str, str], ...]:
         """(token, site path, file label) for each relative link of a body; problems become diagnostics."""

@@ -74,10 +74,6 @@ PAGE_FIELDS: tuple[Field, ...] = (
 )
 
 
-def field_names(fields: tuple[Field, ...]) -> list[str]:
-    return [f.name for f in fields]
-
-
 class Checker:
     """Validates one mapping of front matter against field declarations, collecting diagnostics."""
 

@@ -55,10 +55,6 @@ class Site:
     def __post_init__(self) -> None:
         self.by_source = {p.source.removeprefix("content/"): p for p in self.publications}
         self.pages_by_source = {p.source.removeprefix("content/"): p for p in self.pages}
-        self.facet_index = {(f.kind, f.key): f for facets in self.facets.values() for f in facets}
-
-    def facet(self, kind: str, key: str) -> Facet:
-        return self.facet_index[(kind, key)]
 
 
 def build_site(config: SiteConfig, content: Content, drafts: bool = False, now: dt.datetime | None = None,

@@ -60,10 +60,6 @@ class Urls:
         """Attachments keep their path under content/ (files/x.pdf -> /files/x.pdf)."""
         return "/" + content_path
 
-    @staticmethod
-    def component_feed(key: str) -> str:
-        return f"/publications/component/{key}/feed.xml"
-
 
 @functools.lru_cache(maxsize=65536)
 def _link(base_path: str, site_path: str) -> str:
