@@ -23,14 +23,18 @@ from typing import Callable, Iterator
 import jinja2
 
 from .assets import AssetError, Assets, collect_assets, find_uswds
-from .cache import CODE_SIGNATURE, Cache
+from .cache import (CODE_SIGNATURE, RouteStore, COUNTS_KEY, NEXT_DUE_KEY, SEARCH_FILES_KEY, SEARCH_KEY, WARNINGS_KEY,
+                    WHOLE_KEY, Cache)
 from .config import load_config
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
 from .guards import check_page
 from .loader import Scan, load_content, scan_project
 from .output import MARKER, Output, OutputError, refuse_output
+from .quick import QUICK_KEY, QuickState, quick_build
+from .quick import RENDERER as QUICK_RENDERER
 from .render import Renderer, template_files
 from .routes import Route, plan_routes
+from .routes import fingerprints as route_fingerprints
 from .search import SearchError, build_shards, shard_fingerprint, shard_of, temporary_folder
 from .site import Site, build_site
 from .urls import output_file
@@ -156,6 +160,8 @@ def _render_range(bounds: tuple[int, int]) -> list[tuple[int, Diagnostic | None]
     renderer: Renderer = _WORK["renderer"]  # type: ignore[assignment]
     output: Output = _WORK["output"]  # type: ignore[assignment]
     routes: list[Route] = _WORK["routes"]  # type: ignore[assignment]
+    prints: list[str] = _WORK["prints"]  # type: ignore[assignment]
+    kept: RouteStore | None = _WORK["kept"]  # type: ignore[assignment]
     results = []
     for index in range(*bounds):
         route = routes[index]
@@ -169,6 +175,8 @@ def _render_range(bounds: tuple[int, int]) -> list[tuple[int, Diagnostic | None]
             if problems:
                 results.append((0, _guard_diagnostic(problems[0], route)))
                 continue
+        if kept is not None and route.renderer == QUICK_RENDERER:
+            kept.put(prints[index], route)  # what a quick rebuild of this page starts from
         results.append((int(output.write(route.output, data)), None))
     return results
 
@@ -207,12 +215,12 @@ def _merge_repeats(problems: list[Diagnostic]) -> list[Diagnostic]:
     return merged
 
 
-def _render(routes: list[Route], todo: list[int], renderer: Renderer, output: Output, workers: int,
-            progress: Progress | None) -> tuple[int, list[Diagnostic], int]:
+def _render(routes: list[Route], todo: list[int], prints: dict[str, str], renderer: Renderer, output: Output,
+            kept: RouteStore | None, workers: int, progress: Progress | None) -> tuple[int, list[Diagnostic], int]:
     """Render the routes at `todo`; returns (files written, diagnostics, workers used)."""
-    _WORK.update(renderer=renderer, output=output, routes=routes)
     ordered = [routes[i] for i in todo]
-    _WORK["routes"] = ordered
+    _WORK.update(renderer=renderer, output=output, routes=ordered, kept=kept,
+                 prints=[prints[route.output] for route in ordered])
     size = max(1, min(200, len(ordered) // (workers * 4) or 1))
     chunks = [(start, min(start + size, len(ordered))) for start in range(0, len(ordered), size)]
     written, diags, done = 0, [], 0
@@ -234,23 +242,25 @@ def _render(routes: list[Route], todo: list[int], renderer: Renderer, output: Ou
     return written, diags, use
 
 
-# Keys of the manifest that are not output paths (those never start with a space).
-SEARCH_KEY, SEARCH_FILES_KEY, WHOLE_KEY, COUNTS_KEY, NEXT_DUE_KEY, WARNINGS_KEY = (
-    " search", " search-files", " whole", " counts", " next-due", " warnings")
+def _whole_fingerprints(options: BuildOptions, scan: Scan) -> tuple[str, str]:
+    """Everything a build reads: the inputs, sitegen's code, USWDS, and the options that change output.
 
-
-def _whole_fingerprint(options: BuildOptions, scan: Scan) -> str:
-    """Everything a build reads: the inputs, sitegen's code, USWDS, and the options that change output."""
+    Two fingerprints: of all of it, and of all but the bytes of publication files (the frame).
+    """
     uswds = find_uswds(options.project)
     uswds_version = (uswds / "package.json").read_bytes() if uswds else b""
     settings = (options.base_url, options.drafts, options.future, options.search, options.live_reload)
-    digest = hashlib.blake2b(f"{scan.digest}|{CODE_SIGNATURE}|{settings!r}|{uswds}".encode(), digest_size=16)
-    digest.update(uswds_version)
-    return digest.hexdigest()
+    prints = []
+    for inputs in (scan.digest, scan.frame):
+        digest = hashlib.blake2b(f"{inputs}|{CODE_SIGNATURE}|{settings!r}|{uswds}".encode(), digest_size=16)
+        digest.update(uswds_version)
+        prints.append(digest.hexdigest())
+    return prints[0], prints[1]
 
 
-def _unchanged(previous: dict, whole: str, options: BuildOptions, out: Path) -> bool:
-    if not previous or previous.get(WHOLE_KEY) != whole or not (out / MARKER).is_file():
+def _intact(previous: dict, options: BuildOptions, out: Path) -> bool:
+    """The last build's output is all in place, and no scheduled publication has come due since."""
+    if not previous or WHOLE_KEY not in previous or not (out / MARKER).is_file():
         return False
     due = previous.get(NEXT_DUE_KEY)
     if due is not None and (options.now or dt.datetime.now(dt.timezone.utc)) >= due:
@@ -320,15 +330,18 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildReport:
     clock = time.perf_counter()
     scan = scan_project(project)
     previous = cache.load_fingerprints(out) if options.use_cache else {}
-    whole = _whole_fingerprint(options, scan)
-    if _unchanged(previous, whole, options, out):
-        # Every input is byte for byte (attachments: size and time) what the last good build read,
-        # the clock has not reached a scheduled publication, and every output is in place.
-        report.publications, report.routes = previous[COUNTS_KEY]
-        report.next_due = previous.get(NEXT_DUE_KEY)
-        report.diagnostics = list(previous.get(WARNINGS_KEY, ()))  # the same inputs give the same warnings
-        report.timings["scan"] = time.perf_counter() - clock
-        return report
+    whole, frame = _whole_fingerprints(options, scan)
+    report.timings["scan"] = time.perf_counter() - clock
+    if _intact(previous, options, out):
+        if previous[WHOLE_KEY] == whole:
+            # Every input is byte for byte (attachments: size and time) what the last good build
+            # read, the clock has not reached a scheduled publication, and every output is in place.
+            report.publications, report.routes = previous[COUNTS_KEY]
+            report.next_due = previous.get(NEXT_DUE_KEY)
+            report.diagnostics = list(previous.get(WARNINGS_KEY, ()))  # the same inputs give the same warnings
+            return report
+        if quick_build(options, cache, scan, previous, frame, whole, report):
+            return report
     analysis = analyse(options, cache, report, scan)
     report.diagnostics, report.site, report.parsed = analysis.diagnostics, analysis.site, analysis.parsed
     if not report.ok or analysis.site is None or analysis.assets is None:
@@ -341,7 +354,7 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildReport:
     signature = _site_signature(options, site, assets)
     files = [(route.output, project / "content" / route.context["file"]) for route in routes if route.renderer == "file"]
     routes = [route for route in routes if route.renderer != "file"]
-    fingerprints = {route.output: route.fingerprint(signature) for route in routes}
+    fingerprints = route_fingerprints(routes, signature)
     output = Output(out)
     try:
         output.begin()
@@ -352,9 +365,11 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildReport:
     todo = [i for i, route in enumerate(routes) if previous.get(route.output) != fingerprints[route.output]
             or not os.path.isfile(os.path.join(root, route.output))]
     try:
-        renderer = Renderer(project, site, assets, cache.bodies, options.live_reload,
+        renderer = Renderer(project, site.config, site.components, assets, cache.bodies, options.live_reload,
                             bytecode_folder=cache.folder("templates") if options.use_cache else None)
-        written, problems, report.workers = _render(routes, todo, renderer, output, options.workers, progress)
+        written, problems, report.workers = _render(routes, todo, fingerprints, renderer, output,
+                                                    cache.routes if options.use_cache else None, options.workers,
+                                                    progress)
         report.rendered = len(todo)
         report.timings["render"] = time.perf_counter() - clock
         if problems:
@@ -374,10 +389,14 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildReport:
         known = set(previous.get("", {}) or ()) if previous else None
         report.removed = output.commit(outputs, known)
         report.written = written
+        quick = QuickState(frame, scan.keys, {route.source: route.output for route in routes
+                                              if route.renderer == QUICK_RENDERER},
+                           signature, (site.config, site.components, assets))
         cache.save_fingerprints(out, {**fingerprints, "": sorted(outputs), SEARCH_KEY: search_print,
                                       SEARCH_FILES_KEY: search_files, WHOLE_KEY: whole,
                                       COUNTS_KEY: (report.publications, report.routes),
-                                      NEXT_DUE_KEY: site.next_due, WARNINGS_KEY: report.diagnostics})
+                                      NEXT_DUE_KEY: site.next_due, WARNINGS_KEY: report.diagnostics,
+                                      QUICK_KEY: quick})
         report.timings["publish"] = time.perf_counter() - clock
     except SearchError as exc:
         output.abort()

@@ -35,7 +35,7 @@ def _xml(root: ET.Element) -> bytes:
 
 
 def atom_feed(renderer: Renderer, route: Route) -> bytes:
-    urls, config = renderer.urls, renderer.site.config
+    urls, config = renderer.urls, renderer.config
     items: tuple[Publication, ...] = route.context["items"]
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": config.language})
@@ -84,8 +84,8 @@ def sitemap(renderer: Renderer, route: Route) -> bytes:
 
 def publication_record(renderer: Renderer, pub: Publication, translations: tuple[str, ...] = ()) -> dict[str, Any]:
     """One publication as index.json describes it (see README, "index.json")."""
-    urls, config = renderer.urls, renderer.site.config
-    component = renderer.site.components[pub.component]
+    urls, config = renderer.urls, renderer.config
+    component = renderer.components[pub.component]
     return {
         "slug": pub.slug,
         "url": urls.absolute(Urls.publication(pub.slug)),
@@ -108,7 +108,7 @@ def publication_record(renderer: Renderer, pub: Publication, translations: tuple
 
 
 def catalog(renderer: Renderer, route: Route) -> bytes:
-    config = renderer.site.config
+    config = renderer.config
     items = route.context["items"]
     translations = dict(route.context.get("translations", ()))
     data = {
@@ -131,5 +131,5 @@ def netlify_redirects_file(renderer: Renderer, route: Route) -> bytes:
 
 
 def s3_routing_rules_file(renderer: Renderer, route: Route) -> bytes:
-    hostname = urlsplit(renderer.site.config.base_url).netloc
+    hostname = urlsplit(renderer.config.base_url).netloc
     return s3_routing_rules(route.context["aliases"], renderer.urls.base_path, hostname=hostname)

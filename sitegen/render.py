@@ -22,9 +22,9 @@ from .chart import year_chart
 from .guards import is_government_host
 from .cache import BodyStore
 from .markup import TOKEN_PREFIX
-from .model import Body
+from .config import SiteConfig
+from .model import Body, Component
 from .routes import Route
-from .site import Site
 from .strings import LANGUAGE_NAMES, strings_for
 from .urls import Urls, format_size
 
@@ -59,10 +59,13 @@ def template_files(project: Path) -> list[Path]:
 class Renderer:
     """Renders routes of one site; build one per process (templates compile once)."""
 
-    def __init__(self, project: Path, site: Site, assets: Assets, bodies: BodyStore, live_reload: str = "",
-                 bytecode_folder: Path | None = None):
-        self.site = site
-        self.urls = Urls(site.config.base_url)
+    def __init__(self, project: Path, config: SiteConfig, components: dict[str, Component], assets: Assets,
+                 bodies: BodyStore, live_reload: str = "", bytecode_folder: Path | None = None):
+        # The settings and the components are all a page needs of the site graph: the listings
+        # it shows are in its route, so a quick rebuild can render a page without the graph.
+        self.config = config
+        self.components = components
+        self.urls = Urls(config.base_url)
         self.assets = assets
         self.bodies = bodies
         self.live_reload = live_reload
@@ -78,9 +81,9 @@ class Renderer:
         )
         self._shared: dict[tuple[str, str], Markup] = {}
         self.env.globals.update(
-            site=site.config, url=self.urls.link, abs_url=self.urls.absolute, asset=self.asset,
+            site=config, url=self.urls.link, abs_url=self.urls.absolute, asset=self.asset,
             urls=Urls, format_date=format_date, format_size=format_size, is_government=is_government,
-            language_names=LANGUAGE_NAMES, components=site.components, year_chart=year_chart, shared=self.shared,
+            language_names=LANGUAGE_NAMES, components=components, year_chart=year_chart, shared=self.shared,
         )
         self.env.filters.update(date=format_date, filesize=format_size)
 
@@ -133,7 +136,7 @@ class Renderer:
 
     def language_of(self, route: Route) -> str:
         pub = route.context.get("publication")
-        return (pub.language if pub is not None and pub.language else "") or self.site.config.language
+        return (pub.language if pub is not None and pub.language else "") or self.config.language
 
     def description(self, route: Route) -> str:
         ctx = route.context
@@ -144,8 +147,8 @@ class Renderer:
         if "component" in ctx:
             return f"Publications of {ctx['component'].name} ({ctx['component'].acronym}), newest first."
         if ctx.get("heading"):
-            return f"{ctx['heading']}: publications of the {self.site.config.agency.name}, newest first."
-        return self.site.config.description or f"Publications of the {self.site.config.agency.name}."
+            return f"{ctx['heading']}: publications of the {self.config.agency.name}, newest first."
+        return self.config.description or f"Publications of the {self.config.agency.name}."
 
 
 WRITERS: dict[str, Callable[[Renderer, Route], bytes]] = {

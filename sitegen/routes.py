@@ -9,9 +9,9 @@ rendered again.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import math
+import operator
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,14 +67,27 @@ class Route:
     def output(self) -> str:
         return output_file(self.path)
 
-    def fingerprint(self, site_signature: str) -> str:
+    def fingerprint(self, site_signature: str, memo: dict[int, str] | None = None) -> str:
         """A hash of everything this route shows; equal fingerprints render equal bytes."""
         parts = [site_signature, self.path, self.renderer]
-        _canonical(sorted(self.context.items()), parts)
+        _canonical(sorted(self.context.items()), parts, {} if memo is None else memo)
         return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
 
-def _canonical(items: list[tuple[str, Any]], parts: list[str]) -> None:
+def fingerprints(routes: list[Route], site_signature: str) -> dict[str, str]:
+    """The fingerprint of every route by output file, in one pass.
+
+    Many routes share one value (the facet summary on 500 library pages, a component's chart on
+    each of its pages); the pass turns each shared value into text once.
+    """
+    memo: dict[int, str] = {}  # id of a context value -> its text; the routes keep every id alive
+    return {route.output: route.fingerprint(site_signature, memo) for route in routes}
+
+
+_LISTING_DIGEST = operator.attrgetter("listing_digest")
+
+
+def _canonical(items: list[tuple[str, Any]], parts: list[str], memo: dict[int, str]) -> None:
     """Append a text form of a context that changes whenever it does.
 
     Publications stand in by their digest and components by their key (their content is in
@@ -83,30 +96,35 @@ def _canonical(items: list[tuple[str, Any]], parts: list[str]) -> None:
     """
     for name, value in items:
         parts.append(name)
-        if isinstance(value, Publication):
+        kind = type(value)  # exact types, tested most common first: this runs 100,000s of times
+        if kind is str:
+            parts.append(repr(value))  # repr: a value holding the separator cannot pass for two
+        elif kind is Publication:
             parts.append(value.digest)
-        elif isinstance(value, Component):
+        elif kind is Component:
             parts.append("component:" + value.key)
-        elif isinstance(value, tuple) and value and isinstance(value[0], Publication):
-            # Lists of publications (listings, feeds, index.json) show their fields, never bodies.
-            parts.extend(pub.listing_digest if isinstance(pub, Publication) else repr(pub) for pub in value)
-        elif isinstance(value, Pagination):
+        elif kind is Pagination:
             # Not repr: `paths` lists every page of the listing, so the library's 5,000 pages would
             # each print 5,000 paths. The paths follow from the first one and the page count.
             parts.append(f"{value.page}/{value.pages}/{value.total}/{value.first}/{value.last}/{value.paths[0]}")
-        elif isinstance(value, tuple) and value and isinstance(value[0], Crumb):
-            parts.append("\x1f".join(f"{crumb.title}\x1e{crumb.url}" for crumb in value))
         else:
-            parts.append(repr(value))
+            text = memo.get(id(value))
+            if text is None:
+                text = memo[id(value)] = _text(value)
+            parts.append(text)
 
 
-def trail(config: SiteConfig, *crumbs: Crumb, library: bool = True) -> tuple[Crumb, ...]:
-    """Home, the crumbs from site.yaml, Publications Library, then the page's own crumbs."""
-    return _trail_head(config, library) + crumbs
+def _text(value: Any) -> str:
+    if type(value) is tuple and value and type(value[0]) is Publication:
+        # Lists of publications (listings, feeds, index.json) show their fields, never bodies.
+        return "\x1f".join(map(_LISTING_DIGEST, value))
+    if type(value) is tuple and value and type(value[0]) is Crumb:
+        return "\x1f".join(f"{crumb.title}\x1e{crumb.url}" for crumb in value)
+    return repr(value)
 
 
-@functools.lru_cache(maxsize=8)
 def _trail_head(config: SiteConfig, library: bool) -> tuple[Crumb, ...]:
+    """Home, the crumbs from site.yaml, then (for pages inside it) the Publications Library."""
     head = [Crumb("Home", "/")] + [Crumb(c.title, c.url) for c in config.breadcrumb]
     if library:
         head.append(Crumb(config.title, Urls.listing()))
@@ -134,6 +152,11 @@ class _Planner:
         self.routes: list[Route] = []
         self.diags: list[Diagnostic] = []
         self.files_used: set[str] = set()  # files under content/files/ that published pages link to
+        self._heads = {library: _trail_head(self.config, library) for library in (True, False)}
+
+    def trail(self, *crumbs: Crumb, library: bool = True) -> tuple[Crumb, ...]:
+        """The breadcrumb of a page: the site's head crumbs, then the page's own."""
+        return self._heads[library] + crumbs
 
     def add(self, route: Route) -> None:
         self.routes.append(route)
@@ -212,15 +235,15 @@ class _Planner:
             "title": config.title, "latest": listed[:HOME_LATEST], "facets": summary, "total": len(listed),
             "chart": _per_year(listed),
         }, sitemap=True, lastmod=_lastmod(listed)))
-        library = trail(config, library=False) + (Crumb(config.title, ""),)
+        library = self.trail(library=False) + (Crumb(config.title, ""),)
         self.listing("", "", config.title, listed, library,
                      extra={"facets": summary, "library": True, "chart": _per_year(listed)}, feed="/feed.xml")
         by_update = tuple(sorted(listed, key=lambda p: (-p.last_modified.toordinal(), p.slug)))
         self.listing("updated", "", "Recently updated publications", by_update,
-                     trail(config, Crumb("Recently updated", "")), extra={"order": "updated"})
+                     self.trail(Crumb("Recently updated", "")), extra={"order": "updated"})
         retired = tuple(p for p in site.publications if p.retired is not None)
         if retired:
-            self.listing("retired", "", "Retired publications", retired, trail(config, Crumb("Retired", "")),
+            self.listing("retired", "", "Retired publications", retired, self.trail(Crumb("Retired", "")),
                          extra={"order": "retired"})
         for kind in FACET_KINDS:
             for facet in site.facets[kind]:
@@ -232,10 +255,10 @@ class _Planner:
         # SPEC: the breadcrumb is on every page but home, the site's own pages included.
         bundles = tuple(f"/pagefind/{name}/" for name in shard_of(site.publications))
         self.add(Route("/search/", "search.html", {"title": "Search publications", "facets": summary, "bundles": bundles,
-                                                   "trail": trail(config, Crumb("Search publications", ""))},
+                                                   "trail": self.trail(Crumb("Search publications", ""))},
                        sitemap=True))
         self.add(Route("/404.html", "404.html", {"title": "Page not found",
-                                                 "trail": trail(config, Crumb("Page not found", ""))}))
+                                                 "trail": self.trail(Crumb("Page not found", ""))}))
         self.add(Route("/feed.xml", "feed", {"title": config.title, "items": listed[:FEED_SIZE],
                                               "alternate": Urls.listing()}))
         self.add(Route("/publications/index.json", "catalog", {"items": site.publications,
@@ -279,13 +302,13 @@ class _Planner:
             for combination in combinations:
                 self.listing(f"component/{facet.key}/{combination.kind}", combination.key,
                              f"{component.name}: {combination.name}", combination.publications,
-                             trail(self.config, Crumb(component.name, first), Crumb(combination.name, "")),
+                             self.trail(Crumb(component.name, first), Crumb(combination.name, "")),
                              extra={"facet_name": f"{component.acronym} {FACET_TITLES[combination.kind].lower()}"},
                              source=source)
         feed = self.feed(first + "feed.xml", facet.name, facet.publications, first, source) \
             if facet.kind != "year" else ""
         self.listing(facet.kind, facet.key, facet.name, facet.publications,
-                     trail(self.config, Crumb(facet.name, "")), extra=extra, feed=feed, source=source)
+                     self.trail(Crumb(facet.name, "")), extra=extra, feed=feed, source=source)
 
     def publication(self, pub: Publication) -> None:
         site, config = self.site, self.config
@@ -295,7 +318,7 @@ class _Planner:
             "type_name": config.type_name(pub.type),
             "topics": tuple((key, config.topic_name(key)) for key in pub.topics),
             "links": self.resolve(pub.body, pub.source),
-            "trail": trail(config, Crumb(component.name, Urls.listing("component", component.key)), Crumb(pub.title, "")),
+            "trail": self.trail(Crumb(component.name, Urls.listing("component", component.key)), Crumb(pub.title, "")),
             "translations": tuple((p.slug, p.title, p.language or config.language)
                                   for p in site.translations.get(pub.slug, ())),
         }
@@ -311,7 +334,7 @@ class _Planner:
     def page(self, page: Page) -> None:
         self.add(Route(Urls.page(page.slug), "page.html", {
             "title": page.title, "page": page, "links": self.resolve(page.body, page.source),
-            "trail": trail(self.config, Crumb(page.title, "")),
+            "trail": self.trail(Crumb(page.title, "")),
         }, source=page.source, sitemap=True, lastmod=page.updated.isoformat() if page.updated else ""))
 
     def add_files(self) -> None:

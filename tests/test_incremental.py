@@ -28,10 +28,11 @@ def clean_build(project: Project, tmp: Path) -> dict[str, bytes]:
     return tree(out)
 
 
-def incremental_build(project: Project) -> dict[str, bytes]:
+def incremental_build(project: Project) -> tuple[dict[str, bytes], bool]:
+    """The output after an incremental build, and whether the quick rebuild made it."""
     report = project.build()
     assert report.ok, [d.text() for d in report.diagnostics]
-    return tree(project.out)
+    return tree(project.out), "quick" in report.timings
 
 
 def make_corpus(project: Project, count: int) -> None:
@@ -47,7 +48,7 @@ def edit(project: Project, rng: random.Random, step: int) -> str:
     target = rng.choice(pubs)
     text = target.read_text()
     action = rng.choice(["title", "date", "component", "body", "add", "delete", "rename-component",
-                         "template", "topic", "summary"])
+                         "template", "topic", "summary", "heading", "link", "bodies"])
     if action == "title":
         target.write_text(text.replace("title: ", f"title: Edited {step} ", 1))
     elif action == "date":
@@ -57,8 +58,16 @@ def edit(project: Project, rng: random.Random, step: int) -> str:
     elif action == "component":
         swapped = text.replace("component: ice", "component: TMP").replace("component: cbp", "component: ice")
         target.write_text(swapped.replace("component: TMP", "component: cbp"))
-    elif action == "body":
+    elif action == "body":  # the quick rebuild's case
         target.write_text(text + f"\nA new paragraph {step}.\n")
+    elif action == "heading":  # links to #fragments of the page may break: not a quick rebuild
+        target.write_text(text + f"\n## Heading {step}\n")
+    elif action == "link":  # to a component: a publication it linked to might be deleted later
+        other = project.root / "content/components" / rng.choice(["ice.md", "cbp.md"])
+        target.write_text(text + f"\nSee [the component]({os.path.relpath(other, target.parent)}).\n")
+    elif action == "bodies":
+        for path in rng.sample(pubs, min(3, len(pubs))):
+            path.write_text(path.read_text() + f"\nMore text {step}.\n")
     elif action == "add":
         project.publication(f"added-{step}", date=f"20{rng.randint(10, 25)}-05-05", component="cbp")
     elif action == "delete" and len(pubs) > 3:
@@ -83,9 +92,13 @@ def test_random_edits_match_clean_builds(project: Project, tmp_path: Path) -> No
     make_corpus(project, 14)
     incremental_build(project)
     rng = random.Random(20261128)
-    for step in range(25):
+    quick = 0
+    for step in range(40):
         action = edit(project, rng, step)
-        assert incremental_build(project) == clean_build(project, tmp_path), f"step {step}: {action}"
+        output, was_quick = incremental_build(project)
+        assert output == clean_build(project, tmp_path), f"step {step}: {action}"
+        quick += was_quick
+    assert quick >= 3  # body edits took the quick path, and matched clean builds too
 
 
 def test_second_build_renders_and_writes_nothing(project: Project) -> None:
@@ -141,3 +154,51 @@ def test_manually_deleted_output_file_is_restored(project: Project) -> None:
     report = project.build()
     assert report.rendered == 1
     assert (project.out / "publications/pub-01/index.html").exists()
+
+
+def test_body_edit_is_a_quick_rebuild_and_matches_a_clean_build(project: Project, tmp_path: Path) -> None:
+    make_corpus(project, 6)
+    project.build()
+    path = next((project.root / "content/publications").rglob("pub-03.md"))
+    path.write_text(path.read_text() + "\nOne more *sentence*.\n")
+    report = project.build()
+    assert "quick" in report.timings and report.rendered == 1 and report.written == 1
+    assert tree(project.out) == clean_build(project, tmp_path)
+    assert report.publications == 6 and report.ok
+    assert "One more <em>sentence</em>." in (project.out / "publications/pub-03/index.html").read_text()
+
+
+def test_what_a_quick_rebuild_cannot_prove_takes_a_full_build(project: Project, tmp_path: Path) -> None:
+    make_corpus(project, 6)
+    project.publication("unfinished", draft=True)
+    project.build()
+    pub = next((project.root / "content/publications").rglob("pub-03.md"))
+    draft = next((project.root / "content/publications").rglob("unfinished.md"))
+    other = next((project.root / "content/publications").rglob("pub-01.md"))
+    edits = {
+        "a new heading": lambda: pub.write_text(pub.read_text() + "\n## Annex\n"),
+        "a new link": lambda: pub.write_text(pub.read_text() + f"\nSee [pub 1]({os.path.relpath(other, pub.parent)}).\n"),
+        "a title": lambda: pub.write_text(pub.read_text().replace("title: ", "title: New ", 1)),
+        "a draft's body": lambda: draft.write_text(draft.read_text() + "\nMore.\n"),
+        "a template": lambda: (project.root / "templates/publication.html").write_text(
+            (project.root / "templates/publication.html").read_text() + "\n"),
+    }
+    for what, change in edits.items():
+        change()
+        report = project.build()
+        assert report.ok, [d.text() for d in report.diagnostics]
+        assert "quick" not in report.timings, what
+        assert tree(project.out) == clean_build(project, tmp_path), what
+
+
+def test_broken_body_after_quick_rebuilds_is_reported_and_keeps_the_site(project: Project) -> None:
+    make_corpus(project, 4)
+    project.build()
+    pub = next((project.root / "content/publications").rglob("pub-02.md"))
+    pub.write_text(pub.read_text() + "\nFine text.\n")
+    assert "quick" in project.build().timings
+    before = tree(project.out)
+    pub.write_text(pub.read_text() + "\n<script>alert(1)</script>\n")
+    report = project.build()
+    assert not report.ok and [d.code for d in report.diagnostics] == ["html-tag"]
+    assert tree(project.out) == before

@@ -1,0 +1,122 @@
+"""The quick rebuild: when only the text of publications changed, re-render just their pages.
+
+Most edits in the preview server change one publication's body. A full incremental build still
+plans every route of the site to find the one whose fingerprint changed (1.4 s at 10,000
+publications); this path skips that when it can prove the answer in advance:
+
+- the scan's `frame` is unchanged: no template, asset, setting, component, page, attachment or
+  file name changed, only the bytes of publication files;
+- each changed file was a published publication and is one still: its front matter (fields and
+  their lines), the targets of its links and the ids of its headings are what they were, and it
+  parses without any message.
+
+Then every other route shows exactly what it showed (listings, feeds and indexes never show a
+body; links to the page depend on its slug and headings only), so the changed pages are the
+only routes whose fingerprints can change. Each is rebuilt from the route the last build
+rendered, kept in the cache under its fingerprint, with the new body swapped in. Whenever a
+condition fails the full build runs instead; the random-edit test compares both with clean builds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from typing import Any
+
+import jinja2
+
+from .cache import COUNTS_KEY, NEXT_DUE_KEY, WARNINGS_KEY, WHOLE_KEY, Cache
+from .guards import check_page
+from .loader import ParsedFile, Scan, parse_file, read_file
+from .output import Output, OutputError
+from .render import Renderer
+from .routes import Route
+
+QUICK_KEY = " quick"  # the manifest's entry for this path
+QUICK_LIMIT = 20  # changed files; past this a full build is about as fast
+RENDERER = "publication.html"
+
+
+@dataclasses.dataclass(frozen=True)
+class QuickState:
+    """What the last full build knew that a quick rebuild needs, saved in the route manifest."""
+
+    frame: str  # the build's fingerprint blind to publication bytes (see Scan.frame)
+    keys: dict[str, str]  # Markdown source -> content key, as last built
+    pages: dict[str, str]  # publication source -> output file of its page, for published ones
+    signature: str  # the site signature of every route fingerprint
+    render_inputs: tuple[Any, ...]  # (config, components, assets): what the renderer reads
+
+
+def unchanged_front(parsed: ParsedFile, route: Route) -> bool:
+    """True when a new parse of a publication differs from the one on its page in the body text only."""
+    old = route.context["publication"]
+    return (not parsed.diagnostics and parsed.kind == "publication" and parsed.front_key == old.front_key
+            and tuple(dict(parsed.lines).items()) == old.lines
+            and [(link.token, link.target) for link in parsed.body.links]
+            == [(link.token, link.target) for link in old.body.links]
+            and parsed.body.fragments == old.body.fragments)
+
+
+def quick_build(options: Any, cache: Cache, scan: Scan, previous: dict, frame: str, whole: str,
+                report: Any) -> bool:
+    """Re-render the changed publication pages; False (having written nothing) when it cannot."""
+    state = previous.get(QUICK_KEY)
+    if not isinstance(state, QuickState) or state.frame != frame or options.search:
+        return False  # the search index needs the whole site graph; the full build keeps it right
+    changed = [source for source, key in scan.keys.items() if state.keys.get(source) != key]
+    if not changed or len(changed) > QUICK_LIMIT or any(w.path in changed for w in previous.get(WARNINGS_KEY, ())):
+        return False
+    clock = time.perf_counter()
+    project, out = options.project, options.output
+    routes: list[tuple[str, Route]] = []
+    for source in changed:
+        output = state.pages.get(source)
+        old = cache.routes.get(previous.get(output, "")) if output else None
+        if old is None:
+            return False
+        parsed = parse_file("publication", source, read_file(os.path.join(project, source)), scan.keys[source],
+                            cache.root)
+        if not unchanged_front(parsed, old):
+            return False
+        publication = dataclasses.replace(old.context["publication"], body=parsed.body)
+        routes.append((scan.keys[source], dataclasses.replace(old, context={**old.context, "publication": publication})))
+        cache.remember_parsed(scan.keys[source], parsed)
+    config, components, assets = state.render_inputs
+    renderer = Renderer(project, config, components, assets, cache.bodies, options.live_reload,
+                        bytecode_folder=cache.folder("templates"))
+    pages = []
+    for _, route in routes:
+        try:
+            html = renderer.render_page(route)
+        except jinja2.TemplateError:
+            return False
+        if check_page(route.output, html):
+            return False  # the full build reports it, with its source
+        pages.append((route, html.encode("utf-8")))
+    output = Output(out)
+    try:
+        output.begin()
+    except OutputError:
+        return False
+    try:
+        written = sum(output.write(route.output, data) for route, data in pages)
+        outputs = set(previous.get("", ()))
+        output.commit(outputs, outputs)
+    except BaseException:
+        output.abort()
+        raise
+    prints = {route.output: route.fingerprint(state.signature) for _, route in routes}
+    for _, route in routes:
+        cache.routes.put(prints[route.output], route)
+    keys = {**state.keys, **{source: scan.keys[source] for source in changed}}
+    cache.save_fingerprints(out, {**previous, **prints, WHOLE_KEY: whole,
+                                  QUICK_KEY: dataclasses.replace(state, keys=keys)})
+    report.publications, report.routes = previous[COUNTS_KEY]
+    report.next_due = previous.get(NEXT_DUE_KEY)
+    report.diagnostics = list(previous.get(WARNINGS_KEY, ()))
+    report.rendered = report.parsed = len(routes)
+    report.written = written
+    report.timings["quick"] = time.perf_counter() - clock
+    return True
