@@ -1,0 +1,54 @@
+"""Skipping inline patterns a document cannot match changes nothing in what Python-Markdown makes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from sitegen.markup import INLINE_TRIGGERS, Markup
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Pieces of Markdown syntax, and text around them, that random documents are made of.
+PIECES = ["`", "``", "\\", "\\\\", "[", "]", "(", ")", "![", "[^1]", "[^1]: note", "<", ">", "<b>", "</b>",
+          "<!-- c -->", "&", "&amp;", "&#169;", ";", "*", "**", "_", "__", "  ", "\t", "\r", "\r\n", "\n", "\n\n",
+          "# ", "## ", "| a | b |\n|---|---|\n| 1 | 2 |", "- ", "1. ", "> ", "```\n", "~~~\n", "    ", ":", "^",
+          "{: #id }", "{: .cls }", "[x]: https://x.gov", "<https://x.gov>", "<a@x.gov>", "https://x.gov",
+          "word", "Word", "é", " ", "=", "---", "[TOC]"]
+
+
+def _convert(text: str, prune: bool) -> tuple[str, tuple, tuple]:
+    rendered = MARKUP.render(text, "content/publications/2020/x.md", "publications/2020", 1, prune=prune)
+    return rendered.html, rendered.links, rendered.fragments
+
+
+MARKUP = Markup()
+
+
+@settings(max_examples=400, deadline=None)
+@example("[TOC]\n\n# One\n\n## Two")
+@example("\\[TOC\\]\n\n# One")
+@example("Line\t\nbreak after a tab")  # tabs become spaces before inline parsing
+@example("Line  \r\nbreak before a carriage return")
+@example("`code` \\`escaped\\` &copy; <b>b</b> ![i](x.png) [^1]\n\n[^1]: note")
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_pruned_patterns_render_exactly_like_all_patterns(text: str) -> None:
+    assert _convert(text, prune=True) == _convert(text, prune=False)
+
+
+def test_every_sample_body_renders_the_same_either_way() -> None:
+    bodies = [path.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
+              for path in sorted((ROOT / "content").rglob("*.md"))]
+    assert len(bodies) > 50
+    for body in bodies:
+        assert _convert(body, prune=True) == _convert(body, prune=False)
+
+
+def test_a_plain_document_skips_most_patterns() -> None:
+    patterns = MARKUP._patterns_for("Plain words in a paragraph.\n\nAnother one.\n")
+    names = {name for name in INLINE_TRIGGERS if name in patterns}
+    assert names == set()  # nothing to try at all: every pattern needs a character the text lacks
+    rich = MARKUP._patterns_for("A [link](x.md), *emphasis*, `code` & <b>bold</b>.")
+    assert {"link", "em_strong", "backtick", "entity", "html"} <= {name for name in INLINE_TRIGGERS if name in rich}
