@@ -23,7 +23,7 @@ from typing import Callable, Iterator
 import jinja2
 
 from .assets import AssetError, Assets, collect_assets, find_uswds
-from .cache import (CODE_SIGNATURE, RouteStore, COUNTS_KEY, NEXT_DUE_KEY, SEARCH_FILES_KEY, SEARCH_KEY, WARNINGS_KEY,
+from .cache import (CODE_SIGNATURE, COUNTS_KEY, NEXT_DUE_KEY, SEARCH_FILES_KEY, SEARCH_KEY, WARNINGS_KEY,
                     WHOLE_KEY, Cache)
 from .config import load_config
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
@@ -35,6 +35,7 @@ from .quick import RENDERER as QUICK_RENDERER
 from .render import Renderer, template_files
 from .routes import Route, plan_routes
 from .routes import fingerprints as route_fingerprints
+from .store import Routes
 from .search import SearchError, build_shards, shard_fingerprint, shard_of, temporary_folder
 from .site import Site, build_site
 from .urls import output_file
@@ -135,7 +136,7 @@ def analyse(options: BuildOptions, cache: Cache, report: BuildReport, scan: Scan
 def check(options: BuildOptions) -> BuildReport:
     """Validate everything a build would, and write nothing at all."""
     report = BuildReport()
-    cache = Cache(options.cache_dir or options.project / ".sitegen-cache", enabled=False)
+    cache = Cache(options.cache_dir or options.project / ".sitegen-cache", enabled=False, writable=False)
     analysis = analyse(options, cache, report)
     report.diagnostics = analysis.diagnostics
     report.site = analysis.site
@@ -161,7 +162,7 @@ def _render_range(bounds: tuple[int, int]) -> list[tuple[int, Diagnostic | None]
     output: Output = _WORK["output"]  # type: ignore[assignment]
     routes: list[Route] = _WORK["routes"]  # type: ignore[assignment]
     prints: list[str] = _WORK["prints"]  # type: ignore[assignment]
-    kept: RouteStore | None = _WORK["kept"]  # type: ignore[assignment]
+    kept: Routes | None = _WORK["kept"]  # type: ignore[assignment]
     results = []
     for index in range(*bounds):
         route = routes[index]
@@ -216,7 +217,7 @@ def _merge_repeats(problems: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def _render(routes: list[Route], todo: list[int], prints: dict[str, str], renderer: Renderer, output: Output,
-            kept: RouteStore | None, workers: int, progress: Progress | None) -> tuple[int, list[Diagnostic], int]:
+            kept: Routes | None, workers: int, progress: Progress | None) -> tuple[int, list[Diagnostic], int]:
     """Render the routes at `todo`; returns (files written, diagnostics, workers used)."""
     ordered = [routes[i] for i in todo]
     _WORK.update(renderer=renderer, output=output, routes=ordered, kept=kept,
@@ -225,6 +226,8 @@ def _render(routes: list[Route], todo: list[int], prints: dict[str, str], render
     chunks = [(start, min(start + size, len(ordered))) for start in range(0, len(ordered), size)]
     written, diags, done = 0, [], 0
     use = workers if len(ordered) >= RENDER_PARALLEL_THRESHOLD and workers > 1 else 1
+    if use > 1:
+        renderer.bodies.store.before_fork()
     pool = ProcessPoolExecutor(use, mp_context=multiprocessing.get_context("fork")) if use > 1 else None
     try:
         for chunk, results in zip(chunks, pool.map(_render_range, chunks) if pool else map(_render_range, chunks)):
@@ -397,6 +400,8 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildReport:
                                       COUNTS_KEY: (report.publications, report.routes),
                                       NEXT_DUE_KEY: site.next_due, WARNINGS_KEY: report.diagnostics,
                                       QUICK_KEY: quick})
+        if options.use_cache:
+            cache.routes.keep_only(fingerprints[route.output] for route in routes if route.renderer == QUICK_RENDERER)
         report.timings["publish"] = time.perf_counter() - clock
     except SearchError as exc:
         output.abort()

@@ -5,8 +5,9 @@ the generator's version, so the result is cached under a hash of exactly those. 
 decided by modification time. The folder (`.sitegen-cache/` in the project by default) can be
 deleted at any moment; the next build is then a cold one.
 
-Body HTML is kept on disk under the same key, not in memory, so a 100,000-publication build
-holds metadata only; the renderer reads a body back when it renders that page.
+Body HTML is kept on disk under the same key (in `store.py`'s database), not in memory, so a
+100,000-publication build holds metadata only; the renderer reads a body back when it renders
+that page.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ import contextlib
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .markup import MARKUP_SIGNATURE
+from .store import Bodies, Routes, Store
 
 
 
@@ -49,80 +50,45 @@ def content_key(relative_path: str, data: bytes) -> str:
     return digest.hexdigest()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file and a rename, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+def write_file(path: str, data: bytes, atomic: bool = True) -> None:
+    """Write a whole file through bare system calls, creating its folder only when it is missing.
+
+    A build writes tens of thousands of small files (its pages); pathlib's mkdir and
+    open on each cost more than the writing. Readers never see half a file: the bytes go to a
+    temporary name of this process first, then are renamed into place (unless nobody reads the
+    folder until it is complete: `atomic=False`, for the staging folder).
+    """
+    temporary = f"{path}.{os.getpid()}.tmp" if atomic else path
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-class BodyStore:
-    """Rendered body HTML by key, one small file each (written once, read when rendering)."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self._present: set[str] | None = None  # keys of stored bodies, listed on first use
-
-    def _path(self, key: str) -> str:
-        return os.path.join(self.root, key[:2], f"{key}.html")  # strings: called 10,000s of times
-
-    def put(self, key: str, html: str) -> None:
-        path = self._path(key)
-        if not os.path.exists(path):
-            write_atomic(Path(path), html.encode("utf-8"))
-
-    def get(self, key: str) -> str:
-        with open(self._path(key), encoding="utf-8") as handle:
-            return handle.read()
-
-    def has(self, key: str) -> bool:
-        if self._present is None:
-            # One listing per folder instead of one stat per body: 10,000 stats cost 70 ms.
-            present = set()
-            for folder in os.listdir(self.root) if os.path.isdir(self.root) else ():
-                path = os.path.join(self.root, folder)
-                if os.path.isdir(path):
-                    present.update(name[:-5] for name in os.listdir(path) if name.endswith(".html"))
-            self._present = present
-        return key in self._present
-
-
-class RouteStore:
-    """Routes as last rendered, by fingerprint: what a quick rebuild of a page starts from."""
-
-    def __init__(self, root: Path):
-        self.root = root
-
-    def _path(self, fingerprint: str) -> Path:
-        return self.root / fingerprint[:2] / f"{fingerprint}.pickle"
-
-    def put(self, fingerprint: str, route: Any) -> None:
-        path = self._path(fingerprint)
-        if not path.exists():
-            write_atomic(path, pickle.dumps(route, protocol=pickle.HIGHEST_PROTOCOL))
-
-    def get(self, fingerprint: str) -> Any:
+        fd = os.open(temporary, flags, 0o666)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(temporary, flags, 0o666)
+    try:
         try:
-            return pickle.loads(self._path(fingerprint).read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError):
-            return None  # gone or unreadable: the full build runs instead
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        if atomic:
+            os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 class Cache:
     """The cache folder: parsed records by key, bodies, and the previous build's route fingerprints."""
 
-    def __init__(self, root: Path, enabled: bool = True):
+    def __init__(self, root: Path, enabled: bool = True, writable: bool = True):
         self.root = root
-        self.enabled = enabled
-        self.bodies = BodyStore(root / "bodies")
-        self.routes = RouteStore(root / "routes")
+        self.enabled = enabled  # False: use nothing from earlier builds (bodies are still stored to render)
+        self.store = Store(root / "store.sqlite", writable=writable)  # writable=False: `check` writes nothing
+        self.bodies = Bodies(self.store)
+        self.routes = Routes(self.store)
         self._parsed: dict[str, Any] | None = None
         self._journal: dict[str, Any] = {}  # records parsed since the store was last written whole
         self._stale = 0  # records in the store of files that no longer exist
@@ -148,7 +114,7 @@ class Cache:
     def _save(self, name: str, value: Any) -> None:
         if self.enabled:
             data = pickle.dumps({"signature": CACHE_SIGNATURE, "value": value}, protocol=pickle.HIGHEST_PROTOCOL)
-            write_atomic(self.root / name, data)
+            write_file(str(self.root / name), data)
 
     @property
     def parsed(self) -> dict[str, Any]:
@@ -188,6 +154,7 @@ class Cache:
             return
         if len(self._journal) + self._stale > max(JOURNAL_MIN, len(self._parsed) // 10):
             self._save(PARSED, self._parsed)
+            self.bodies.keep_only(value.body_key for value in self._parsed.values())
             self._journal = {}
             self._stale = 0
             with contextlib.suppress(FileNotFoundError):

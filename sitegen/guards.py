@@ -200,7 +200,8 @@ _TITLE = re.compile(r"<title>([^<]*)</title>")
 _EMPTY_H1 = re.compile(r"<h1\b[^>]*>\s*</h1>")
 _HTML_LANG = re.compile(r'<html\b[^>]*\blang="[^"]+"')
 _IMG = re.compile(r"<img\b[^>]*>")
-_EXTERNAL = re.compile(r'<a\b[^>]*\bhref="(?:https?:)?//([^/"?#]+)[^>]*>')
+_ABSOLUTE_HREF = re.compile(r'href="(?:https?:)?//([^/"?#]+)')  # a literal start: searched at C speed
+_LINK_TAG = re.compile(r"<a\b")
 
 
 def _looks_fine(html: str) -> bool:
@@ -218,8 +219,12 @@ def _looks_fine(html: str) -> bool:
         return False
     if any(" alt=" not in tag for tag in _IMG.findall(html)):
         return False
-    for match in _EXTERNAL.finditer(html):
-        if not is_government_host(match.group(1).split(":")[0]) and "usa-link--external" not in match.group(0):
+    # From each absolute href back to its tag: a regex from every "<a" would try each attribute.
+    for match in _ABSOLUTE_HREF.finditer(html):
+        start = html.rfind("<", 0, match.start())
+        if not _LINK_TAG.match(html, start) or is_government_host(match.group(1).split(":")[0]):
+            continue
+        if "usa-link--external" not in html[start:html.find(">", match.end())]:
             return False
     return True
 

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import BodyStore, Cache, content_key
+from .cache import Cache, content_key
 from .diagnostics import Diagnostic
 from .frontmatter import parse_yaml, split_front_matter
 from .markup import Markup
 from .model import Attachment, Body, Component, Page, Publication, Retirement
 from .sanitize import check_html, unsafe_url
 from .schema import COMPONENT_FIELDS, PAGE_FIELDS, PUBLICATION_FIELDS, SLUG_RE, validate
+from .store import Bodies, Store
 
 KIND_FIELDS = {"publication": PUBLICATION_FIELDS, "component": COMPONENT_FIELDS, "page": PAGE_FIELDS}
 SCAN_THREAD_THRESHOLD = 500  # files per thread before a second thread pays for itself
@@ -106,7 +107,7 @@ def _may_hold_unsafe_markup(body: str) -> bool:
     return any(unsafe_url(target) for target in targets)
 
 
-def parse_file(kind: str, source: str, data: bytes, key: str, cache_root: Path | None) -> ParsedFile:
+def parse_file(kind: str, source: str, data: bytes, key: str, bodies: Bodies | None) -> ParsedFile:
     """Parse one file completely. Pure but for storing the body HTML under `key`."""
     text, diags = _decode(data, source)
     values: dict[str, Any] = {}
@@ -131,8 +132,8 @@ def parse_file(kind: str, source: str, data: bytes, key: str, cache_root: Path |
             if _may_hold_unsafe_markup(split.body):
                 diags += check_html(rendered.html, split.body, source, split.body_line)
             body = Body(key, rendered.links, rendered.fragments)
-            if cache_root is not None:
-                BodyStore(cache_root / "bodies").put(key, rendered.html)
+            if bodies is not None:
+                bodies.put(key, rendered.html)
     front_key = hashlib.blake2b(f"{source}|{sorted(values.items())!r}".encode(), digest_size=16).hexdigest()
     return ParsedFile(kind, source, values, lines, body, tuple(diags), front_key)
 
@@ -140,15 +141,15 @@ def parse_file(kind: str, source: str, data: bytes, key: str, cache_root: Path |
 def _parse_job(job: tuple[str, str, str, str]) -> ParsedFile:
     kind, source, key, project = job
     data = Path(project, source).read_bytes()
-    return parse_file(kind, source, data, key, _WORKER_CACHE_ROOT)
+    return parse_file(kind, source, data, key, _WORKER_BODIES)
 
 
-_WORKER_CACHE_ROOT: Path | None = None
+_WORKER_BODIES: Bodies | None = None  # where this process stores the bodies it renders
 
 
-def _init_worker(cache_root: Path) -> None:
-    global _WORKER_CACHE_ROOT
-    _WORKER_CACHE_ROOT = cache_root
+def _init_worker(store: Store) -> None:
+    global _WORKER_BODIES
+    _WORKER_BODIES = Bodies(store)
 
 
 def _sources(project: Path) -> tuple[list[tuple[str, str]], list[str]]:
@@ -274,11 +275,12 @@ def load_content(project: Path, cache: Cache, jobs: int = 1,
             todo.append((kind, source, key, str(project)))
     if len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
         context = multiprocessing.get_context("fork")
+        cache.store.before_fork()
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                                 initargs=(cache.bodies.root.parent,)) as pool:
+                                 initargs=(cache.store,)) as pool:
             results = list(pool.map(_parse_job, todo, chunksize=max(1, len(todo) // (jobs * 8))))
     else:
-        _init_worker(cache.bodies.root.parent)
+        _init_worker(cache.store)
         results = [_parse_job(job) for job in todo]
     for job, result in zip(todo, results):
         parsed[job[1]] = result

@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
+from .cache import write_file
 from .urls import is_safe_output
 
 MARKER = ".sitegen-output"  # marks a folder as ours, so we never empty a folder of someone else's files
@@ -87,14 +88,17 @@ class Output:
 
     def write(self, relative: str, data: bytes) -> bool:
         """Stage `data` for `relative` unless the published file already has these bytes."""
-        target, staged = self._paths(relative)
+        if not is_safe_output(relative) or relative == MARKER:
+            raise OutputError(f"refusing to write {relative!r}: it would leave the output folder")
+        target = os.path.join(self.out, relative)  # strings and bare calls: this runs per page
         try:
-            if target.stat().st_size == len(data) and target.read_bytes() == data:
-                return False
+            if os.stat(target).st_size == len(data):
+                with open(target, "rb") as handle:
+                    if handle.read() == data:
+                        return False
         except (FileNotFoundError, NotADirectoryError):
             pass
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_bytes(data)
+        write_file(os.path.join(self.staging, relative), data, atomic=False)  # staging is ours alone
         return True
 
     def copy(self, relative: str, source: Path) -> bool:

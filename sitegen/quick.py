@@ -77,7 +77,7 @@ def quick_build(options: Any, cache: Cache, scan: Scan, previous: dict, frame: s
         if old is None:
             return False
         parsed = parse_file("publication", source, read_file(os.path.join(project, source)), scan.keys[source],
-                            cache.root)
+                            cache.bodies)
         if not unchanged_front(parsed, old):
             return False
         publication = dataclasses.replace(old.context["publication"], body=parsed.body)

@@ -20,14 +20,15 @@ from . import feeds
 from .assets import Assets
 from .chart import year_chart
 from .guards import is_government_host
-from .cache import BodyStore
+from .store import Bodies
 from .markup import TOKEN_PREFIX
 from .config import SiteConfig
-from .model import Body, Component
+from .model import Body, Component, Publication
 from .routes import Route
 from .strings import LANGUAGE_NAMES, strings_for
 from .urls import Urls, format_size
 
+ITEM_MEMO_SIZE = 20_000  # rendered list items a process keeps (about 1 KB each)
 _TOKEN_RE = re.compile(re.escape(TOKEN_PREFIX) + r"\d+-")
 _EXTERNAL_RE = re.compile(r'<a href="(https?://[^"]+)"(?![^>]*\bclass=)')
 
@@ -60,7 +61,7 @@ class Renderer:
     """Renders routes of one site; build one per process (templates compile once)."""
 
     def __init__(self, project: Path, config: SiteConfig, components: dict[str, Component], assets: Assets,
-                 bodies: BodyStore, live_reload: str = "", bytecode_folder: Path | None = None):
+                 bodies: Bodies, live_reload: str = "", bytecode_folder: Path | None = None):
         # The settings and the components are all a page needs of the site graph: the listings
         # it shows are in its route, so a quick rebuild can render a page without the graph.
         self.config = config
@@ -80,10 +81,12 @@ class Renderer:
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_folder)) if bytecode_folder else None,
         )
         self._shared: dict[tuple[str, str], Markup] = {}
+        self._items: dict[tuple[str, int, str, str], Markup] = {}
         self.env.globals.update(
             site=config, url=self.urls.link, abs_url=self.urls.absolute, asset=self.asset,
             urls=Urls, format_date=format_date, format_size=format_size, is_government=is_government,
             language_names=LANGUAGE_NAMES, components=components, year_chart=year_chart, shared=self.shared,
+            publication_item=self.publication_item,
         )
         self.env.filters.update(date=format_date, filesize=format_size)
 
@@ -94,6 +97,22 @@ class Renderer:
             html = self.env.get_template(name).render(lang=language, t=strings_for(language))
             self._shared[key] = Markup(html)  # noqa: S704 - rendered by the autoescaping environment
         return self._shared[key]
+
+    def publication_item(self, pub: Publication, heading_level: int, order: str, language: str) -> Markup:
+        """One publication in a list, rendered once per process and list style, then reused.
+
+        A publication appears in half a dozen listings (the library, its component, type,
+        topics and year...), and its list item was a third of the cost of rendering them.
+        """
+        key = (pub.slug, heading_level, order, language)
+        item = self._items.get(key)
+        if item is None:
+            if len(self._items) >= ITEM_MEMO_SIZE:
+                self._items.clear()  # bounded memory at 100,000 publications
+            html = self.env.get_template("partials/publication_item.html").render(
+                pub=pub, heading_level=heading_level, order=order, lang=language)
+            item = self._items[key] = Markup(html)  # noqa: S704 - rendered by the autoescaping environment
+        return item
 
     def asset(self, name: str) -> str:
         return self.urls.link(self.assets.url(name))

@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from pathlib import Path
 
-from .cache import BodyStore
+from .store import Bodies
 from .model import Publication
 from .site import Site
 from .urls import Urls
@@ -72,7 +72,7 @@ def shard_fingerprint(site: Site, members: tuple[Publication, ...]) -> str:
     return digest.hexdigest()
 
 
-def _render(site: Site, pub: Publication, bodies: BodyStore) -> str:
+def _render(site: Site, pub: Publication, bodies: Bodies) -> str:
     config = site.config
     component = site.components[pub.component]
     text = _TAG.sub(" ", bodies.get(pub.body.key))
@@ -91,7 +91,7 @@ def _render(site: Site, pub: Publication, bodies: BodyStore) -> str:
             f'<div data-pagefind-ignore hidden>{hidden}</div></main></body></html>')
 
 
-def build_shard(site: Site, name: str, members: tuple[Publication, ...], bodies: BodyStore,
+def build_shard(site: Site, name: str, members: tuple[Publication, ...], bodies: Bodies,
                 work: Path) -> dict[str, Path]:
     """Index one shard; returns {output path under the site: file} of its bundle.
 
@@ -121,7 +121,7 @@ def build_shard(site: Site, name: str, members: tuple[Publication, ...], bodies:
     return files
 
 
-def build_shards(site: Site, names: list[str], shards: dict[str, tuple[Publication, ...]], bodies: BodyStore,
+def build_shards(site: Site, names: list[str], shards: dict[str, tuple[Publication, ...]], bodies: Bodies,
                  work: Path, jobs: int) -> dict[str, dict[str, Path]]:
     """Index the named shards, `jobs` Pagefind processes at a time."""
     with ThreadPoolExecutor(max(1, jobs)) as pool:

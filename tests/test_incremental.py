@@ -202,3 +202,26 @@ def test_broken_body_after_quick_rebuilds_is_reported_and_keeps_the_site(project
     report = project.build()
     assert not report.ok and [d.code for d in report.diagnostics] == ["html-tag"]
     assert tree(project.out) == before
+
+
+def test_damaged_cache_files_mean_a_cold_build(project: Project) -> None:
+    make_corpus(project, 4)
+    project.build()
+    before = tree(project.out)
+    cache = project.root / ".sitegen-cache"
+    damaged = [path for path in cache.iterdir() if path.is_file()]
+    assert {path.name for path in damaged} >= {"store.sqlite", "parsed-journal.pickle"}
+    for path in damaged:
+        path.write_bytes(b"not what sitegen wrote")
+    path = next((project.root / "content/publications").rglob("pub-02.md"))
+    path.write_text(path.read_text() + "\nA change.\n")
+    report = project.build()
+    assert report.ok and report.rendered == report.routes and "quick" not in report.timings  # all cold
+    after = tree(project.out)
+    assert {name for name in after if before.get(name) != after[name]} == {"publications/pub-02/index.html"}
+
+
+def test_check_writes_nothing_not_even_a_cache(project: Project) -> None:
+    make_corpus(project, 3)
+    assert project.check().ok
+    assert not (project.root / ".sitegen-cache").exists()
