@@ -252,9 +252,11 @@ def _whole_fingerprints(options: BuildOptions, scan: Scan) -> tuple[str, str]:
     """
     uswds = find_uswds(options.project)
     uswds_version = (uswds / "package.json").read_bytes() if uswds else b""
-    settings = (options.base_url, options.drafts, options.future, options.search, options.live_reload)
+    pages = (options.base_url, options.drafts, options.future, options.live_reload)  # what pages depend on
     prints = []
-    for inputs in (scan.digest, scan.frame):
+    # The frame leaves out `search`: no page depends on it, and the preview server alternates
+    # builds without and with the index, which must not stop the next edit's quick rebuild.
+    for inputs, settings in ((scan.digest, (*pages, options.search)), (scan.frame, pages)):
         digest = hashlib.blake2b(f"{inputs}|{CODE_SIGNATURE}|{settings!r}|{uswds}".encode(), digest_size=16)
         digest.update(uswds_version)
         prints.append(digest.hexdigest())

@@ -7,8 +7,8 @@ publications); this path skips that when it can prove the answer in advance:
 - the scan's `frame` is unchanged: no template, asset, setting, component, page, attachment or
   file name changed, only the bytes of publication files;
 - each changed file was a published publication and is one still: its front matter (fields and
-  their lines), the targets of its links and the ids of its headings are what they were, and it
-  parses without any message.
+  their lines), the targets of its links and the ids of its headings are what they were, it
+  parses without any message, and its only warnings were about its front matter.
 
 Then every other route shows exactly what it showed (listings, feeds and indexes never show a
 body; links to the page depend on its slug and headings only), so the changed pages are the
@@ -36,6 +36,8 @@ from .routes import Route
 QUICK_KEY = " quick"  # the manifest's entry for this path
 QUICK_LIMIT = 20  # changed files; past this a full build is about as fast
 RENDERER = "publication.html"
+# Warnings that follow from the front matter alone: unchanged fields and lines give the same ones.
+FRONT_MATTER_WARNINGS = frozenset({"long-summary", "updated-before-date"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,7 +68,8 @@ def quick_build(options: Any, cache: Cache, scan: Scan, previous: dict, frame: s
     if not isinstance(state, QuickState) or state.frame != frame or options.search:
         return False  # the search index needs the whole site graph; the full build keeps it right
     changed = [source for source, key in scan.keys.items() if state.keys.get(source) != key]
-    if not changed or len(changed) > QUICK_LIMIT or any(w.path in changed for w in previous.get(WARNINGS_KEY, ())):
+    if not changed or len(changed) > QUICK_LIMIT or any(
+            w.path in changed and w.code not in FRONT_MATTER_WARNINGS for w in previous.get(WARNINGS_KEY, ())):
         return False
     clock = time.perf_counter()
     project, out = options.project, options.output

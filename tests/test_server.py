@@ -122,6 +122,17 @@ def test_an_edit_reloads_the_browser_and_updates_listings(server: PreviewServer,
     assert b"Second title" in get(server, "/library/feed.xml")[2]
 
 
+def test_body_edits_are_quick_rebuilds_while_the_search_index_follows(server: PreviewServer, project: Project) -> None:
+    source = next((project.root / "content/publications").rglob("first.md"))
+    for step in range(2):  # the second edit follows a build with the index: still quick
+        events = Events(server)
+        source.write_text(source.read_text() + f"\nSentence {step}.\n")
+        events.wait_for(b"event: reload")
+        events.close()
+        assert "quick" in server.report.timings and server.report.rendered == 1, step
+        assert f"Sentence {step}.".encode() in get(server, "/library/publications/first/")[2]
+
+
 def test_a_broken_file_shows_problems_and_keeps_the_last_good_site(server: PreviewServer, project: Project) -> None:
     events = Events(server)
     source = next((project.root / "content/publications").rglob("first.md"))

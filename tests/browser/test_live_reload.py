@@ -1,0 +1,65 @@
+"""`sitegen serve` on a copy of the sample site: the page open in Chromium shows an edit by itself.
+
+The contributor's loop, as they live it: the page is open, they save a Markdown file, and the page
+reloads with the change, on the publication's own page (a body edit: the quick rebuild) and on a
+listing (a title edit: every listing that shows it is rebuilt). The times are written to
+test-artifacts/live-reload.txt; the issue's bound is one second.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from sitegen.builder import BuildOptions
+from sitegen.server import PreviewServer
+
+from .site_under_test import REPO
+
+ARTIFACT = REPO / "test-artifacts" / "live-reload.txt"
+SOURCE = "content/publications/2008/dhs-ice-pia-038-dartts.md"
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[PreviewServer]:
+    project = tmp_path / "sample"
+    for folder in ("content", "templates", "assets"):
+        shutil.copytree(REPO / folder, project / folder)
+    os.symlink(REPO / "node_modules", project / "node_modules")
+    server = PreviewServer(BuildOptions(project=project, search=False), port=0, log=lambda text: None)
+    server.start()
+    yield server
+    server.stop()
+
+
+def _edit_and_wait(page, path: Path, old: str, new: str, shown: str) -> float:  # noqa: ANN001 - a Playwright Page
+    """Save the edit, wait until the open page shows `shown`; seconds from the save."""
+    started = time.perf_counter()
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    page.get_by_text(shown).first.wait_for(timeout=5000)
+    return time.perf_counter() - started
+
+
+def test_an_edit_shows_in_the_open_page_within_a_second(page, preview: PreviewServer) -> None:  # noqa: ANN001
+    source = preview.options.project / SOURCE
+    text = source.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:")).split(":", 1)[1].strip().strip('"')
+
+    page.goto(preview.url + "publications/dhs-ice-pia-038-dartts/")
+    body_seconds = _edit_and_wait(page, source, "\n---\n", "\n---\nA sentence added while previewing.\n\n",
+                                  "A sentence added while previewing.")
+    assert "quick" in preview.report.timings
+
+    page.goto(preview.url + "publications/year/2008/")
+    title_seconds = _edit_and_wait(page, source, title, "Renamed while previewing", "Renamed while previewing")
+    assert page.get_by_role("link", name="Renamed while previewing").count() == 1
+
+    ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
+    ARTIFACT.write_text(f"body edit, publication page: {body_seconds:.2f} s\n"
+                        f"title edit, 2008 listing page: {title_seconds:.2f} s\n", encoding="utf-8")
+    assert body_seconds < 1.0 and title_seconds < 1.0, ARTIFACT.read_text()
