@@ -13,6 +13,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import sqlite3
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
@@ -321,17 +322,31 @@ def _collector_paused() -> Iterator[None]:
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the site into the output folder; on any error the previous output stays untouched."""
     with _collector_paused():
-        return _build(options, progress)
+        cache = _cache(options)
+        try:
+            return _build(options, progress, cache)
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError):
+                raise  # locked by another build for a minute, or the disk is full: not ours to fix
+            # The cache database is damaged (a crash while it was written): it is only a cache.
+            cache.store.discard()
+            cache = _cache(options)
+            return _build(options, progress, cache)
+        finally:
+            cache.store.close()  # now, not when a collector finds it: closing checkpoints the database
 
 
-def _build(options: BuildOptions, progress: Progress | None) -> BuildReport:
+def _cache(options: BuildOptions) -> Cache:
+    return Cache(options.cache_dir or options.project / ".sitegen-cache", enabled=options.use_cache)
+
+
+def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> BuildReport:
     report = BuildReport()
     project, out = options.project, options.output
     refusal = refuse_output(project, out)
     if refusal:
         report.diagnostics = [Diagnostic(str(out), 0, "bad-output", refusal)]
         return report
-    cache = Cache(options.cache_dir or project / ".sitegen-cache", enabled=options.use_cache)
     clock = time.perf_counter()
     scan = scan_project(project)
     previous = cache.load_fingerprints(out) if options.use_cache else {}

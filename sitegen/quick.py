@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -32,6 +32,9 @@ from .loader import ParsedFile, Scan, parse_file, read_file
 from .output import Output, OutputError
 from .render import Renderer
 from .routes import Route
+
+if TYPE_CHECKING:
+    from .builder import BuildOptions, BuildReport
 
 QUICK_KEY = " quick"  # the manifest's entry for this path
 QUICK_LIMIT = 20  # changed files; past this a full build is about as fast
@@ -54,15 +57,15 @@ class QuickState:
 def unchanged_front(parsed: ParsedFile, route: Route) -> bool:
     """True when a new parse of a publication differs from the one on its page in the body text only."""
     old = route.context["publication"]
-    return (not parsed.diagnostics and parsed.kind == "publication" and parsed.front_key == old.front_key
+    return (not parsed.diagnostics and parsed.front_key == old.front_key
             and tuple(dict(parsed.lines).items()) == old.lines
             and [(link.token, link.target) for link in parsed.body.links]
             == [(link.token, link.target) for link in old.body.links]
             and parsed.body.fragments == old.body.fragments)
 
 
-def quick_build(options: Any, cache: Cache, scan: Scan, previous: dict, frame: str, whole: str,
-                report: Any) -> bool:
+def quick_build(options: BuildOptions, cache: Cache, scan: Scan, previous: dict, frame: str, whole: str,
+                report: BuildReport) -> bool:
     """Re-render the changed publication pages; False (having written nothing) when it cannot."""
     state = previous.get(QUICK_KEY)
     if not isinstance(state, QuickState) or state.frame != frame or options.search:
@@ -73,7 +76,7 @@ def quick_build(options: Any, cache: Cache, scan: Scan, previous: dict, frame: s
         return False
     clock = time.perf_counter()
     project, out = options.project, options.output
-    routes: list[tuple[str, Route]] = []
+    routes: list[Route] = []
     for source in changed:
         output = state.pages.get(source)
         old = cache.routes.get(previous.get(output, "")) if output else None
@@ -84,13 +87,13 @@ def quick_build(options: Any, cache: Cache, scan: Scan, previous: dict, frame: s
         if not unchanged_front(parsed, old):
             return False
         publication = dataclasses.replace(old.context["publication"], body=parsed.body)
-        routes.append((scan.keys[source], dataclasses.replace(old, context={**old.context, "publication": publication})))
+        routes.append(dataclasses.replace(old, context={**old.context, "publication": publication}))
         cache.remember_parsed(scan.keys[source], parsed)
     config, components, assets = state.render_inputs
     renderer = Renderer(project, config, components, assets, cache.bodies, options.live_reload,
                         bytecode_folder=cache.folder("templates"))
     pages = []
-    for _, route in routes:
+    for route in routes:
         try:
             html = renderer.render_page(route)
         except jinja2.TemplateError:
@@ -110,8 +113,8 @@ def quick_build(options: Any, cache: Cache, scan: Scan, previous: dict, frame: s
     except BaseException:
         output.abort()
         raise
-    prints = {route.output: route.fingerprint(state.signature) for _, route in routes}
-    for _, route in routes:
+    prints = {route.output: route.fingerprint(state.signature) for route in routes}
+    for route in routes:
         cache.routes.put(prints[route.output], route)
     keys = {**state.keys, **{source: scan.keys[source] for source in changed}}
     cache.save_fingerprints(out, {**previous, **prints, WHOLE_KEY: whole,

@@ -48,9 +48,7 @@ class Store:
         except sqlite3.DatabaseError:  # not a database, or a damaged one: start again
             if not self.writable:
                 return None
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(f"{self.path}{suffix}")
+            self.discard()
             connection = self._open()
         self._local.held = (os.getpid(), connection)
         return connection
@@ -73,6 +71,13 @@ class Store:
         if self.writable:
             self.db()
         self.close()
+
+    def discard(self) -> None:
+        """Delete the database (it is only a cache): after a crash damaged it, say."""
+        self.close()
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{self.path}{suffix}")
 
     def close(self) -> None:
         """Close this thread's connection."""

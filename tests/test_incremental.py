@@ -225,3 +225,20 @@ def test_check_writes_nothing_not_even_a_cache(project: Project) -> None:
     make_corpus(project, 3)
     assert project.check().ok
     assert not (project.root / ".sitegen-cache").exists()
+
+
+def test_a_database_damaged_inside_means_a_cold_build(project: Project, tmp_path: Path) -> None:
+    make_corpus(project, 30)
+    project.build()
+    store = project.root / ".sitegen-cache" / "store.sqlite"
+    for connection_file in (store.with_name("store.sqlite-wal"), store.with_name("store.sqlite-shm")):
+        connection_file.unlink(missing_ok=True)
+    data = bytearray(store.read_bytes())
+    assert len(data) > 3 * 4096
+    data[4096:-4096] = b"\x5a" * (len(data) - 8192)  # the header is intact, the pages are not
+    store.write_bytes(bytes(data))
+    path = next((project.root / "content/publications").rglob("pub-02.md"))
+    path.write_text(path.read_text() + "\nA change.\n")
+    report = project.build()
+    assert report.ok and "quick" not in report.timings
+    assert tree(project.out) == clean_build(project, tmp_path)
