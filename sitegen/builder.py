@@ -36,9 +36,9 @@ from .quick import RENDERER as QUICK_RENDERER
 from .render import Renderer, template_files
 from .routes import Route, plan_routes
 from .routes import fingerprints as route_fingerprints
-from .store import Routes
 from .search import SearchError, build_shards, shard_fingerprint, shard_of, temporary_folder
 from .site import Site, build_site
+from .store import Routes
 from .urls import output_file
 
 RENDER_PARALLEL_THRESHOLD = 400  # routes; below this, forking workers costs more than it saves

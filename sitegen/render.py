@@ -19,12 +19,12 @@ from markupsafe import Markup
 from . import feeds
 from .assets import Assets
 from .chart import year_chart
-from .guards import is_government_host
-from .store import Bodies
-from .markup import TOKEN_PREFIX
 from .config import SiteConfig
+from .guards import is_government_host
+from .markup import TOKEN_PREFIX
 from .model import Body, Component, Publication
 from .routes import Route
+from .store import Bodies
 from .strings import LANGUAGE_NAMES, strings_for
 from .urls import Urls, format_size
 
