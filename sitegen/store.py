@@ -55,7 +55,8 @@ class Store:
 
     def _open(self) -> sqlite3.Connection:
         if not self.writable:
-            return sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=60, isolation_level=None)
+            return sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True, timeout=60,
+                                   isolation_level=None)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
