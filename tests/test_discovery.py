@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import sys
 from pathlib import Path
 
 import lxml.html
@@ -225,3 +227,15 @@ def test_a_large_index_is_sharded_and_an_edit_reindexes_one_shard(project: Proje
     changed |= {p.relative_to(project.out / "pagefind").parts[0] for p in set(before) & set(after)
                 if before[p] != after[p]}
     assert len(changed) == 1 and changed.pop().startswith("2019")
+
+
+def test_pagefind_runs_as_its_binary_or_through_its_launcher(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen import search
+
+    search._pagefind.cache_clear()
+    command = search._pagefind()
+    assert len(command) == 1 and Path(command[0]).name.startswith("pagefind") and os.access(command[0], os.X_OK)
+    monkeypatch.setitem(sys.modules, "pagefind_bin", None)  # the package without its binary layout
+    search._pagefind.cache_clear()
+    assert search._pagefind() == (sys.executable, "-m", "pagefind")
+    search._pagefind.cache_clear()
