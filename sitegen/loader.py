@@ -140,7 +140,7 @@ def parse_file(kind: str, source: str, data: bytes, key: str, bodies: Bodies | N
 
 def _parse_job(job: tuple[str, str, str, str]) -> ParsedFile:
     kind, source, key, project = job
-    data = Path(project, source).read_bytes()
+    data = read_file(os.path.join(project, source))
     return parse_file(kind, source, data, key, _WORKER_BODIES)
 
 

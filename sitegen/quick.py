@@ -58,7 +58,7 @@ def unchanged_front(parsed: ParsedFile, route: Route) -> bool:
     """True when a new parse of a publication differs from the one on its page in the body text only."""
     old = route.context["publication"]
     return (not parsed.diagnostics and parsed.front_key == old.front_key
-            and tuple(dict(parsed.lines).items()) == old.lines
+            and parsed.lines == old.lines  # a clean parse has no repeated field, so no dedup to undo
             and [(link.token, link.target) for link in parsed.body.links]
             == [(link.token, link.target) for link in old.body.links]
             and parsed.body.fragments == old.body.fragments)
