@@ -43,28 +43,6 @@
   }
   var fallback = document.getElementById("search-fallback");
   if (fallback) { fallback.hidden = true; }
-  // Pagefind UI lists the filter groups its first search returns. A search that runs while
-  // Pagefind is still loading its filter index (a slow device or connection) returns only some
-  // of them, and the UI keeps those for good. Until every group is listed, search again, as
-  // long as nobody has ticked a filter yet (searching again clears the ticks).
-  var groups = Number(root.getAttribute("data-filter-groups")) || 0;
-  var retries = 0;
-  var pending = false;
-  var settled = function () {
-    return root.querySelectorAll(".pagefind-ui__filter-name").length >= groups || retries >= 10 ||
-      root.querySelector(".pagefind-ui__filter-checkbox:checked") !== null;
-  };
-  var complete = new MutationObserver(function () {
-    if (pending || !root.querySelector(".pagefind-ui__result")) { return; }
-    if (settled()) { complete.disconnect(); return; }
-    pending = true;
-    retries += 1;
-    setTimeout(function () {
-      pending = false;
-      if (!settled()) { ui.triggerFilters({}); }
-    }, 500);
-  });
-  complete.observe(root, { childList: true, subtree: true });
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) { ui.triggerSearch(query); }
 })();
