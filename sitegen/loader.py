@@ -13,7 +13,6 @@ import hashlib
 import multiprocessing
 import os
 import posixpath
-import re
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from .diagnostics import Diagnostic
 from .frontmatter import parse_yaml, split_front_matter
 from .markup import Markup
 from .model import Attachment, Body, Component, Page, Publication, Retirement
-from .sanitize import check_html, unsafe_url
+from .sanitize import check_html, publishable_html
 from .schema import COMPONENT_FIELDS, PAGE_FIELDS, PUBLICATION_FIELDS, SLUG_RE, validate
 from .store import Bodies, Store
 
@@ -90,23 +89,6 @@ def _markup() -> Markup:
     return _MARKUP
 
 
-_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
-_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S*)", re.MULTILINE)
-
-
-def _may_hold_unsafe_markup(body: str) -> bool:
-    """False only when the allowlist check could not find anything, so most bodies skip it.
-
-    Without '<' there is no raw HTML or autolink, and without '&' no character reference can
-    spell a URL; what is left are Markdown link targets, `[text](url)` and `[id]: url`, which are
-    checked here with the allowlist's own rule.
-    """
-    if "<" in body or "&" in body:
-        return True
-    targets = _LINK_TARGET.findall(body) + _REFERENCE.findall(body)
-    return any(unsafe_url(target) for target in targets)
-
-
 def parse_file(kind: str, source: str, data: bytes, key: str, bodies: Bodies | None) -> ParsedFile:
     """Parse one file completely. Pure but for storing the body HTML under `key`."""
     text, diags = _decode(data, source)
@@ -129,11 +111,11 @@ def parse_file(kind: str, source: str, data: bytes, key: str, bodies: Bodies | N
             content_dir = posixpath.dirname(source.removeprefix("content/"))
             rendered = _markup().render(split.body, source, content_dir, split.body_line)
             diags += rendered.diagnostics
-            if _may_hold_unsafe_markup(split.body):
-                diags += check_html(rendered.html, split.body, source, split.body_line)
+            # The trust boundary: every body is checked and re-parsed as a browser would, no fast path.
+            diags += check_html(rendered.html, split.body, source, split.body_line)
             body = Body(key, rendered.links, rendered.fragments)
             if bodies is not None:
-                bodies.put(key, rendered.html)
+                bodies.put(key, publishable_html(rendered.html))
     front_key = hashlib.blake2b(f"{source}|{sorted(values.items())!r}".encode(), digest_size=16).hexdigest()
     return ParsedFile(kind, source, values, lines, body, tuple(diags), front_key)
 

@@ -1,15 +1,31 @@
-"""The raw-HTML allowlist: bodies may use plain document markup, never script.
+"""The trust boundary for body HTML: what a browser would parse is what we check and publish.
 
-Checks the HTML that Markdown produced (raw HTML passes through Markdown verbatim, while code
-spans and fenced code arrive escaped, so `<script>` inside code is text, not a tag). Anything
-outside the allowlist is an error naming the file and the line of the offending text; nothing
-is silently stripped, because a contributor must know their content did not publish as written.
+Every body (publications, component mission statements, pages) is untrusted: it may have been
+written by an attacker in a pull request. Python-Markdown passes raw HTML through verbatim and
+attribute lists (`{: onfocus=... }`) can set any attribute on any element, so its output is
+treated as hostile HTML. Two passes, over every body, with no fast path:
+
+- `check_html` gives contributors one diagnostic per problem, at the file and line: a tag,
+  attribute, class or URL outside the allowlist, a comment, CDATA section or processing
+  instruction, an id the page chrome uses. It is built on `html.parser`, which is not how a
+  browser parses, so it only explains; it does not protect.
+- `publishable_html` is the protection: nh3 (the binding of Rust's ammonia, built on html5ever,
+  the HTML5 parser of Servo) re-parses the HTML as a browser would and keeps only the allowlist.
+  Its output is what is stored and published, so even HTML that fools `html.parser`
+  (`<!--> <script>`, `<![CDATA[><img onerror>]]>`) reaches no page as markup.
+
+Allowed classes are the ones Python-Markdown itself writes (footnotes, `language-*` on fenced
+code, the `[TOC]` box) and three USWDS table variants an editor may choose; nothing that
+positions, hides, layers or recolours content (`position-fixed`, `z-top`, `usa-alert` are how a
+fake official notice is drawn over the page).
 """
 
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+
+import nh3
 
 from .diagnostics import Diagnostic
 
@@ -20,7 +36,7 @@ sup table tbody td tfoot th thead time tr u ul var
 """.split())
 
 GLOBAL_ATTRIBUTES = frozenset({"id", "class", "title", "lang", "dir"})
-TAG_ATTRIBUTES = {
+TAG_ATTRIBUTES: dict[str, frozenset[str]] = {tag: frozenset(names) for tag, names in {
     "a": {"href", "rel", "hreflang"},
     "img": {"src", "alt", "width", "height", "loading"},
     "td": {"colspan", "rowspan", "headers", "style"},
@@ -29,11 +45,45 @@ TAG_ATTRIBUTES = {
     "ol": {"start", "reversed", "type"}, "li": {"value"},
     "blockquote": {"cite"}, "q": {"cite"}, "del": {"cite", "datetime"}, "ins": {"cite", "datetime"},
     "time": {"datetime"}, "details": {"open"}, "abbr": {"title"},
-}
+}.items()}
 URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
-SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 # Python-Markdown writes table alignment as a style; nothing else may style content.
 ALLOWED_STYLE = re.compile(r"^\s*text-align:\s*(left|right|center);?\s*$")
+# Classes Python-Markdown writes, and the USWDS table variants an editor may ask for.
+ALLOWED_CLASSES = frozenset({"footnote", "footnote-ref", "footnote-backref", "toc",
+                             "usa-table--borderless", "usa-table--striped", "usa-table--compact"})
+_LANGUAGE_CLASS = re.compile(r"^language-[A-Za-z0-9_+#-]{1,40}$")
+# Ids the page templates use: a body that reuses one could hijack the skip link or the search form.
+RESERVED_IDS = frozenset({"main-content", "search", "search-fallback", "site-search", "attachments-heading",
+                          "gov-banner-default", "banner-lock-description", "banner-lock-title"})
+RESERVED_ID_PREFIXES = ("sitegen", "pagefind", "usa-", "gov-banner", "banner-")
+HINT = "publication text may use Markdown and plain formatting tags only"
+
+
+def allowed_class(name: str) -> bool:
+    return name in ALLOWED_CLASSES or bool(_LANGUAGE_CLASS.match(name))
+
+
+def reserved_id(value: str) -> bool:
+    return value in RESERVED_IDS or value.startswith(RESERVED_ID_PREFIXES)
+
+
+def unsafe_url(value: str) -> str:
+    """Why a link or image URL must not be published ("" when it may).
+
+    Browsers drop whitespace and control characters inside a scheme and read a backslash as a
+    slash, so the URL is compacted the same way before its scheme and host are judged.
+    """
+    compact = re.sub(r"[\s\x00-\x1f\x7f]", "", value).lower()
+    if "\\" in compact:
+        return "backslashes in a link can send it to another site"
+    if compact.startswith("//"):
+        return "links that start with // lead to another site; write https:// in full"
+    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", compact)
+    if scheme and scheme.group(1) not in URL_SCHEMES:
+        return f'"{scheme.group(1)}:" links are not allowed'
+    return ""
 
 
 class _Checker(HTMLParser):
@@ -45,41 +95,53 @@ class _Checker(HTMLParser):
         if tag not in ALLOWED_TAGS:
             self.problems.append(("html-tag", f"<{tag}> is not allowed in publication text", f"<{tag}"))
             return
-        allowed = GLOBAL_ATTRIBUTES | TAG_ATTRIBUTES.get(tag, set())
+        allowed = GLOBAL_ATTRIBUTES | TAG_ATTRIBUTES.get(tag, frozenset())
         for name, value in attrs:
             value = value or ""
-            if name.startswith("aria-"):
-                continue
             if name.startswith("on"):
                 self.problems.append(("html-attribute", f'the event handler "{name}" is not allowed', name))
             elif name not in allowed:
                 self.problems.append(("html-attribute", f'the attribute "{name}" is not allowed on <{tag}>', name))
             elif name == "style" and not ALLOWED_STYLE.match(value):
-                self.problems.append(("html-attribute", "style attributes are not allowed", "style="))
-            elif name in URL_ATTRIBUTES and unsafe_url(value):
-                scheme = value.strip().split(":", 1)[0]
-                self.problems.append(("unsafe-url", f'"{scheme}:" links are not allowed', scheme + ":"))
+                self.problems.append(("html-attribute", "style attributes are not allowed", "style"))
+            elif name == "class":
+                for word in value.split():
+                    if not allowed_class(word):
+                        self.problems.append(("html-class", f'the class "{word}" is not allowed; allowed: '
+                                              f'{", ".join(sorted(ALLOWED_CLASSES))}, language-<name>', word))
+            elif name == "id" and reserved_id(value):
+                self.problems.append(("html-id", f'the id "{value}" is used by the page itself', value))
+            elif name in URL_ATTRIBUTES and (why := unsafe_url(value)):
+                self.problems.append(("unsafe-url", f'{why}: "{_short(value)}"', value.strip()[:20] or name))
 
     handle_startendtag = handle_starttag
 
+    def handle_comment(self, data: str) -> None:
+        self.problems.append(("html-comment", "HTML comments are not allowed in publication text", "<!--"))
 
-def unsafe_url(value: str) -> bool:
-    compact = re.sub(r"[\s\x00-\x1f]", "", value).lower()
-    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", compact)
-    return bool(scheme) and not compact.startswith(SAFE_SCHEMES)
+    def unknown_decl(self, data: str) -> None:
+        self.problems.append(("html-comment", f"<![{data[:10]}...]> sections are not allowed", "<!["))
+
+    def handle_decl(self, decl: str) -> None:
+        self.problems.append(("html-comment", f"<!{decl[:10]}> declarations are not allowed", "<!"))
+
+    def handle_pi(self, data: str) -> None:
+        self.problems.append(("html-comment", "<?...> processing instructions are not allowed", "<?"))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def check_html(html: str, body: str, source: str, first_line: int) -> list[Diagnostic]:
-    """Diagnostics for every disallowed tag, attribute or URL in a rendered body."""
-    if "<" not in html:
-        return []
+    """Diagnostics for everything in a rendered body that the allowlist does not admit."""
     checker = _Checker()
     checker.feed(html)
     checker.close()
     lines = body.lower().splitlines()
-    hint = "publication text may use Markdown and plain formatting tags only"
     return [
-        Diagnostic(source, first_line + _find_line(lines, needle.lower()), code, message, hint)
+        Diagnostic(source, first_line + _find_line(lines, needle.lower()), code, message, HINT)
         for code, message, needle in checker.problems
     ]
 
@@ -89,3 +151,32 @@ def _find_line(lines: list[str], needle: str) -> int:
         if needle in line:
             return index
     return 0
+
+
+def _filter_attribute(tag: str, name: str, value: str) -> str | None:
+    if name == "class":
+        kept = " ".join(word for word in value.split() if allowed_class(word))
+        return kept or None
+    if name == "style":
+        return value if ALLOWED_STYLE.match(value) else None
+    if name == "id":
+        return None if reserved_id(value) else value
+    if name in URL_ATTRIBUTES:
+        return None if unsafe_url(value) else value
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    clean_content_tags={"script", "style"},
+    attributes={"*": set(GLOBAL_ATTRIBUTES), **{tag: set(names) for tag, names in TAG_ATTRIBUTES.items()}},
+    attribute_filter=_filter_attribute,
+    strip_comments=True,
+    link_rel=None,
+    url_schemes=set(URL_SCHEMES),
+)
+
+
+def publishable_html(html: str) -> str:
+    """The body as it may be published: re-parsed as a browser would, only the allowlist kept."""
+    return _CLEANER.clean(html)
