@@ -244,8 +244,9 @@ def _markdown_text(text: str) -> str:
 
 def _code(text: str) -> str:
     """An inline code span that survives backticks in the text."""
-    fence = "``" if "`" in text else "`"
-    pad = " " if "`" in text else ""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)  # CommonMark: a span ends only at a run of exactly its length
+    pad = " " if longest or text.startswith(" ") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 

@@ -134,20 +134,25 @@ def _init_worker(store: Store) -> None:
     _WORKER_BODIES = Bodies(store)
 
 
-def _sources(project: Path) -> tuple[list[tuple[str, str]], list[str]]:
-    """(kind, project-relative path) of each Markdown file, and content-relative paths of other files.
+def _sources(project: Path) -> tuple[list[tuple[str, str]], list[str], list[Diagnostic]]:
+    """(kind, project-relative path) of each Markdown file, content-relative paths of other files,
+    and a diagnostic for every symlink or special file under content/, templates/ and assets/.
 
     Walks with plain strings in a stable order, skipping hidden files and editor backups
-    (pathlib costs more than the walk itself at 100,000 files).
+    (pathlib costs more than the walk itself at 100,000 files). A symlink is never followed or
+    read: `files/report.pdf -> /etc/passwd` would publish a host file, and one to a FIFO or
+    /dev/zero would hang the build.
     """
     content = os.path.join(project, "content")
     kinds = {"publications": "publication", "components": "component", "pages": "page"}
     markdown: list[tuple[str, str]] = []
     others: list[str] = []
+    problems = _links_and_specials(project, ("templates", "assets"))
     for folder, dirs, files in os.walk(content):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         inner_folder = os.path.relpath(folder, content).replace(os.sep, "/")
         prefix = "" if inner_folder == "." else inner_folder + "/"
+        problems += _refuse_links(folder, dirs, files, "content/" + prefix)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         top = prefix.split("/", 1)[0]
         for name in sorted(files):
             if name.startswith(".") or name.endswith("~"):
@@ -159,7 +164,38 @@ def _sources(project: Path) -> tuple[list[tuple[str, str]], list[str]]:
                 markdown.append((kind, "content/" + inner))
             elif inner not in ("site.yaml", "types.yaml", "topics.yaml"):
                 others.append(inner)
-    return markdown, others
+    return markdown, others, problems
+
+
+def _refuse_links(folder: str, dirs: list[str], files: list[str], shown: str) -> list[Diagnostic]:
+    """Diagnostics for the symlinks and special files of one folder, which are then left out."""
+    problems = []
+    for names in (dirs, files):
+        for name in list(names):
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                problems.append(Diagnostic(shown + name, 0, "symlink", "symbolic links are not allowed in the project",
+                                           "replace the link with the file itself"))
+                names.remove(name)
+            elif names is files and not os.path.isfile(path):
+                problems.append(Diagnostic(shown + name, 0, "special-file", "this is not a regular file",
+                                           "remove it"))
+                names.remove(name)
+    return problems
+
+
+def _links_and_specials(project: Path, folders: tuple[str, ...]) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    for top in folders:
+        root = os.path.join(project, top)
+        if os.path.islink(root):
+            problems.append(Diagnostic(top, 0, "symlink", "symbolic links are not allowed in the project",
+                                       "replace the link with the folder itself"))
+            continue
+        for folder, dirs, files in os.walk(root):
+            inner = os.path.relpath(folder, project).replace(os.sep, "/") + "/"
+            problems += _refuse_links(folder, dirs, files, inner)
+    return problems
 
 
 @dataclass(frozen=True)
@@ -179,6 +215,7 @@ class Scan:
     keys: dict[str, str]  # project-relative Markdown path -> content key
     digest: str
     frame: str
+    problems: tuple[Diagnostic, ...] = ()  # symlinks and special files, which were left out
 
 
 def read_file(path: str) -> bytes:
@@ -198,7 +235,7 @@ def _content_keys(root: str, sources: list[str]) -> list[str]:
 
 
 def scan_project(project: Path) -> Scan:
-    markdown, others = _sources(project)
+    markdown, others, problems = _sources(project)
     root = str(project)
     sources = [source for _, source in markdown]
     # Reading and hashing release the GIL, so two threads take half the time of one; every
@@ -220,6 +257,8 @@ def scan_project(project: Path) -> Scan:
             info = os.stat(path)
             rest.update(f"{inner}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     for name in ("content/site.yaml", "content/types.yaml", "content/topics.yaml"):
+        if os.path.islink(os.path.join(root, name)):
+            continue  # reported by _sources, never read
         try:
             with open(os.path.join(root, name), "rb") as handle:
                 rest.update(name.encode() + hashlib.blake2b(handle.read()).digest())
@@ -229,6 +268,8 @@ def scan_project(project: Path) -> Scan:
         for path, dirs, files in os.walk(os.path.join(root, folder)):
             dirs.sort()
             for name in sorted(files):
+                if os.path.islink(os.path.join(path, name)) or not os.path.isfile(os.path.join(path, name)):
+                    continue  # reported by _sources, never read
                 with open(os.path.join(path, name), "rb") as handle:
                     rest.update(os.path.join(path, name)[len(root):].encode() + hashlib.blake2b(handle.read()).digest())
     digest = hashlib.blake2b(rest.digest(), digest_size=16)
@@ -236,7 +277,10 @@ def scan_project(project: Path) -> Scan:
     frame = hashlib.blake2b(rest.digest(), digest_size=16)
     frame.update("".join(f"{source}\0{'' if kind == 'publication' else keys[source]}\n"
                          for kind, source in markdown).encode())
-    return Scan(tuple(markdown), tuple(others), keys, digest.hexdigest(), frame.hexdigest())
+    if problems:  # never a build that could be skipped or quick: the problems must be reported
+        digest.update(repr(problems).encode())
+        frame.update(repr(problems).encode())
+    return Scan(tuple(markdown), tuple(others), keys, digest.hexdigest(), frame.hexdigest(), tuple(problems))
 
 
 def load_content(project: Path, cache: Cache, jobs: int = 1,
@@ -271,9 +315,9 @@ def load_content(project: Path, cache: Cache, jobs: int = 1,
     cache.save_parsed()
 
     files = frozenset(others)
+    diags: list[Diagnostic] = list(scan.problems) + check_files(project, others)
     content = Content(files=files, sources=frozenset(s.removeprefix("content/") for _, s in markdown),
                       parsed_count=len(todo))
-    diags: list[Diagnostic] = []
     for kind, source in markdown:
         result = parsed[source]
         diags.extend(result.diagnostics)
@@ -310,6 +354,53 @@ def load_content(project: Path, cache: Cache, jobs: int = 1,
     return content, diags
 
 
+# What may be published from content/files/, by extension, and how each kind's bytes begin.
+# Nothing a browser would run on the site's origin: no HTML, SVG, XML, JavaScript.
+_OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")
+FILE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "pdf": (b"%PDF-",), "doc": _OLE, "xls": _OLE, "ppt": _OLE, "docx": _ZIP, "xlsx": _ZIP, "pptx": _ZIP,
+    "zip": _ZIP, "png": (b"\x89PNG\r\n\x1a\n",), "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",),
+    "gif": (b"GIF87a", b"GIF89a"), "webp": (b"RIFF",), "csv": (), "txt": (),
+}
+TEXT_KINDS = frozenset({"csv", "txt"})
+
+
+def check_files(project: Path, others: list[str]) -> list[Diagnostic]:
+    """Every file under content/files/ must be of an allowed type, with bytes that match it.
+
+    A `.pdf` that is really HTML would be served from the agency's origin as whatever the host
+    guesses; so would a text file that starts like a web page. Files elsewhere under content/
+    are never published, and say so.
+    """
+    diags = []
+    for inner in others:
+        shown = f"content/{inner}"
+        if not inner.startswith("files/"):
+            if not inner.endswith((".md", ".yaml", ".yml")):
+                diags.append(Diagnostic(shown, 0, "unpublished-file", "only files under content/files/ are published",
+                                        "move it to content/files/ or delete it", severity="warning"))
+            continue
+        extension = posixpath.splitext(inner)[1].lstrip(".").lower()
+        if extension not in FILE_SIGNATURES:
+            allowed = ", ".join(sorted(FILE_SIGNATURES))
+            diags.append(Diagnostic(shown, 0, "file-type", f'".{extension}" files cannot be published' if extension
+                                    else "files without an extension cannot be published",
+                                    f"publish documents as one of: {allowed}"))
+            continue
+        with open(os.path.join(project, "content", inner), "rb") as handle:
+            head = handle.read(4096)
+        signatures = FILE_SIGNATURES[extension]
+        if extension in TEXT_KINDS:
+            if b"\0" in head or head.lstrip()[:1] == b"<":
+                diags.append(Diagnostic(shown, 0, "file-content", f"this .{extension} file is not plain text",
+                                        "export it again as plain text, or give it the extension of what it is"))
+        elif not head.startswith(signatures) or (extension == "webp" and head[8:12] != b"WEBP"):
+            diags.append(Diagnostic(shown, 0, "file-content", f"this file is not a .{extension} file: its content is of another kind",
+                                    "export the document again, or give it the extension of what it is"))
+    return diags
+
+
 def _attachments(project: Path, parsed: ParsedFile, files: frozenset[str]) -> tuple[list[Attachment], list[Diagnostic]]:
     """Attachments that exist inside content/, with their size and kind."""
     source = parsed.source
@@ -317,9 +408,9 @@ def _attachments(project: Path, parsed: ParsedFile, files: frozenset[str]) -> tu
     attachments = []
     for item in parsed.values.get("attachments", ()):
         relative = posixpath.normpath(item["file"])
-        if relative.startswith(("..", "/")) or "\\" in item["file"] or item["file"].startswith("/"):
+        if not relative.startswith("files/") or "\\" in item["file"]:
             diags.append(Diagnostic(source, item["line"], "attachment-outside-content",
-                                    f'attachment "{item["file"]}" is outside content/',
+                                    f'attachment "{item["file"]}" is outside content/files/',
                                     "put the file under content/files/ and write files/<name>"))
             continue
         if relative not in files:

@@ -144,6 +144,9 @@ def paginate(items: tuple[Publication, ...], page_size: int, first_path: str,
     return result
 
 
+GENERATED_FOLDERS = ("assets/", "pagefind/", "__sitegen/")  # written by the build itself, not by routes
+
+
 class _Planner:
     def __init__(self, site: Site, project: Path):
         self.site = site
@@ -199,7 +202,7 @@ class _Planner:
             path, _, fragment = link.target.partition("#")
             if path.startswith("site:"):
                 resolved.append((link.token, path.removeprefix("site:"), self.file_label(path.removeprefix("site:"))))
-                if path.removeprefix("site:/") in self.site.files:
+                if path.startswith("site:/files/") and path.removeprefix("site:/") in self.site.files:
                     self.files_used.add(path.removeprefix("site:/"))
                 self.site_links.append((source, link.line, path.removeprefix("site:")))
                 continue
@@ -347,6 +350,39 @@ class _Planner:
                                              "no published page links to this file, so it is not published",
                                              "attach it to a publication or link to it", severity="warning"))
 
+    def check_nesting(self, by_output: dict[str, Route]) -> None:
+        """No output may sit inside another output file, and an alias may not hold other outputs.
+
+        `/robots.txt` as an alias would need a folder where the file robots.txt is; `/files` or
+        `/publications/component` as an alias would make host redirect rules (S3 matches key
+        prefixes) send a whole folder of real pages to the alias's target; anything under the
+        folders the build writes itself (assets, search index) could replace the site's scripts.
+        """
+        under: dict[str, int] = {}  # folder -> how many outputs lie inside it
+        for output in by_output:
+            parts = output.split("/")
+            for depth in range(1, len(parts)):
+                folder = "/".join(parts[:depth]) + "/"
+                under[folder] = under.get(folder, 0) + 1
+        for output, route in by_output.items():
+            problem = ""
+            if route.source and output.startswith(GENERATED_FOLDERS):
+                problem = f"would be published at {route.path}, inside a folder the site writes itself"
+            else:
+                parts = output.split("/")
+                clash = next(("/".join(parts[:depth]) for depth in range(1, len(parts))
+                              if "/".join(parts[:depth]) in by_output), "")
+                if clash:
+                    problem = f"would be published at {route.path}, inside /{clash}, which is a file of this site"
+                elif route.renderer == "redirect.html" and output.endswith("index.html"):
+                    folder = output[: -len("index.html")]
+                    if folder and under.get(folder, 0) > 1:
+                        problem = f"would redirect {route.path}, a folder that holds other pages and files of this site"
+            if problem:
+                what = "an alias" if route.renderer == "redirect.html" else "this page"
+                self.diags.append(Diagnostic(route.source or "content/site.yaml", _alias_line(route), "url-collision",
+                                                f"{what} {problem}", "choose another slug or alias"))
+
     def check(self) -> None:
         """Output collisions, and site paths (in site.yaml and bodies) that no route serves."""
         by_output: dict[str, Route] = {}
@@ -362,6 +398,7 @@ class _Planner:
                                          f'{what} would be published at {route.path}, which '
                                          f'{"the site itself uses" if not keep.source else "is already used by " + keep.source}',
                                          "choose another slug or alias"))
+        self.check_nesting(by_output)
         served = {route.path for route in self.routes}
 
         def missing(path: str) -> bool:

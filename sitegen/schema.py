@@ -285,7 +285,13 @@ def clean_site_path(text: str) -> str | None:
         return "must not contain . or .. segments"
     if "//" in text:
         return "must not contain empty segments (//)"
+    if not _PATH_CHARACTERS.match(text):
+        return "may use only letters, digits and - . _ ~ % / ! $ & ' ( ) * + , ; = : @"
     return None
+
+
+# RFC 3986 path characters: nothing that could end a code span, a Markdown link or an HTML attribute.
+_PATH_CHARACTERS = re.compile(r"^[A-Za-z0-9._~%/!$&'()*+,;=:@-]*$")
 
 
 def _paths(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> tuple[str, ...] | None:

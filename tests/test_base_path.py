@@ -23,7 +23,7 @@ SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 def populate(project: Project) -> None:
     """Publications that use every kind of link: attachments, aliases, body links to pages, files and site paths."""
     project.write("content/files/report.pdf", "%PDF-1.4 report")
-    project.write("content/files/chart.png", "not really a png")
+    (project.root / "content/files/chart.png").write_bytes(b"\x89PNG\r\n\x1a\n not really a png")
     project.publication("first", date="2020-03-01", topics=["privacy"],
                         attachments=[{"title": "Report", "file": "files/report.pdf"}],
                         aliases=["/publication/first-old", "/old/first.html"],

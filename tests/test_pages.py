@@ -39,7 +39,7 @@ def meta(root: lxml.html.HtmlElement, *, name: str = "", prop: str = "") -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Project:
     project = Project(tmp_path_factory.mktemp("pages") / "site")
-    project.write("content/files/report.pdf", "x" * 3000)
+    project.write("content/files/report.pdf", "%PDF-" + "x" * 2995)
     project.write("content/files/data.csv", "y" * 1_234_567)
     # alpha and beta share a date: beta's file is read first (folder "a"), yet alpha must be listed first.
     project.publication("alpha", title="DHS/ICE/PIA-049 Alpha Case Management", date="2020-05-01",

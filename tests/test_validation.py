@@ -211,7 +211,7 @@ def test_reserved_slug_from_the_file_name(project: Project) -> None:
 
 
 def test_missing_attachment_file(project: Project) -> None:
-    project.write("content/files/present.pdf", "%PDF")
+    project.write("content/files/present.pdf", "%PDF-")
     report = broken(project, """
         ---
         title: A title
