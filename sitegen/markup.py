@@ -147,7 +147,12 @@ class Markup:
         patterns = self._pattern_sets.get(absent)
         if patterns is None:
             patterns = Registry()
-            for item in self._all_patterns._priority:  # noqa: SLF001 - the registry's own order
+            # A copy of the registry's order, taken after indexing has sorted it: `registry[name]`
+            # sorts `_priority` in place, and iterating the live list while it is re-sorted skipped
+            # patterns (footnotes vanished from the first document of each process).
+            # tests/test_markup.py fails if this private list changes shape.
+            self._all_patterns[0]  # noqa: B018 - indexing sorts the registry
+            for item in list(self._all_patterns._priority):  # noqa: SLF001
                 if item.name not in absent:
                     patterns.register(self._all_patterns[item.name], item.name, item.priority)
             self._pattern_sets[absent] = patterns

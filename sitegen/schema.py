@@ -181,10 +181,15 @@ def _moment(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> dt.datet
                 f"for example {f.name}: 2026-12-01T09:00-05:00 (Eastern) or 2026-12-01T14:00Z (UTC)")
         return None
     try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment.astimezone(dt.timezone.utc)  # 9999-12-31T23:59-14:00 has no UTC time: it overflows
     except ValueError:
         c.error(path, "bad-date", f'"{f.name}" is not a real date and time: {text}', "check the numbers")
         return None
+    except OverflowError:
+        c.error(path, "bad-date", f'"{f.name}" is too far in the future: {text}', "write a date before the year 9999")
+        return None
+    return moment
 
 
 def _key(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> str | None:
