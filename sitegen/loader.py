@@ -23,6 +23,7 @@ from .diagnostics import Diagnostic
 from .frontmatter import parse_yaml, split_front_matter
 from .markup import Markup
 from .model import Attachment, Body, Component, Page, Publication, Retirement
+from .output import die_with_parent
 from .sanitize import check_html, publishable_html
 from .schema import COMPONENT_FIELDS, PAGE_FIELDS, PUBLICATION_FIELDS, SLUG_RE, validate
 from .store import Bodies, Store
@@ -129,8 +130,10 @@ def _parse_job(job: tuple[str, str, str, str]) -> ParsedFile:
 _WORKER_BODIES: Bodies | None = None  # where this process stores the bodies it renders
 
 
-def _init_worker(store: Store) -> None:
+def _init_worker(store: Store, worker: bool = False) -> None:
     global _WORKER_BODIES
+    if worker:
+        die_with_parent()  # a build killed with SIGKILL takes its workers with it
     _WORKER_BODIES = Bodies(store)
 
 
@@ -162,9 +165,33 @@ def _sources(project: Path) -> tuple[list[tuple[str, str]], list[str], list[Diag
             # components/ and pages/ are flat; publications/ may have any folders
             if kind and name.endswith(".md") and (kind == "publication" or prefix == top + "/"):
                 markdown.append((kind, "content/" + inner))
+            elif kind:
+                problems.append(_misplaced(kind, "content/" + inner, prefix == top + "/"))
             elif inner not in ("site.yaml", "types.yaml", "topics.yaml"):
                 others.append(inner)
     return markdown, others, problems
+
+
+def _misplaced(kind: str, shown: str, flat: bool) -> Diagnostic:
+    """Every file in publications/, components/ and pages/ is content or an error, never ignored.
+
+    `new-fact-sheet.MD`, `other.markdown` and Notepad's `third.md.txt` would otherwise vanish.
+    """
+    folder, name = shown.rsplit("/", 1)
+    lower = name.lower()
+    for ending in (".md.txt", ".markdown", ".mdown", ".md", ".txt"):
+        if lower.endswith(ending):
+            fixed = name[: -len(ending)] + ".md"
+            if kind != "publication" and not flat:
+                return Diagnostic(shown, 0, "misplaced-file", f"{kind} files may not be in sub-folders",
+                                  f"move it to content/{kind}s/{fixed}")
+            return Diagnostic(shown, 0, "misnamed-file", f'"{name}" is not read: {kind} files must end in .md',
+                              f"rename it to {folder}/{fixed}")
+    if kind != "publication" and not flat:
+        return Diagnostic(shown, 0, "misplaced-file", f"{kind} files may not be in sub-folders",
+                          f"move it to content/{kind}s/")
+    return Diagnostic(shown, 0, "misplaced-file", f"only .md files belong in content/{kind}s/",
+                      "put attachments and images under content/files/ and link them from there")
 
 
 def _refuse_links(folder: str, dirs: list[str], files: list[str], shown: str) -> list[Diagnostic]:
@@ -303,7 +330,7 @@ def load_content(project: Path, cache: Cache, jobs: int = 1,
         context = multiprocessing.get_context("fork")
         cache.store.before_fork()
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                                 initargs=(cache.store,)) as pool:
+                                 initargs=(cache.store, True)) as pool:
             results = list(pool.map(_parse_job, todo, chunksize=max(1, len(todo) // (jobs * 8))))
     else:
         _init_worker(cache.store)

@@ -412,3 +412,27 @@ def test_failed_build_leaves_the_previous_site_untouched(project: Project, break
     assert snapshot(project.out) == before
     assert {p: p.stat().st_mtime_ns for p in project.out.rglob("*") if p.is_file()} == mtimes
     assert not list(project.out.parent.glob(".*sitegen-staging*")), "staging debris left behind"
+
+
+@pytest.mark.parametrize("name, fixed", [
+    ("new-fact-sheet.MD", "new-fact-sheet.md"),
+    ("other.markdown", "other.md"),
+    ("third.md.txt", "third.md"),
+])
+def test_a_misnamed_publication_file_is_an_error_naming_its_right_name(project: Project, name: str, fixed: str) -> None:
+    project.write(f"content/publications/2020/{name}", "---\ntitle: T\n---\nBody\n")
+    report = project.build()
+    assert not report.ok
+    problems = [d for d in report.diagnostics if d.path == f"content/publications/2020/{name}"]
+    assert [d.code for d in problems] == ["misnamed-file"]
+    assert problems[0].severity == "error" and f"content/publications/2020/{fixed}" in problems[0].hint
+
+
+def test_a_stray_file_among_publications_is_an_error(project: Project) -> None:
+    project.write("content/publications/2020/report.pdf", "%PDF-1.4")
+    project.write("content/components/extra/notes.md", "---\nname: X\n---\n")
+    report = project.build()
+    assert not report.ok
+    codes = {d.path: d.code for d in report.diagnostics}
+    assert codes["content/publications/2020/report.pdf"] == "misplaced-file"
+    assert codes["content/components/extra/notes.md"] == "misplaced-file"
