@@ -38,6 +38,7 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("language", "language", False, "Default language of pages (BCP 47)", "en"),
     Field("description", "text", False, "One-sentence description of the library for search engines", ""),
     Field("page_size", "int", False, "Publications per index page", 20),
+    Field("timezone", "timezone", False, "The site's time zone (IANA name): a bare publish_at date means midnight there", "America/New_York"),
     Field("agency", "object", True, "The agency that runs the site", None, fields=(
         Field("name", "text", True, "Agency name", "U.S. Department of Homeland Security"),
         Field("acronym", "text", True, "Agency acronym", "DHS"),
@@ -79,6 +80,7 @@ class SiteConfig:
     types: tuple[tuple[str, str], ...]  # (key, display name), in file order
     topics: tuple[tuple[str, str], ...]
     source_lines: tuple[tuple[str, int], ...] = ()
+    timezone: str = "America/New_York"  # IANA name: where a bare publish_at date starts
 
     @property
     def base_path(self) -> str:
@@ -181,6 +183,7 @@ def load_config(project: Path, base_url: str | None = None) -> tuple[SiteConfig 
         language=values.get("language", "en"),
         description=values.get("description", ""),
         page_size=values.get("page_size", 20),
+        timezone=values.get("timezone", "America/New_York"),
         agency=agency,
         breadcrumb=links("breadcrumb"),
         navigation=links("navigation"),

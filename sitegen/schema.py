@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -171,11 +172,15 @@ MOMENT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d
 
 
 def _moment(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> dt.datetime | None:
-    """A date (midnight UTC) or a date-time that names its time zone: ambiguity would publish early."""
+    """A date (midnight in the site's time zone) or a date-time that names its time zone."""
     text = str(value).strip()
     if DATE_RE.match(text):
         date = _date(c, value, path, f)
-        return dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc) if date else None
+        if date is not None and date.year > 9998:
+            c.error(path, "bad-date", f'"{f.name}" is too far in the future: {text}', "write a date before the year 9999")
+            return None
+        # No time zone yet: midnight in site.yaml's `timezone`, which the site graph applies.
+        return dt.datetime(date.year, date.month, date.day) if date else None
     if not MOMENT_RE.match(text):
         c.error(path, "bad-date", f'"{f.name}" must be YYYY-MM-DD or a date and time with a time zone, not "{text}"',
                 f"for example {f.name}: 2026-12-01T09:00-05:00 (Eastern) or 2026-12-01T14:00Z (UTC)")
@@ -269,6 +274,20 @@ def _object(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> dict[str
     return checked if all(g.name in checked for g in f.fields if g.required) else None
 
 
+def _timezone(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> str | None:
+    text = _text(c, value, path, f)
+    if text is None:
+        return None
+    try:
+        zoneinfo.ZoneInfo(text)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        c.error(path, "bad-timezone", f'"{text}" is not a time zone name',
+                "use an IANA name such as America/New_York, America/Chicago, America/Denver, "
+                "America/Los_Angeles, Pacific/Honolulu or UTC")
+        return None
+    return text
+
+
 def _int(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         c.error(path, "wrong-type", f'"{f.name}" must be a whole number above 0, not {_describe(value)}')
@@ -360,7 +379,7 @@ def _mapping(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> Any:
 
 CONVERTERS: dict[str, Callable[[Checker, Any, tuple[Any, ...], Field], Any]] = {
     "text": _text, "url": _url, "date": _date, "key": _key, "keys": _keys, "slug": _slug,
-    "language": _language, "file": _file, "moment": _moment, "slugs": _slugs, "objects": _objects, "object": _object, "int": _int, "paths": _paths,
+    "language": _language, "file": _file, "moment": _moment, "slugs": _slugs, "objects": _objects, "object": _object, "int": _int, "paths": _paths, "timezone": _timezone,
     "bool": _bool, "mapping": _mapping, "link": _link,
 }
 
@@ -391,6 +410,7 @@ _JSON_TYPES: dict[str, dict[str, Any]] = {
     "link": {"type": "string"},
     "mapping": {"type": "object"},
     "int": {"type": "integer", "minimum": 1},
+    "timezone": {"type": "string"},
 }
 
 

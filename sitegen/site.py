@@ -7,7 +7,9 @@ planning. Sorting is explicit everywhere: newest first means date descending, ti
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass, field
 
 from .config import SiteConfig
@@ -70,7 +72,10 @@ def build_site(config: SiteConfig, content: Content, drafts: bool = False, now: 
     types = dict(config.types)
     topics = dict(config.topics)
     valid: list[Publication] = []
+    zone = zoneinfo.ZoneInfo(config.timezone)
     for pub in content.publications:
+        if pub.publish_at is not None and pub.publish_at.tzinfo is None:  # a bare date: midnight here
+            pub = dataclasses.replace(pub, publish_at=pub.publish_at.replace(tzinfo=zone))
         problems = []
         if pub.component not in content.components:
             problems.append(Diagnostic(pub.source, pub.line_of("component"), "unknown-component",

@@ -74,6 +74,26 @@ def test_drafts_appear_in_no_output(library: Project) -> None:
     assert "Walrus" not in text and "secret-draft" not in text and "Narwhal" not in text
 
 
+def test_a_bare_publish_date_means_midnight_in_the_sites_time_zone(library: Project) -> None:
+    """2026-12-02 is midnight Eastern (05:00 UTC), not 7 p.m. Eastern the evening before."""
+    library.publication("bare-date", publish_at="2026-12-02")
+    evening = library.build(now=dt.datetime(2026, 12, 2, 0, 30, tzinfo=UTC))  # 19:30 Eastern on the 1st
+    assert evening.ok and not (library.out / "publications/bare-date/index.html").exists()
+    assert evening.site.next_due == dt.datetime(2026, 12, 2, 5, 0, tzinfo=UTC)
+    midnight = library.build(now=dt.datetime(2026, 12, 2, 5, 0, tzinfo=UTC))
+    assert midnight.ok and (library.out / "publications/bare-date/index.html").is_file()
+
+
+def test_the_time_zone_comes_from_site_yaml(library: Project) -> None:
+    site = (library.root / "content/site.yaml").read_text()
+    (library.root / "content/site.yaml").write_text(site + "timezone: Pacific/Honolulu\n")
+    library.publication("bare-date", publish_at="2026-12-02")
+    report = library.build(now=dt.datetime(2026, 12, 2, 9, 0, tzinfo=UTC))  # 23:00 in Honolulu on the 1st
+    assert report.ok and report.site.next_due == dt.datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+    (library.root / "content/site.yaml").write_text(site + "timezone: Eastern\n")
+    assert [d.code for d in library.check().diagnostics if d.severity == "error"] == ["bad-timezone"]
+
+
 def test_publish_at_needs_a_time_zone(library: Project) -> None:
     library.publication("ambiguous", publish_at="2026-12-01T09:00")
     report = library.check()
