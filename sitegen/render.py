@@ -1,8 +1,9 @@
 """Route -> bytes: the Jinja environment and the machine-readable writers.
 
 Jinja runs with autoescape and StrictUndefined, so front-matter text is always escaped and a
-template typo fails the build instead of publishing an empty string. Body HTML, already checked
-against the allowlist by `sanitize.py`, is the only text marked safe, in `Renderer.body`.
+template typo fails the build instead of publishing an empty string. Body HTML, re-parsed and
+reduced to the allowlist by `sanitize.publishable_html` when it was loaded, is the only content
+text marked safe, in `Renderer.body`.
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ class Renderer:
         html = _EXTERNAL_RE.sub(
             lambda m: m.group(0) if is_government(m.group(1))
             else f'<a class="usa-link usa-link--external" rel="noreferrer" href="{m.group(1)}"', html)
-        return Markup(html)  # noqa: S704 - checked by sanitize.check_html when loaded
+        return Markup(html)  # noqa: S704 - re-parsed by sanitize.publishable_html when loaded
 
     def render(self, route: Route) -> bytes:
         if route.renderer.endswith(".html"):
