@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .accessibility import check_accessibility
 from .cache import Cache, content_key
 from .diagnostics import Diagnostic
 from .frontmatter import parse_yaml, split_front_matter
@@ -114,6 +115,7 @@ def parse_file(kind: str, source: str, data: bytes, key: str, bodies: Bodies | N
             diags += rendered.diagnostics
             # The trust boundary: every body is checked and re-parsed as a browser would, no fast path.
             diags += check_html(rendered.html, split.body, source, split.body_line)
+            diags += check_accessibility(rendered.html, split.body, source, split.body_line, rendered.links)
             body = Body(key, rendered.links, rendered.fragments)
             if bodies is not None:
                 bodies.put(key, publishable_html(rendered.html))
