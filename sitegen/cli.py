@@ -188,11 +188,13 @@ def new_group() -> None:
 
 
 @new_group.command("publication")
-@click.option("--component", required=True, help="Component key, e.g. ice (a file name in content/components/).")
-@click.option("--type", "type_", required=True, help="Type key from content/types.yaml, e.g. fact-sheet.")
+@click.option("--component", required=True,
+              help="Component: its key (a file name in content/components/), acronym or name, e.g. ice or ICE.")
+@click.option("--type", "type_", required=True,
+              help='Type: its key in content/types.yaml or its name, e.g. fact-sheet or "Fact Sheet".')
 @click.argument("arguments", nargs=-1, required=True, metavar="[PROJECT] TITLE")
 def new_publication_command(component: str, type_: str, arguments: tuple[str, ...]) -> None:
-    """Write a new publication file with today's date and every field explained.
+    """Write a new draft publication with today's date and every field explained.
 
     \b
     Example:  sitegen new publication --component ice --type fact-sheet "ICE Body Worn Cameras"
@@ -200,26 +202,28 @@ def new_publication_command(component: str, type_: str, arguments: tuple[str, ..
     import datetime as dt
 
     from .config import load_config
-    from .diagnostics import did_you_mean
-    from .scaffold import new_publication
+    from .scaffold import component_names, match_key, new_publication
 
     if len(arguments) > 2:
         raise click.UsageError('put the title in quotes: sitegen new publication --component ice --type fact-sheet "The title"')
     project, title = (".", arguments[0]) if len(arguments) == 1 else arguments
     root = _project(project)
     config, _ = load_config(root)
-    components = sorted(p.stem for p in (root / "content" / "components").glob("*.md"))
-    if component not in components:
-        raise click.BadParameter(f'unknown component "{component}"; {did_you_mean(component, components)}',
-                                 param_hint="--component")
-    types = dict(config.types) if config else {}
-    if config and type_ not in types:
-        raise click.BadParameter(f'unknown type "{type_}"; {did_you_mean(type_, types)}', param_hint="--type")
+    key, why = match_key(component, component_names(root))
+    if key is None:
+        raise click.BadParameter(f'unknown component "{component}"; {why}', param_hint="--component")
+    component = key
+    if config:
+        key, why = match_key(type_, {name_key: (name,) for name_key, name in config.types})
+        if key is None:
+            raise click.BadParameter(f'unknown type "{type_}"; {why}', param_hint="--type")
+        type_ = key
     try:
         path = new_publication(root, title, component, type_, dt.date.today())
     except FileExistsError as exc:
         raise click.UsageError(f"{exc} already exists; choose another title") from None
-    click.echo(f"Wrote {path.relative_to(root)}: fill in the summary and the text, then run `sitegen check`.")
+    click.echo(f"Wrote {path.relative_to(root)} as a draft: replace the placeholder summary and text, run "
+               "`sitegen check`, then remove the line draft: true to publish it.")
 
 
 @main.command("schema")

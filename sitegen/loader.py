@@ -26,6 +26,7 @@ from .markup import Markup
 from .model import Attachment, Body, Component, Page, Publication, Retirement
 from .output import die_with_parent
 from .sanitize import check_html, publishable_html
+from .scaffold import placeholder_problems
 from .schema import COMPONENT_FIELDS, PAGE_FIELDS, PUBLICATION_FIELDS, SLUG_RE, validate
 from .store import Bodies, Store
 
@@ -110,6 +111,8 @@ def parse_file(kind: str, source: str, data: bytes, key: str, bodies: Bodies | N
                 values, problems = validate(doc, KIND_FIELDS[kind], source)
                 diags += problems
             lines = tuple((str(path[0]), line) for path, line in doc.lines.items() if len(path) == 1)
+            if kind == "publication":  # the placeholders `sitegen new` writes must not go live
+                diags += placeholder_problems(values, split.body, source, dict(lines), split.body_line)
             content_dir = posixpath.dirname(source.removeprefix("content/"))
             rendered = _markup().render(split.body, source, content_dir, split.body_line)
             diags += rendered.diagnostics
