@@ -42,7 +42,7 @@ class Events:
     def __init__(self, server: PreviewServer):
         host, port = server.httpd.server_address[:2]
         self.sock = socket.create_connection((host, port), timeout=10)
-        self.sock.sendall(f"GET {EVENTS_PATH} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        self.sock.sendall(f"GET {EVENTS_PATH} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
         self.data = b""
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
