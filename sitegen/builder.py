@@ -30,7 +30,7 @@ from .config import load_config
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
 from .guards import check_page
 from .loader import Scan, load_content, scan_project
-from .output import MARKER, Output, OutputError, refuse_output
+from .output import MARKER, PUBLISHED_KEY, Output, OutputError, build_lock, die_with_parent, failure, refuse_output
 from .quick import QUICK_KEY, QuickState, quick_build
 from .quick import RENDERER as QUICK_RENDERER
 from .render import Renderer, template_files
@@ -229,7 +229,8 @@ def _render(routes: list[Route], todo: list[int], prints: dict[str, str], render
     use = workers if len(ordered) >= RENDER_PARALLEL_THRESHOLD and workers > 1 else 1
     if use > 1:
         renderer.bodies.store.before_fork()
-    pool = ProcessPoolExecutor(use, mp_context=multiprocessing.get_context("fork")) if use > 1 else None
+    pool = ProcessPoolExecutor(use, mp_context=multiprocessing.get_context("fork"),
+                               initializer=die_with_parent) if use > 1 else None
     try:
         for chunk, results in zip(chunks, pool.map(_render_range, chunks) if pool else map(_render_range, chunks)):
             for count, problem in results:
@@ -264,15 +265,15 @@ def _whole_fingerprints(options: BuildOptions, scan: Scan) -> tuple[str, str]:
     return prints[0], prints[1]
 
 
-def _intact(previous: dict, options: BuildOptions, out: Path) -> bool:
-    """The last build's output is all in place, and no scheduled publication has come due since."""
-    if not previous or WHOLE_KEY not in previous or not (out / MARKER).is_file():
+def _intact(previous: dict, options: BuildOptions, output: Output) -> bool:
+    """The last build's output is all in place (regular files, nothing else), and no scheduled
+    publication has come due since."""
+    if not previous or WHOLE_KEY not in previous or not (output.out / MARKER).is_file():
         return False
     due = previous.get(NEXT_DUE_KEY)
     if due is not None and (options.now or dt.datetime.now(dt.timezone.utc)) >= due:
         return False
-    root = str(out)
-    return all(os.path.isfile(os.path.join(root, name)) for name in previous.get("", ()))
+    return set(previous.get("", ())) == output.published
 
 
 def _search(options: BuildOptions, site: Site, cache: Cache, output: Output,
@@ -321,19 +322,30 @@ def _collector_paused() -> Iterator[None]:
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the site into the output folder; on any error the previous output stays untouched."""
-    with _collector_paused():
-        cache = _cache(options)
+    # One build at a time per output and per cache folder; a second one waits here.
+    locked = refuse_output(options.project, options.output) is None  # else _build reports the refusal
+    with _collector_paused(), contextlib.ExitStack() as held:
         try:
-            return _build(options, progress, cache)
-        except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError):
-                raise  # locked by another build for a minute, or the disk is full: not ours to fix
-            # The cache database is damaged (a crash while it was written): it is only a cache.
-            cache.store.discard()
+            if locked:
+                held.enter_context(build_lock(options.output, options.cache_dir or options.project / ".sitegen-cache"))
             cache = _cache(options)
-            return _build(options, progress, cache)
-        finally:
-            cache.store.close()  # now, not when a collector finds it: closing checkpoints the database
+            try:
+                return _build(options, progress, cache)
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise  # locked by another build for a minute, or the disk is full: not ours to fix
+                # The cache database is damaged (a crash while it was written): it is only a cache.
+                cache.store.discard()
+                cache = _cache(options)
+                return _build(options, progress, cache)
+            finally:
+                cache.store.close()  # now, not when a collector finds it: closing checkpoints the database
+        except (OSError, OutputError) as exc:
+            # A full disk or an output folder that cannot be written: a diagnostic, not a traceback.
+            problem = ("bad-output", str(exc)) if isinstance(exc, OutputError) else failure(options.output, exc)
+            if problem is None:
+                raise
+            return BuildReport(diagnostics=[Diagnostic(str(options.output), 0, *problem)])
 
 
 def _cache(options: BuildOptions) -> Cache:
@@ -350,9 +362,12 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
     clock = time.perf_counter()
     scan = scan_project(project)
     previous = cache.load_fingerprints(out) if options.use_cache else {}
+    output = Output(out)
+    if previous and not output.describes(previous):
+        previous = {}  # another build (or none) published what is there: check every output against the disk
     whole, frame = _whole_fingerprints(options, scan)
     report.timings["scan"] = time.perf_counter() - clock
-    if _intact(previous, options, out):
+    if _intact(previous, options, output):
         if previous[WHOLE_KEY] == whole:
             # Every input is byte for byte (attachments: size and time) what the last good build
             # read, the clock has not reached a scheduled publication, and every output is in place.
@@ -375,15 +390,14 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
     files = [(route.output, project / "content" / route.context["file"]) for route in routes if route.renderer == "file"]
     routes = [route for route in routes if route.renderer != "file"]
     fingerprints = route_fingerprints(routes, signature)
-    output = Output(out)
     try:
-        output.begin()
+        if output.begin():
+            previous = {}  # links or devices in the live site: trust nothing of it, render everything
     except OutputError as exc:
         report.diagnostics.append(Diagnostic(str(out), 0, "bad-output", str(exc)))
         return report
-    root = str(out)
     todo = [i for i, route in enumerate(routes) if previous.get(route.output) != fingerprints[route.output]
-            or not os.path.isfile(os.path.join(root, route.output))]
+            or route.output not in output.published]
     try:
         renderer = Renderer(project, site.config, site.components, assets, cache.bodies, options.live_reload,
                             bytecode_folder=cache.folder("templates") if options.use_cache else None)
@@ -406,13 +420,14 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
             written += output.copy(relative, source)
         outputs = set(fingerprints) | {relative for relative, _ in files}
         outputs |= {name for names in search_files.values() for name in names}
-        known = set(previous.get("", {}) or ()) if previous else None
-        report.removed = output.commit(outputs, known)
+        cache.save_fingerprints(out, {})  # forgotten before the switch: after a crash, everything is re-checked
+        report.removed = output.commit(outputs)
         report.written = written
         quick = QuickState(frame, scan.keys, {route.source: route.output for route in routes
                                               if route.renderer == QUICK_RENDERER},
                            signature, (site.config, site.components, assets))
-        cache.save_fingerprints(out, {**fingerprints, "": sorted(outputs), SEARCH_KEY: search_print,
+        cache.save_fingerprints(out, {**fingerprints, "": sorted(outputs), PUBLISHED_KEY: output.identity(),
+                                      SEARCH_KEY: search_print,
                                       SEARCH_FILES_KEY: search_files, WHOLE_KEY: whole,
                                       COUNTS_KEY: (report.publications, report.routes),
                                       NEXT_DUE_KEY: site.next_due, WARNINGS_KEY: report.diagnostics,

@@ -1,28 +1,74 @@
-"""The only writer of the output folder.
+"""The only writer of the output folder: the live site is all old or all new.
 
-A build writes the files whose bytes changed into a staging folder beside the output; nothing in
-the output folder changes until the whole build has succeeded. Then `commit` moves the staged
-files in and deletes outputs that no longer exist, with SIGINT/SIGTERM held back for those few
-milliseconds, so an interrupted or failed build leaves the previous site exactly as it was.
-Unchanged files are never rewritten (their modification time stays, and sync tools see no
-change). Every path is checked to stay inside the output folder.
+A build stages a complete new tree in a folder beside the output (`.<name>.sitegen-staging`):
+every published file is first a hard link to the live one, and only files whose bytes changed
+are replaced there, by new files; an unchanged file keeps its inode and modification time and is
+never rewritten (sync tools see no change). Nothing in the output folder changes until the whole
+build has succeeded. Then `commit` swaps the two folders in one system call (Linux
+`renameat2(RENAME_EXCHANGE)`; where that is missing, two renames, and a build killed between
+them is undone by the next one). A build killed at any moment leaves either the previous site or
+the new one, never a mix.
+
+The previous tree is not deleted but kept as `.<name>.sitegen-spare`, reduced to the files it
+shares with the new site (hard links: no extra space, nothing unpublished), so the next build
+starts from it: making a folder for each page anew costs far more than checking that each file
+is still the published one. The spare is never trusted: `begin` compares every file in it with
+the live one, removes anything else (links and all) and links what is missing. A killed build's
+staging folder is reduced the same way by the next build.
+
+Only regular files are taken over from the live folder, and nothing is ever followed through a
+symbolic link found in it: a live folder holding links, devices or pipes is surveyed without
+following them, those paths are reported by `begin` (the builder then trusts none of its record of
+the last build and renders everything again), and they are not part of the new tree.
+
+When the output folder is a mount point, or on another file system than its parent, or its
+parent is not writable, the folders cannot be swapped: files are staged inside the output
+(`<out>/.sitegen-staging`) and moved into place one by one, which is not atomic; the builder
+forgets its record of the last build before the first file moves, so a build that is killed
+there is repaired by the next one (it re-checks every output against the disk).
+
+Each publish writes a new marker file (`.sitegen-output`, same bytes, new inode). The builder
+keeps its `identity` with the record of the build (`PUBLISHED_KEY`) and trusts that record only
+while the marker is that one: after a `--no-cache` build, a build from another cache folder or a
+crash between the switch and the saving of the record, every output is checked against the disk.
+
+One build at a time writes an output folder and uses a cache folder: `build_lock` holds an
+exclusive lock on `.<name>.sitegen-lock` beside the output (in the cache folder when the parent is
+not writable) and on `build.lock` in the cache folder; a second build waits for the first.
+Every path is checked to stay inside the output folder.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import fcntl
 import filecmp
+import hashlib
+import multiprocessing
 import os
+import re
 import shutil
 import signal
+import stat
+import sys
 import threading
+import time
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .cache import write_file
 from .urls import is_safe_output
 
 MARKER = ".sitegen-output"  # marks a folder as ours, so we never empty a folder of someone else's files
+MARKER_TEXT = b"This folder is written by sitegen; its files are replaced on every build.\n"
+INSIDE_STAGING = ".sitegen-staging"  # the staging folder inside an output that cannot be swapped
+PUBLISHED_KEY = " published"  # the route manifest's record of which published folder it describes
+IGNORED = {MARKER, INSIDE_STAGING, "lost+found"}  # not outputs (lost+found: a fresh file system's)
+DELAY_VARIABLE = "SITEGEN_TEST_PUBLISH_DELAY"  # tests only: seconds to pause per file while publishing
+AT_FDCWD, RENAME_EXCHANGE = -100, 2
+PR_SET_PDEATHSIG = 1
 
 
 class OutputError(Exception):
@@ -44,6 +90,158 @@ def refuse_output(project: Path, out: Path) -> str | None:
     return None
 
 
+def die_with_parent() -> None:
+    """In a worker process: be killed with the build that started it (Linux; elsewhere nothing).
+
+    Without this, the workers of a build killed with SIGKILL live on, holding its locks.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL), ctypes.c_ulong(0), ctypes.c_ulong(0),
+                      ctypes.c_ulong(0)) != 0:
+            return
+    except (OSError, AttributeError):
+        return
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:
+        os.kill(os.getpid(), signal.SIGKILL)  # the build died before the signal was asked for
+
+
+def _real(out: Path) -> Path:
+    return Path(os.path.realpath(out))
+
+
+@contextlib.contextmanager
+def _flock(path: Path) -> Iterator[None]:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # waits for the build holding it; the kernel frees it if that dies
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def build_lock(out: Path, cache_root: Path) -> Iterator[None]:
+    """Hold the output folder's and the cache folder's locks for a whole build; wait for them if needed.
+
+    The lock files are left in place: removing one would let two builds lock different files.
+    """
+    root = _real(out)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(_flock(root.parent / f".{root.name}.sitegen-lock"))
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise
+            cache_root.mkdir(parents=True, exist_ok=True)  # the parent is not ours to write: lock in the cache
+            name = hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()
+            held.enter_context(_flock(cache_root / f"output-{name}.lock"))
+        with contextlib.suppress(OSError):  # an unusable cache folder is reported by the cache itself
+            cache_root.mkdir(parents=True, exist_ok=True)
+            held.enter_context(_flock(cache_root / "build.lock"))
+        _recover(root)
+        yield
+
+
+def _recover(root: Path) -> None:
+    """Undo a build killed between the two renames of the fallback switch: put the previous site back."""
+    old, spare = _beside(root, "old"), _beside(root, "spare")
+    if os.path.isdir(old) and not os.path.islink(old):
+        if not os.path.lexists(root):
+            os.rename(old, root)
+        elif not os.path.lexists(spare):
+            os.rename(old, spare)  # killed while it was becoming the spare tree (never trusted anyway)
+        else:
+            _discard(old)
+    _discard(root / INSIDE_STAGING)  # it is inside the live folder: never left there
+    _to_spare(root, _beside(root, "staging"), None)  # a killed build's: nothing unpublished stays
+
+
+def _to_spare(root: Path, staging: Path, live: dict[str, tuple[int, int] | None] | None) -> None:
+    """Keep a staging folder as the spare tree, holding only files that are published ones (hard
+    links to them: nothing of a build that did not publish is left beside the site)."""
+    spare = _beside(root, "spare")
+    if not os.path.lexists(staging):
+        return
+    if os.path.islink(staging) or not os.path.isdir(staging) or not os.path.isdir(root) or os.path.lexists(spare):
+        _discard(staging)
+        return
+    try:
+        files, _folders, odd = _scan(str(staging))
+        for relative in odd:
+            os.unlink(os.path.join(staging, relative))
+        for relative in files:
+            path = os.path.join(staging, relative)
+            expected = live.get(relative) if live is not None else _key(os.path.join(root, relative))
+            if expected is None or _key(path) != expected:
+                os.unlink(path)
+        _discard(staging / MARKER)
+        os.rename(staging, spare)
+    except OSError:
+        _discard(staging)
+
+
+def _mounted(root: Path) -> bool:
+    """True when `root` is a mount point, a bind mount of a folder of the same file system included."""
+    if os.path.ismount(root):
+        return True
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as handle:
+            points = [line.split(" ")[4] for line in handle if line.count(" ") > 4]
+    except OSError:
+        return False
+    return str(root) in {re.sub(r"\\([0-7]{3})", lambda m: chr(int(m[1], 8)), point) for point in points}
+
+
+def _beside(root: Path, what: str) -> Path:
+    return root.parent / f".{root.name}.sitegen-{what}"
+
+
+def _discard(path: Path | str) -> None:
+    """Remove a file or a whole tree; symbolic links are removed, never followed."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(mode):
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2); False when the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if function(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # an old kernel, or a file system without the exchange
+    raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+def failure(out: Path, exc: OSError) -> tuple[str, str] | None:
+    """(diagnostic code, message) for an OSError met while publishing, or None when it is not ours."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "disk-full", f"the disk is full: the new site could not be written ({exc.strerror or exc})"
+    root = str(_real(out))
+    prefixes = (root + os.sep, str(_beside(Path(root), "")))
+    names = [str(name) for name in (exc.filename, exc.filename2) if name]
+    if any(name == root or name.startswith(prefixes) for name in names) or not names:
+        return "bad-output", f"the output folder cannot be written: {exc.strerror or exc} ({names[0] if names else out})"
+    return None
+
+
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
     """Hold SIGINT/SIGTERM while the output folder is being switched; deliver them afterwards."""
@@ -62,43 +260,283 @@ def _signals_held() -> Iterator[None]:
             signal.raise_signal(sig)
 
 
+def _delay() -> float:
+    """Seconds to pause per file published, and 250 times that right after the switch (tests only:
+    they kill builds at chosen moments of publishing)."""
+    try:
+        return max(0.0, float(os.environ.get(DELAY_VARIABLE) or 0))
+    except ValueError:
+        return 0.0
+
+
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _scan(top: str) -> tuple[set[str], set[str], set[str]]:
+    """(regular files, folders, anything else) under `top`, relative, never following a link.
+
+    The marker, the inside staging folder and lost+found at the top are left out.
+    """
+    files: set[str] = set()
+    folders: set[str] = set()
+    odd: set[str] = set()
+    stack = [""]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(os.path.join(top, folder)))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:  # scandir's types come from the folder itself: a link is a link
+            name = f"{folder}/{entry.name}" if folder else entry.name
+            if not folder and entry.name in IGNORED:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.add(name)
+                stack.append(name)
+            elif entry.is_file(follow_symlinks=False):
+                files.add(name)
+            else:
+                odd.add(name)
+    return files, folders, odd
+
+
+def _key(path: str) -> tuple[int, int] | None:
+    """The identity of a regular file (device, inode); None for anything else or nothing."""
+    try:
+        found = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return (found.st_dev, found.st_ino) if stat.S_ISREG(found.st_mode) else None
+
+
+def _make_way(top: str, relative: str) -> None:
+    """Create the folders of `relative` under `top`, removing files or links where they must go."""
+    folder = top
+    for part in relative.split("/")[:-1]:
+        folder = os.path.join(folder, part)
+        try:
+            mode = os.lstat(folder).st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and not stat.S_ISDIR(mode):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(folder)  # a file of an earlier build (or a link) where a folder goes now
+            mode = None
+        if mode is None:
+            with contextlib.suppress(FileExistsError):  # another worker made it first
+                os.mkdir(folder)
+
+
+def _stage_file(top: str, relative: str, fill: Callable[[int], None], like: str | None = None) -> None:
+    """Make `top/relative` a new file (a new inode: in a staging folder the old name may be a hard
+    link to a published file, which must never be written through), filled by `fill(fd)`."""
+    path = os.path.join(top, relative)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        fd = os.open(temporary, _NEW_FILE, 0o666)
+    except OSError:
+        _make_way(top, relative)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)  # debris of a killed build with this process id
+        fd = os.open(temporary, _NEW_FILE, 0o666)
+    try:
+        try:
+            fill(fd)
+        finally:
+            os.close(fd)
+        if like is not None:
+            shutil.copystat(like, temporary)  # an attachment keeps its modification time, as rsync does
+        try:
+            os.replace(temporary, path)
+        except IsADirectoryError:
+            shutil.rmtree(path)  # a folder of an earlier build where a file goes now
+            os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _writer(data: bytes) -> Callable[[int], None]:
+    def fill(fd: int) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    return fill
+
+
+def _copier(source: Path) -> Callable[[int], None]:
+    def fill(fd: int) -> None:
+        with open(source, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                _writer(chunk)(fd)
+    return fill
+
+
+def _prune(top: str, folder: str) -> None:
+    """Remove `folder` and its parents, up to `top`, as long as they are empty."""
+    while folder and folder != top and folder.startswith(top + os.sep):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            return
+        folder = os.path.dirname(folder)
+
+
 class Output:
+    """One build's writer: `begin`, then `write`/`copy` (in any process), then `commit` or `abort`.
+
+    In the staging folder every published file is first a hard link to the live one (`begin`
+    brings a spare tree, the previous site kept from the last switch, up to date, which costs a
+    look at each file instead of a new folder for each page); `write` and `copy` replace only the
+    names whose bytes change, with new files.
+    """
+
     def __init__(self, out: Path):
         self.out = out.absolute()
-        self.staging = self.out.parent / f".{self.out.name}.sitegen-staging"
+        self.root = _real(self.out)  # an output that is a link to a folder: that folder is swapped
+        self.staging = _beside(self.root, "staging")
+        self.in_place = False
+        self._survey: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
+        self._live: dict[str, tuple[int, int] | None] | None = None  # published file -> identity
 
-    def begin(self) -> None:
-        """Clear debris of an interrupted build and check the folder is ours to write."""
-        if self.out.exists() and not self.out.is_dir():
+    # The live folder, surveyed once per build (the build holds the lock: nobody else changes it).
+
+    def _surveyed(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        if self._survey is None:
+            files, folders, odd = _scan(str(self.root))
+            self._survey = frozenset(files), frozenset(folders), frozenset(odd)
+        return self._survey
+
+    @property
+    def published(self) -> frozenset[str]:
+        """The regular files of the live site, reached through real folders only (not the marker)."""
+        return self._surveyed()[0]
+
+    @property
+    def untrusted(self) -> frozenset[str]:
+        """Paths in the live site that are not regular files or folders: links, devices, pipes."""
+        return self._surveyed()[2]
+
+    def identity(self) -> str:
+        """Which published tree this is: each publish writes a new marker file (a new inode)."""
+        try:
+            found = os.lstat(self.root / MARKER)
+        except OSError:
+            return ""
+        return f"{found.st_dev}:{found.st_ino}:{found.st_mtime_ns}" if stat.S_ISREG(found.st_mode) else ""
+
+    def describes(self, manifest: dict) -> bool:
+        """True when a route manifest was saved by the build that published this very tree."""
+        return bool(manifest.get(PUBLISHED_KEY)) and manifest.get(PUBLISHED_KEY) == self.identity() \
+            and not self.untrusted
+
+    # A build: begin, write/copy, commit (or abort).
+
+    def begin(self) -> frozenset[str]:
+        """Check the folder is ours to write and prepare the staging folder; returns the published
+        paths not to trust (links, devices): the caller renders those afresh."""
+        root = self.root
+        if os.path.lexists(root) and not os.path.isdir(root):
             raise OutputError(f"{self.out} exists and is not a folder")
-        if self.out.is_dir() and any(self.out.iterdir()) and not (self.out / MARKER).exists():
-            raise OutputError(f"{self.out} holds files that sitegen did not write; "
-                              "empty it or choose another output folder with -o")
-        self.abort()
-        self.staging.mkdir(parents=True)
+        live = os.path.isdir(root)
+        if live:
+            foreign = [name for name in os.listdir(root) if name not in IGNORED]
+            if foreign and not os.path.isfile(root / MARKER):
+                raise OutputError(f"{self.out} holds files that sitegen did not write; "
+                                  "empty it or choose another output folder with -o")
+            parent = os.stat(root.parent)
+            self.in_place = (os.stat(root).st_dev != parent.st_dev or not os.access(root.parent, os.W_OK)
+                             or _mounted(root))
+            _discard(root / INSIDE_STAGING)
+        staging, spare = _beside(root, "staging"), _beside(root, "spare")
+        if self.in_place or not live:
+            _discard(staging)
+            _discard(spare)
+            self.staging = root / INSIDE_STAGING if self.in_place else staging
+            os.makedirs(self.staging)
+            return self.untrusted
+        self.staging = staging
+        try:
+            # A killed build's staging folder, or else the spare tree: either is only a start.
+            base = next((path for path in (staging, spare) if os.path.isdir(path) and not os.path.islink(path)), None)
+            for path in (staging, spare):
+                if path != base:
+                    _discard(path)
+            if base is None:
+                os.mkdir(staging)
+            elif base == spare:
+                os.rename(spare, staging)
+            self._sync()
+        except BaseException:
+            self.abort()
+            raise
+        return self.untrusted
+
+    def _sync(self) -> None:
+        """Make the staging folder hold exactly the published files, as hard links to them."""
+        root, staging = str(self.root), str(self.staging)
+        self._live = live = {relative: _key(os.path.join(root, relative)) for relative in self.published}
+        live_folders = self._surveyed()[1]
+        _discard(os.path.join(staging, MARKER))  # written anew when publishing begins
+        files, folders, odd = _scan(staging)
+        for relative in odd:
+            os.unlink(os.path.join(staging, relative))  # the link itself, never what it points to
+        for relative in sorted(folders - live_folders):
+            _discard(os.path.join(staging, relative))
+        kept = set()
+        for relative in files:
+            path = os.path.join(staging, relative)
+            found = _key(path)
+            if found is not None and found == live.get(relative):
+                kept.add(relative)
+            elif found is not None:
+                os.unlink(path)
+        for relative, identity in live.items():
+            if relative not in kept and identity is not None:
+                self._link(relative)
+
+    def _link(self, relative: str) -> None:
+        live, staged = os.path.join(self.root, relative), os.path.join(self.staging, relative)
+        for attempt in range(2):
+            try:
+                os.link(live, staged, follow_symlinks=False)
+                return
+            except FileNotFoundError:
+                if attempt or not os.path.lexists(live):
+                    raise
+                _make_way(str(self.staging), relative)
+            except OSError as exc:
+                if exc.errno not in (errno.EXDEV, errno.EMLINK, errno.EPERM):
+                    raise
+                _stage_file(str(self.staging), relative, _copier(Path(live)), like=live)  # a mount inside
+                return
 
     def abort(self) -> None:
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
+        """Drop this build's files; the staging folder, reduced to published files, is kept as the spare."""
+        if self.in_place or self._live is None:
+            _discard(self.staging)
+        else:
+            _to_spare(self.root, self.staging, self._live)
 
-    def _paths(self, relative: str) -> tuple[Path, Path]:
-        if not is_safe_output(relative) or relative == MARKER:
+    def _check(self, relative: str) -> None:
+        if not is_safe_output(relative) or relative.split("/", 1)[0] in IGNORED:
             raise OutputError(f"refusing to write {relative!r}: it would leave the output folder")
-        return self.out / relative, self.staging / relative
 
     def write(self, relative: str, data: bytes) -> bool:
         """Stage `data` for `relative` unless the published file already has these bytes."""
-        if not is_safe_output(relative) or relative == MARKER:
-            raise OutputError(f"refusing to write {relative!r}: it would leave the output folder")
-        target = os.path.join(self.out, relative)  # strings and bare calls: this runs per page
-        try:
-            if os.stat(target).st_size == len(data):
-                with open(target, "rb") as handle:
-                    if handle.read() == data:
+        self._check(relative)
+        if relative in self.published:  # strings and bare calls: this runs per page
+            try:
+                fd = os.open(os.path.join(self.root, relative), os.O_RDONLY | os.O_NOFOLLOW)
+            except OSError:
+                pass
+            else:
+                with open(fd, "rb") as handle:
+                    if os.fstat(fd).st_size == len(data) and handle.read() == data:
                         return False
-        except (FileNotFoundError, NotADirectoryError):
-            pass
-        write_file(os.path.join(self.staging, relative), data, atomic=False)  # staging is ours alone
+        _stage_file(str(self.staging), relative, _writer(data))
         return True
 
     def copy(self, relative: str, source: Path) -> bool:
@@ -108,61 +546,105 @@ class Output:
         and time without reading it (attachments can be large and many), as rsync does; when
         only the time differs, the bytes decide.
         """
-        target, staged = self._paths(relative)
-        try:
-            published, original = target.stat(), source.stat()
-            if published.st_size == original.st_size and (
-                    published.st_mtime_ns == original.st_mtime_ns or filecmp.cmp(target, source, shallow=False)):
-                return False
-        except (FileNotFoundError, NotADirectoryError):
-            pass
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, staged)
+        self._check(relative)
+        if relative in self.published:
+            target = self.root / relative
+            try:
+                published, original = target.lstat(), source.stat()
+                if stat.S_ISREG(published.st_mode) and published.st_size == original.st_size and (
+                        published.st_mtime_ns == original.st_mtime_ns or filecmp.cmp(target, source, shallow=False)):
+                    return False
+            except (FileNotFoundError, NotADirectoryError):
+                pass
+        _stage_file(str(self.staging), relative, _copier(source), like=str(source))
         return True
 
-    def commit(self, outputs: set[str], previous: set[str] | None = None) -> int:
-        """Publish the staged files and delete outputs not in `outputs`; returns files removed.
+    def commit(self, outputs: set[str]) -> int:
+        """Publish exactly `outputs` (written by this build, or else published before); returns files removed."""
+        for relative in outputs:
+            self._check(relative)
+        removed = len(self.published - outputs) + len(self.untrusted - outputs)
+        if self.in_place:
+            self._commit_in_place(outputs)
+        else:
+            self._commit_swap(outputs)
+        return removed
 
-        `previous` is the previous build's list of outputs, when known, so that finding stale
-        files does not need a walk over the whole output folder.
-        """
+    def _missing(self, relative: str) -> OutputError:
+        return OutputError(f"{relative} was neither written by this build nor published by the last one")
+
+    def _commit_swap(self, outputs: set[str]) -> None:
+        root, staging, delay = str(self.root), str(self.staging), _delay()
+        _stage_file(staging, MARKER, _writer(MARKER_TEXT))  # a new inode each time: `identity`
+        live = self._live or {}
+        stale = self.published - outputs
+        for relative in stale:
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+                os.unlink(os.path.join(staging, relative))
+            _prune(staging, os.path.dirname(os.path.join(staging, relative)))
+        changed = set()
+        for relative in outputs:  # the new tree is complete: every output is there, a regular file
+            if delay:
+                time.sleep(delay)
+            found = _key(os.path.join(staging, relative))
+            if found is None:
+                raise self._missing(relative)
+            if relative in live and found != live[relative]:
+                changed.add(relative)
+        old = _beside(self.root, "old")
+        _discard(old)
+        if os.path.isdir(root):
+            os.chmod(staging, stat.S_IMODE(os.stat(root).st_mode))  # the folder's permissions stay
         with _signals_held():
-            if not self.out.exists():
-                (self.staging / MARKER).write_text("This folder is written by sitegen; its files are replaced on every build.\n")
-                os.rename(self.staging, self.out)
-                return 0
-            for folder, _dirs, files in os.walk(self.staging):
-                for name in files:
-                    staged = Path(folder, name)
-                    target = self.out / staged.relative_to(self.staging)
-                    if target.is_dir():
-                        shutil.rmtree(target)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(staged, target)
-            existing = previous if previous is not None else self._published()
-            removed = 0
-            for relative in sorted(existing - outputs):
-                target, _ = self._paths(relative)
-                if target.is_file() or target.is_symlink():
-                    target.unlink()
-                    removed += 1
-                    self._prune(target.parent)
-            shutil.rmtree(self.staging)
-            return removed
-
-    def _published(self) -> set[str]:
-        found = set()
-        for folder, _dirs, files in os.walk(self.out):
-            for name in files:
-                relative = Path(folder, name).relative_to(self.out).as_posix()
-                if relative != MARKER:
-                    found.add(relative)
-        return found
-
-    def _prune(self, folder: Path) -> None:
-        while folder != self.out and self.out in folder.parents:
-            try:
-                folder.rmdir()
-            except OSError:
+            if not os.path.lexists(root):
+                os.rename(staging, root)
                 return
-            folder = folder.parent
+            if _exchange(self.staging, self.root):
+                os.rename(staging, old)
+            else:
+                os.rename(root, old)
+                try:
+                    os.rename(staging, root)
+                except BaseException:
+                    os.rename(old, root)
+                    raise
+        if delay:
+            time.sleep(min(1.0, delay * 250))
+        # The previous site becomes the spare tree: only what the new site shares with it stays.
+        with contextlib.suppress(OSError):
+            for relative in changed | stale | self.untrusted | {MARKER}:
+                path = os.path.join(old, relative)
+                with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+                    os.unlink(path)
+                _prune(str(old), os.path.dirname(path))
+            spare = _beside(self.root, "spare")
+            _discard(spare)
+            os.rename(old, spare)
+
+    def _commit_in_place(self, outputs: set[str]) -> None:
+        """Move the staged files into the live folder one by one (a folder that cannot be swapped)."""
+        root, staging, delay = str(self.root), str(self.staging), _delay()
+        staged = _scan(staging)[0]
+        for relative in outputs:
+            if relative not in staged and relative not in self.published:
+                raise self._missing(relative)
+        _stage_file(staging, MARKER, _writer(MARKER_TEXT))  # publishing has begun (tests wait for it)
+        if not os.path.isfile(os.path.join(root, MARKER)):
+            write_file(os.path.join(root, MARKER), MARKER_TEXT)  # first: a half-published folder is still ours
+        for relative in sorted(self.untrusted):
+            os.unlink(os.path.join(root, relative))  # the link itself (or device, pipe), never what it points to
+        for relative in sorted(staged):
+            target = os.path.join(root, relative)
+            _make_way(root, relative)
+            if os.path.isdir(target) and not os.path.islink(target):
+                shutil.rmtree(target)
+            os.replace(os.path.join(staging, relative), target)
+            if delay:
+                time.sleep(delay)
+        for relative in sorted(self.published - outputs):
+            target = os.path.join(root, relative)
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+                os.unlink(target)
+            _prune(root, os.path.dirname(target))
+        write_file(os.path.join(root, MARKER), MARKER_TEXT)  # a new inode: `identity` of the new tree
+        _discard(staging)

@@ -29,7 +29,7 @@ import jinja2
 from .cache import COUNTS_KEY, NEXT_DUE_KEY, WARNINGS_KEY, WHOLE_KEY, Cache
 from .guards import check_page
 from .loader import ParsedFile, Scan, parse_file, read_file
-from .output import Output, OutputError
+from .output import PUBLISHED_KEY, Output, OutputError
 from .render import Renderer
 from .routes import Route
 
@@ -103,13 +103,15 @@ def quick_build(options: BuildOptions, cache: Cache, scan: Scan, previous: dict,
         pages.append((route, html.encode("utf-8")))
     output = Output(out)
     try:
-        output.begin()
+        if output.begin():
+            output.abort()
+            return False  # links or devices in the live site: the full build replaces them
     except OutputError:
         return False
     try:
         written = sum(output.write(route.output, data) for route, data in pages)
-        outputs = set(previous.get("", ()))
-        output.commit(outputs, outputs)
+        cache.save_fingerprints(out, {})  # forgotten before the switch: after a crash, everything is re-checked
+        output.commit(set(previous.get("", ())))
     except BaseException:
         output.abort()
         raise
@@ -117,7 +119,7 @@ def quick_build(options: BuildOptions, cache: Cache, scan: Scan, previous: dict,
     for route in routes:
         cache.routes.put(prints[route.output], route)
     keys = {**state.keys, **{source: scan.keys[source] for source in changed}}
-    cache.save_fingerprints(out, {**previous, **prints, WHOLE_KEY: whole,
+    cache.save_fingerprints(out, {**previous, **prints, WHOLE_KEY: whole, PUBLISHED_KEY: output.identity(),
                                   QUICK_KEY: dataclasses.replace(state, keys=keys)})
     report.publications, report.routes = previous[COUNTS_KEY]
     report.next_due = previous.get(NEXT_DUE_KEY)
