@@ -120,9 +120,11 @@ def analyse(options: BuildOptions, cache: Cache, report: BuildReport, scan: Scan
     diags += problems
     routes: list[Route] = []
     assets = None
+    # Routes are planned even when files have errors: their links and collisions are reported
+    # in the same run. Nothing renders unless the whole analysis is clean.
+    routes, problems = plan_routes(site, project)
+    diags += problems
     if not has_errors(diags):
-        routes, problems = plan_routes(site, project)
-        diags += problems
         try:
             assets = collect_assets(project)
         except AssetError as exc:
@@ -375,7 +377,7 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
             report.next_due = previous.get(NEXT_DUE_KEY)
             report.diagnostics = list(previous.get(WARNINGS_KEY, ()))  # the same inputs give the same warnings
             return report
-        if quick_build(options, cache, scan, previous, frame, whole, report):
+        if quick_build(options, cache, scan, previous, frame, whole, report, output):
             return report
     analysis = analyse(options, cache, report, scan)
     report.diagnostics, report.site, report.parsed = analysis.diagnostics, analysis.site, analysis.parsed

@@ -27,7 +27,7 @@ from .model import Attachment, Body, Component, Page, Publication, Retirement
 from .output import die_with_parent
 from .sanitize import check_html, publishable_html
 from .scaffold import placeholder_problems
-from .schema import COMPONENT_FIELDS, PAGE_FIELDS, PUBLICATION_FIELDS, SLUG_RE, validate
+from .schema import COMPONENT_FIELDS, PAGE_FIELDS, PUBLICATION_FIELDS, SLUG_RE, Field, validate
 from .store import Bodies, Store
 
 KIND_FIELDS = {"publication": PUBLICATION_FIELDS, "component": COMPONENT_FIELDS, "page": PAGE_FIELDS}
@@ -65,6 +65,7 @@ class Content:
     files: frozenset[str] = frozenset()  # content-relative paths of every non-Markdown file
     sources: frozenset[str] = frozenset()  # content-relative paths of every Markdown file
     parsed_count: int = 0  # files parsed this build (not from the cache)
+    broken: set[str] = field(default_factory=set)  # content-relative Markdown files too broken to load
 
 
 def file_kind(path: str) -> str:
@@ -358,14 +359,18 @@ def load_content(project: Path, cache: Cache, jobs: int = 1,
             # Attachments are checked even in a file with other errors: report everything at once.
             attachments, problems = _attachments(project, result, files)
             diags += problems
-            if any(d.severity == "error" for d in result.diagnostics + tuple(problems)):
+            # A file with errors still joins the site graph when its fields allow, so one run
+            # also reports its unknown keys and broken links (the build fails either way).
+            if not _complete(result.values, PUBLICATION_FIELDS):
+                content.broken.add(source.removeprefix("content/"))
                 continue
             publication, problems = _publication(result, stem, attachments)
             diags += problems
             if publication is not None:
                 content.publications.append(publication)
             continue
-        if any(d.severity == "error" for d in result.diagnostics):
+        if not _complete(result.values, KIND_FIELDS[kind]):
+            content.broken.add(source.removeprefix("content/"))
             continue
         elif kind == "component":
             if not SLUG_RE.match(stem):
@@ -431,6 +436,11 @@ def check_files(project: Path, others: list[str]) -> list[Diagnostic]:
             diags.append(Diagnostic(shown, 0, "file-content", f"this file is not a .{extension} file: its content is of another kind",
                                     "export the document again, or give it the extension of what it is"))
     return diags
+
+
+def _complete(values: dict[str, Any], fields: tuple[Field, ...]) -> bool:
+    """Whether every required field has a valid value, so the record can be built."""
+    return bool(values) and all(f.name in values for f in fields if f.required)
 
 
 def _attachments(project: Path, parsed: ParsedFile, files: frozenset[str]) -> tuple[list[Attachment], list[Diagnostic]]:

@@ -207,6 +207,8 @@ class _Planner:
                 self.site_links.append((source, link.line, path.removeprefix("site:")))
                 continue
             found = self.content_target(path)
+            if found is None and path in self.site.broken:
+                continue  # the target has errors of its own, reported at its own lines
             if found is None:
                 hint = "check the path; links are relative to this file"
                 draft = next((p for p in self.site.drafts if p.source.removeprefix("content/") == path), None)
@@ -253,6 +255,8 @@ class _Planner:
                 self.facet_listing(facet)
         for pub in site.publications:
             self.publication(pub)
+        for pub in site.rejected:  # not published (their errors are reported), but their links are checked too
+            self.resolve(pub.body, pub.source)
         for page in site.pages:
             self.page(page)
         # SPEC: the breadcrumb is on every page but home, the site's own pages included.

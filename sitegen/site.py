@@ -49,6 +49,8 @@ class Site:
     files: frozenset[str]
     facets: dict[str, tuple[Facet, ...]] = field(default_factory=dict)
     drafts: tuple[Publication, ...] = ()  # validated but not published in this build (drafts, scheduled)
+    broken: frozenset[str] = frozenset()  # content-relative files left out for their errors (reported)
+    rejected: tuple[Publication, ...] = ()  # loaded but left out for unknown keys; links still checked
     listed: tuple[Publication, ...] = ()  # published and not retired: what listings and feeds show
     translations: dict[str, tuple[Publication, ...]] = field(default_factory=dict)  # slug -> the others
     combinations: dict[str, tuple[Facet, ...]] = field(default_factory=dict)  # component -> its type/year facets
@@ -72,6 +74,8 @@ def build_site(config: SiteConfig, content: Content, drafts: bool = False, now: 
     types = dict(config.types)
     topics = dict(config.topics)
     valid: list[Publication] = []
+    broken = set(content.broken)
+    rejected: list[Publication] = []  # loaded, but with unknown keys: their links are still checked
     zone = zoneinfo.ZoneInfo(config.timezone)
     for pub in content.publications:
         if pub.publish_at is not None and pub.publish_at.tzinfo is None:  # a bare date: midnight here
@@ -97,6 +101,9 @@ def build_site(config: SiteConfig, content: Content, drafts: bool = False, now: 
         diags += problems
         if not problems:
             valid.append(pub)
+        else:
+            broken.add(pub.source.removeprefix("content/"))
+            rejected.append(pub)
 
     seen: dict[str, Publication] = {}
     for pub in sorted(valid, key=lambda p: p.source):
@@ -124,6 +131,7 @@ def build_site(config: SiteConfig, content: Content, drafts: bool = False, now: 
     components = dict(sorted(content.components.items()))
     site = Site(config=config, publications=published, components=components,
                 pages=tuple(sorted(content.pages, key=lambda p: p.slug)), files=content.files,
+                broken=frozenset(broken), rejected=tuple(rejected),
                 facets=_facets(config, components, listed), drafts=held, listed=listed,
                 translations=translations, combinations=_combinations(config, components, listed),
                 next_due=min(due, default=None))

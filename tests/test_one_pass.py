@@ -1,0 +1,60 @@
+"""One `check` run reports every problem of every file: none hides another."""
+
+from __future__ import annotations
+
+from sitekit import Project
+
+
+def problems(project: Project) -> list[tuple[str, int, str]]:
+    report = project.check()
+    return sorted((d.path, d.line, d.code) for d in report.diagnostics if d.severity == "error")
+
+
+def test_one_file_with_four_kinds_of_problem_reports_all_four(project: Project) -> None:
+    project.raw_publication("2020/x.md", """
+        ---
+        title: Four problems
+        date: 2020-01-01
+        component: icee
+        type: fact-sheet
+        summary: A summary.
+        ---
+        An image without alt text: ![](../../files/chart.png)
+
+        A [link to nowhere](../2019/missing.md).
+
+        And ![a missing image](../../files/missing.png).
+        """)
+    (project.root / "content/files").mkdir(parents=True, exist_ok=True)
+    (project.root / "content/files/chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    found = problems(project)
+    codes = [code for _, _, code in found]
+    assert "unknown-component" in codes and "image-without-alt" in codes
+    assert codes.count("broken-link") == 2, found
+    lines = {code: line for _, line, code in found if code != "broken-link"}
+    assert lines == {"unknown-component": 4, "image-without-alt": 8}
+    assert sorted(line for _, line, code in found if code == "broken-link") == [10, 12]
+
+
+def test_link_errors_show_while_another_file_has_front_matter_errors(project: Project) -> None:
+    project.raw_publication("2020/bad.md", """
+        ---
+        title: Missing its date
+        component: ice
+        type: fact-sheet
+        summary: A summary.
+        ---
+        Body.
+        """)
+    project.publication("good", body="See [this](../2019/nowhere.md) and [that](bad.md).")
+    found = problems(project)
+    assert ("content/publications/2020/bad.md", 1, "missing-field") in {(p, 1, c) for p, _, c in found}
+    broken = [(path, code) for path, _, code in found if code == "broken-link"]
+    assert broken == [("content/publications/2020/good.md", "broken-link")]  # not the link to the broken file
+
+
+def test_a_link_to_a_file_with_body_errors_is_not_reported_twice(project: Project) -> None:
+    project.publication("target", folder="2020", body="Bad <script>x</script> body.")
+    project.publication("source", folder="2020", body="See [the target](target.md).")
+    found = problems(project)
+    assert [code for _, _, code in found] == ["html-tag"]
