@@ -65,8 +65,11 @@ def unchanged_front(parsed: ParsedFile, route: Route) -> bool:
 
 
 def quick_build(options: BuildOptions, cache: Cache, scan: Scan, previous: dict, frame: str, whole: str,
-                report: BuildReport) -> bool:
-    """Re-render the changed publication pages; False (having written nothing) when it cannot."""
+                report: BuildReport, live: Output | None = None) -> bool:
+    """Re-render the changed publication pages; False (having written nothing) when it cannot.
+
+    `live` is the builder's writer of the output folder, when it has surveyed the folder already.
+    """
     state = previous.get(QUICK_KEY)
     if not isinstance(state, QuickState) or state.frame != frame or options.search:
         return False  # the search index needs the whole site graph; the full build keeps it right
@@ -101,7 +104,7 @@ def quick_build(options: BuildOptions, cache: Cache, scan: Scan, previous: dict,
         if check_page(route.output, html):
             return False  # the full build reports it, with its source
         pages.append((route, html.encode("utf-8")))
-    output = Output(out)
+    output = live if live is not None else Output(out)
     try:
         if output.begin():
             output.abort()
