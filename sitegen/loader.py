@@ -157,6 +157,12 @@ def _sources(project: Path) -> tuple[list[tuple[str, str]], list[str], list[Diag
     markdown: list[tuple[str, str]] = []
     others: list[str] = []
     problems = _links_and_specials(project, ("templates", "assets"))
+    for top in ("content", ".sitegen-cache"):  # a linked content/ or cache would read or write elsewhere
+        if os.path.islink(os.path.join(project, top)):
+            problems.append(Diagnostic(top, 0, "symlink", "symbolic links are not allowed in the project",
+                                       "replace the link with the folder itself"))
+    if os.path.islink(content):
+        return [], [], problems
     for folder, dirs, files in os.walk(content):
         inner_folder = os.path.relpath(folder, content).replace(os.sep, "/")
         prefix = "" if inner_folder == "." else inner_folder + "/"

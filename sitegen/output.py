@@ -77,6 +77,8 @@ class OutputError(Exception):
 
 def refuse_output(project: Path, out: Path) -> str | None:
     """Why `out` must not be an output folder, or None when it may be."""
+    if out.is_symlink():  # a committed `_site -> /etc` would have the build write elsewhere
+        return f"the output folder {out} is a symbolic link; remove it or choose another folder with -o"
     project, out = project.resolve(), out.resolve()
     home = Path.home().resolve()
     if out == Path(out.anchor) or out == home:
@@ -208,9 +210,20 @@ def _discard(path: Path | str) -> None:
     except FileNotFoundError:
         return
     if stat.S_ISDIR(mode):
-        shutil.rmtree(path)
+        shutil.rmtree(path, onerror=_writable_then)
     else:
         os.unlink(path)
+
+
+def _writable_then(function: Callable[[str], object], path: str, _info: object) -> None:
+    """rmtree's second try: a read-only folder of ours (say, copied from the live site's mode) is
+    made writable, then the removal is repeated (and any error now is raised)."""
+    parent = os.path.dirname(path)
+    if function in (os.unlink, os.rmdir, os.remove) and not os.path.islink(parent):
+        os.chmod(parent, stat.S_IMODE(os.lstat(parent).st_mode) | stat.S_IRWXU)
+        function(path)
+        return
+    raise _info[1]  # type: ignore[index, misc]
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -237,7 +250,9 @@ def failure(out: Path, exc: OSError) -> tuple[str, str] | None:
     root = str(_real(out))
     prefixes = (root + os.sep, str(_beside(Path(root), "")))
     names = [str(name) for name in (exc.filename, exc.filename2) if name]
-    if any(name == root or name.startswith(prefixes) for name in names) or not names:
+    # The output, what is beside it (staging, spare, lock) or a folder it is in (to be created).
+    if not names or any(name.startswith(prefixes) or root == name or root.startswith(name.rstrip(os.sep) + os.sep)
+                        for name in names):
         return "bad-output", f"the output folder cannot be written: {exc.strerror or exc} ({names[0] if names else out})"
     return None
 
@@ -468,7 +483,13 @@ class Output:
                 os.mkdir(staging)
             elif base == spare:
                 os.rename(spare, staging)
-            self._sync()
+            os.chmod(staging, stat.S_IMODE(os.stat(staging).st_mode) | stat.S_IRWXU)  # was the live folder's
+            try:
+                self._sync()
+            except OSError:  # something in the old tree that cannot be changed: start from nothing
+                _discard(staging)
+                os.mkdir(staging)
+                self._sync()
         except BaseException:
             self.abort()
             raise

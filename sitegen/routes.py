@@ -459,8 +459,7 @@ def plan_routes(site: Site, project: Path) -> tuple[list[Route], list[Diagnostic
     planner = _Planner(site, project)
     planner.plan()
     planner.add_files()
-    planner.check()
-    sitemap = Route("/sitemap.xml", "sitemap", {
-        "entries": tuple((r.path, r.lastmod) for r in planner.routes if r.sitemap)})
-    planner.routes.append(sitemap)
+    planner.add(Route("/sitemap.xml", "sitemap", {
+        "entries": tuple((r.path, r.lastmod) for r in planner.routes if r.sitemap)}))
+    planner.check()  # after every route is planned, the sitemap included
     return planner.routes, planner.diags

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from urllib.parse import unquote
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -311,6 +312,13 @@ def clean_site_path(text: str) -> str | None:
         return "must not contain empty segments (//)"
     if not _PATH_CHARACTERS.match(text):
         return "may use only letters, digits and - . _ ~ % / ! $ & ' ( ) * + , ; = : @"
+    # Hosts decode %66iles to files: an encoded letter, digit, dot or slash would slip past the
+    # collision checks, which compare paths as written.
+    encoded = re.search(r"%(?:[46][1-9A-Fa-f]|[57][0-9Aa]|3[0-9]|2[DEFdef]|5[Ff]|7[Ee])", text)
+    if encoded:
+        return f"must not percent-encode a plain character ({encoded.group(0)} is {unquote(encoded.group(0))!r}): write it as it is"
+    if re.search(r"%(?![0-9A-Fa-f]{2})", text):
+        return "has a % that is not followed by two hexadecimal digits"
     return None
 
 
