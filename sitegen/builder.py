@@ -334,8 +334,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             try:
                 return _build(options, progress, cache)
             except sqlite3.DatabaseError as exc:
-                if isinstance(exc, sqlite3.OperationalError):
-                    raise  # locked by another build for a minute, or the disk is full: not ours to fix
+                if isinstance(exc, sqlite3.OperationalError):  # read-only, full disk (the lock rules out busy)
+                    return BuildReport(diagnostics=[_cache_problem(cache.root, str(exc))])
                 # The cache database is damaged (a crash while it was written): it is only a cache.
                 cache.store.discard()
                 cache = _cache(options)
@@ -346,8 +346,18 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             # A full disk or an output folder that cannot be written: a diagnostic, not a traceback.
             problem = ("bad-output", str(exc)) if isinstance(exc, OutputError) else failure(options.output, exc)
             if problem is None:
+                root = str((options.cache_dir or options.project / ".sitegen-cache").absolute())
+                names = [str(name) for name in (getattr(exc, "filename", None), getattr(exc, "filename2", None)) if name]
+                if isinstance(exc, OSError) and any(os.path.abspath(name).startswith(root) for name in names):
+                    return BuildReport(diagnostics=[_cache_problem(Path(root), f"{exc.strerror or exc} ({names[0]})")])
                 raise
             return BuildReport(diagnostics=[Diagnostic(str(options.output), 0, *problem)])
+
+
+def _cache_problem(root: Path, why: str) -> Diagnostic:
+    """An unwritable or full cache folder: the contributor's message, never a traceback."""
+    return Diagnostic(str(root), 0, "bad-cache", f"the cache folder cannot be written: {why}",
+                      "make it writable or delete it (it is only a cache), or build with --no-cache")
 
 
 def _cache(options: BuildOptions) -> Cache:

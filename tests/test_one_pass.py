@@ -58,3 +58,17 @@ def test_a_link_to_a_file_with_body_errors_is_not_reported_twice(project: Projec
     project.publication("source", folder="2020", body="See [the target](target.md).")
     found = problems(project)
     assert [code for _, _, code in found] == ["html-tag"]
+
+
+def test_an_unwritable_cache_is_a_diagnostic_not_a_traceback(project: Project) -> None:
+    """Root ignores file modes, so the cache folder is made impossible: a file stands in its place."""
+    from click.testing import CliRunner
+
+    from sitegen.cli import main
+
+    project.publication("one")
+    (project.root / ".sitegen-cache").write_text("a file where the cache folder should be")
+    result = CliRunner().invoke(main, ["build", str(project.root), "--no-search"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and isinstance(result.exception, (SystemExit, type(None)))
+    assert "the cache folder cannot be written" in result.output
