@@ -175,12 +175,12 @@ def _to_spare(root: Path, staging: Path, live: dict[str, tuple[int, int] | None]
     try:
         files, _folders, odd = _scan(str(staging))
         for relative in odd:
-            os.unlink(os.path.join(staging, relative))
+            _unlink(os.path.join(staging, relative))
         for relative in files:
             path = os.path.join(staging, relative)
             expected = live.get(relative) if live is not None else _key(os.path.join(root, relative))
             if expected is None or _key(path) != expected:
-                os.unlink(path)
+                _unlink(path)
         _discard(staging / MARKER)
         os.rename(staging, spare)
     except OSError:
@@ -212,6 +212,16 @@ def _discard(path: Path | str) -> None:
     if stat.S_ISDIR(mode):
         shutil.rmtree(path, onerror=_writable_then)
     else:
+        os.unlink(path)
+
+
+def _unlink(path: str) -> None:
+    """Remove a file (or link) from a tree of ours, even from a folder made read-only."""
+    try:
+        os.unlink(path)
+    except PermissionError:
+        parent = os.path.dirname(path)
+        os.chmod(parent, stat.S_IMODE(os.lstat(parent).st_mode) | stat.S_IRWXU)
         os.unlink(path)
 
 
@@ -503,7 +513,7 @@ class Output:
         _discard(os.path.join(staging, MARKER))  # written anew when publishing begins
         files, folders, odd = _scan(staging)
         for relative in odd:
-            os.unlink(os.path.join(staging, relative))  # the link itself, never what it points to
+            _unlink(os.path.join(staging, relative))  # the link itself, never what it points to
         for relative in sorted(folders - live_folders):
             _discard(os.path.join(staging, relative))
         kept = set()
@@ -513,7 +523,7 @@ class Output:
             if found is not None and found == live.get(relative):
                 kept.add(relative)
             elif found is not None:
-                os.unlink(path)
+                _unlink(path)
         for relative, identity in live.items():
             if relative not in kept and identity is not None:
                 self._link(relative)
@@ -632,11 +642,12 @@ class Output:
         if delay:
             time.sleep(min(1.0, delay * 250))
         # The previous site becomes the spare tree: only what the new site shares with it stays.
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):  # else the next build finds it as debris
+            os.chmod(old, stat.S_IMODE(os.stat(old).st_mode) | stat.S_IRWXU)  # it had the live folder's mode
             for relative in changed | stale | self.untrusted | {MARKER}:
                 path = os.path.join(old, relative)
                 with contextlib.suppress(FileNotFoundError, NotADirectoryError):
-                    os.unlink(path)
+                    _unlink(path)
                 _prune(str(old), os.path.dirname(path))
             spare = _beside(self.root, "spare")
             _discard(spare)

@@ -90,12 +90,12 @@ def edit(project: Project, rng: random.Random, step: int) -> None:
     if "add" in actions:
         for i in range(4):
             project.publication(f"added-{step}-{i}", date=f"20{rng.randint(10, 25)}-05-05", component="cbp")
-    if "delete" in actions:
-        for path in rng.sample(pubs, 4):
-            path.unlink()
     if "bodies" in actions:
         for path in rng.sample(pubs, 3):
             path.write_text(path.read_text() + f"\nMore text {step}.\n")
+    if "delete" in actions:
+        for path in rng.sample(pubs, 4):
+            path.unlink()
 
 
 @contextlib.contextmanager
@@ -389,3 +389,22 @@ def test_the_builder_is_told_which_published_paths_are_not_plain_files(tmp_path:
     assert output.begin() == {"a/link.html", "pipe"}
     assert output.published == {"a/index.html"}
     output.abort()
+
+
+def test_read_only_folders_in_the_live_site_do_not_stop_a_build(tmp_path: Path) -> None:
+    """As a user without the power to write into read-only folders (root with no capabilities)."""
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or setpriv is None:
+        pytest.skip("needs root and setpriv to build as a user bound by folder permissions")
+    project = Project(tmp_path / "s")
+    make_site(project, 25)
+    assert run(project).returncode == 0
+    for folder in (project.out / "publications", project.out):
+        folder.chmod(0o555)
+    for step in range(2):
+        edit(project, random.Random(step), step)
+        done = subprocess.run([setpriv, "--bounding-set=-all", "--inh-caps=-all", *command(project)],
+                              capture_output=True, text=True, env=ENV, timeout=120)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        assert tree(project.out) == clean(project, tmp_path), step
+        assert_no_debris(project.out)
