@@ -8,20 +8,27 @@ deleted at any moment; the next build is then a cold one.
 Body HTML is kept on disk under the same key (in `store.py`'s database), not in memory, so a
 100,000-publication build holds metadata only; the renderer reads a body back when it renders
 that page.
+
+The folder is untrusted input: it sits in the project, so a pull request could commit one. Every
+file read from it is authenticated (HMAC-SHA256 under `store.secret_key`, kept outside the
+project) before it is unpickled, and anything that does not verify is treated as missing.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import os
 import pickle
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from . import __version__
 from .markup import MARKUP_SIGNATURE
-from .store import Bodies, Routes, Store
+from .store import Bodies, Routes, Store, secret_key, sign, verify
 
 
 
@@ -38,6 +45,7 @@ PARSED, JOURNAL = "parsed.pickle", "parsed-journal.pickle"
 # Keys of the route manifest that are not output paths (those never start with a space).
 SEARCH_KEY, SEARCH_FILES_KEY, WHOLE_KEY, COUNTS_KEY, NEXT_DUE_KEY, WARNINGS_KEY = (
     " search", " search-files", " whole", " counts", " next-due", " warnings")
+MAC_SIZE = 32  # a cache file is the HMAC-SHA256 of the rest of it (bound to its name), then a pickle
 JOURNAL_MIN = 100  # records the journal may hold before the store is rewritten, however small it is
 CACHE_SIGNATURE = f"sitegen {__version__}|{CODE_SIGNATURE}|{MARKUP_SIGNATURE}".encode()
 
@@ -103,7 +111,11 @@ class Cache:
     def _load(self, name: str) -> Any:
         try:
             with open(self.root / name, "rb") as handle:
-                data = pickle.load(handle)
+                blob = handle.read()
+            payload = memoryview(blob)[MAC_SIZE:]
+            if not hmac.compare_digest(_file_mac(self.store.key, name, payload), blob[:MAC_SIZE]):
+                return None  # not written by this user's sitegen (or cut short): never unpickled
+            data = pickle.loads(payload)
             if data.get("signature") == CACHE_SIGNATURE:
                 return data["value"]
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError, ValueError,
@@ -114,7 +126,7 @@ class Cache:
     def _save(self, name: str, value: Any) -> None:
         if self.enabled:
             data = pickle.dumps({"signature": CACHE_SIGNATURE, "value": value}, protocol=pickle.HIGHEST_PROTOCOL)
-            write_file(str(self.root / name), data)
+            write_file(str(self.root / name), _file_mac(self.store.key, name, data) + data)
 
     @property
     def parsed(self) -> dict[str, Any]:
@@ -176,6 +188,48 @@ class Cache:
 
     def save_fingerprints(self, output: Path, fingerprints: dict[str, str]) -> None:
         self._save(f"routes-{_output_id(output)}.pickle", fingerprints)
+
+
+class SignedBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in the cache folder, authenticated: jinja2 would run what it loads.
+
+    jinja2's own FileSystemBytecodeCache unmarshals whatever code object it finds under a name
+    anyone can compute, so a planted file would run on the next build. Here a file whose HMAC does
+    not verify is ignored, and the template is compiled again.
+    """
+
+    def __init__(self, folder: Path, key: bytes | None = None):
+        self.folder = folder
+        self.key = key if key is not None else secret_key()  # read now: forked workers inherit it
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> str:
+        return os.path.join(self.folder, f"{bucket.key}.signed")
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            with open(self._path(bucket), "rb") as handle:
+                blob = handle.read()
+        except OSError:
+            return
+        payload = blob[MAC_SIZE:]
+        if verify(self.key, b"template", bucket.key.encode(), payload, blob[:MAC_SIZE]):
+            bucket.bytecode_from_string(payload)  # checks jinja2's magic and the template's checksum
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        payload = bucket.bytecode_to_string()
+        with contextlib.suppress(OSError):  # a cache: failing to keep it costs a compile next time
+            write_file(self._path(bucket), sign(self.key, b"template", bucket.key.encode(), payload) + payload)
+
+    def clear(self) -> None:
+        for path in Path(self.folder).glob("*.signed"):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def _file_mac(key: bytes, name: str, payload: bytes | memoryview) -> bytes:
+    digest = hmac.new(key, b"file\0%s\0" % name.encode(), "sha256")
+    digest.update(payload)  # no copy of a store of 100,000 records
+    return digest.digest()
 
 
 def _output_id(output: Path) -> str:

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from . import feeds
 from .assets import Assets
+from .cache import SignedBytecodeCache
 from .chart import year_chart
 from .config import SiteConfig
 from .guards import is_government_host
@@ -79,7 +80,8 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             # Compiled templates are kept between builds: compiling them is a quarter of a small rebuild.
-            bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_folder)) if bytecode_folder else None,
+            # Authenticated (cache.SignedBytecodeCache): jinja2 runs the code a bytecode file holds.
+            bytecode_cache=SignedBytecodeCache(bytecode_folder, bodies.store.key) if bytecode_folder else None,
         )
         self._shared: dict[tuple[str, str], Markup] = {}
         self._items: dict[tuple[str, int, str, str], Markup] = {}
