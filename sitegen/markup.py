@@ -71,7 +71,8 @@ class _LinkProcessor(Treeprocessor):
 
     def _target(self, url: str) -> str | None:
         """Content-relative target of a local link, None for external ones, '!' + url when it escapes."""
-        if url.startswith(("#", "//")) or _SCHEME_RE.match(url):
+        # "\x02...\x03" is Python-Markdown's placeholder for an autolink's entity-encoded mailto: href.
+        if url.startswith(("#", "//")) or _SCHEME_RE.match(url) or "\x02" in url:
             return None
         parts = urlsplit(url)
         path = unquote(parts.path)

@@ -57,7 +57,7 @@ _LANGUAGE_CLASS = re.compile(r"^language-[A-Za-z0-9_+#-]{1,40}$")
 # Ids the page templates use: a body that reuses one could hijack the skip link or the search form.
 RESERVED_IDS = frozenset({"main-content", "search", "search-fallback", "site-search", "attachments-heading",
                           "gov-banner-default", "banner-lock-description", "banner-lock-title"})
-RESERVED_ID_PREFIXES = ("sitegen", "pagefind", "usa-", "gov-banner", "banner-")
+RESERVED_ID_PREFIXES = ("sitegen", "pagefind", "usa-", "gov-banner", "banner-", "component-")
 HINT = "publication text may use Markdown and plain formatting tags only"
 
 
@@ -138,6 +138,10 @@ def check_html(html: str, body: str, source: str, first_line: int) -> list[Diagn
     """Diagnostics for everything in a rendered body that the allowlist does not admit."""
     checker = _Checker()
     checker.feed(html)
+    if checker.rawdata.lstrip().startswith("<"):  # a comment, CDATA, <?...> or tag that never ends
+        checker.problems.append(("html-unclosed", "this HTML is never closed, so the rest of the text would not be "
+                                 f'published: "{_short(checker.rawdata, 40)}"', checker.rawdata.strip()[:12]))
+        checker.rawdata = ""
     checker.close()
     lines = body.lower().splitlines()
     return [

@@ -105,3 +105,8 @@ def test_the_private_registry_order_we_copy_still_exists() -> None:
     assert {item.name for item in items} == {name for name in INLINE_TRIGGERS if name in registry} | {
         item.name for item in items if item.name not in INLINE_TRIGGERS}
     assert "footnote" in {item.name for item in items}
+
+
+def test_an_automatic_email_link_is_not_taken_for_a_relative_link() -> None:
+    rendered = Markup().render("Write to <privacy@dhs.gov>.", "content/publications/x.md", "publications", 1)
+    assert rendered.links == () and rendered.diagnostics == []
