@@ -250,3 +250,65 @@ def diff_command(old: str, new: str, fmt: str, limit: int) -> None:
 
     report = compare(Path(old), Path(new))
     click.echo(report.to_markdown(limit) if fmt == "markdown" else report.to_json(), nl=False)
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(exists=True))
+@click.argument("project", default=".", type=click.Path(file_okay=False))
+@click.option("--from", "kind", type=click.Choice(["csv", "json", "feed", "html"]), required=True,
+              help="What SOURCE is: a CSV or JSON export, an RSS/Atom feed file, or a folder of saved pages.")
+@click.option("--map", "mapping", type=click.Path(exists=True, dir_okay=False),
+              help="Mapping file (YAML): which column or selector gives each field, value maps, date formats.")
+@click.option("--files", type=click.Path(exists=True, file_okay=False),
+              help="Local copy of the old site's files folder, where attachments are copied from.")
+@click.option("--redirect-base", help="Path of the old site that base_url's path stands for (default: base_url's path).")
+@click.option("--redirects", "redirects_dir", default="redirects", show_default=True,
+              help="Folder of the project for the old host's redirect maps.")
+@click.option("--keep-edits", is_flag=True, help="On a re-run, keep fields edited by hand since the last import.")
+@click.option("--dry-run", is_flag=True, help="Report what would be imported; write nothing.")
+@click.option("--no-check", is_flag=True, help="Do not run sitegen check on the result before writing it.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Report format.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (default: one per CPU).")
+def import_command(source: str, project: str, kind: str, mapping: str | None, files: str | None,
+                   redirect_base: str | None, redirects_dir: str, keep_edits: bool, dry_run: bool, no_check: bool,
+                   fmt: str, jobs: int) -> None:
+    """Import publications from an existing library's export into content/publications/.
+
+    \b
+    Examples:
+      sitegen import export.csv --from csv --map mapping.yaml --files old-site/files
+      sitegen import feed.xml --from feed --map feed-mapping.yaml --dry-run
+      sitegen import saved-pages/ --from html --map pages.yaml
+    """
+    from .importer import ImportOptions, import_library
+
+    root = _project(project)
+    if redirect_base is not None and not redirect_base.startswith("/"):
+        raise click.BadParameter("must be a path such as / or /about/publications/", param_hint="--redirect-base")
+    if redirects_dir.startswith("/") or ".." in redirects_dir.split("/") or redirects_dir.split("/")[0] in (
+            "content", "templates", "assets", "_site"):
+        raise click.BadParameter("must be a folder inside the project, such as redirects", param_hint="--redirects")
+    options = ImportOptions(source=Path(source), project=root, kind=kind, mapping=Path(mapping) if mapping else None,
+                            files=Path(files) if files else None, dry_run=dry_run, keep_edits=keep_edits,
+                            redirect_base=redirect_base, redirects_dir=redirects_dir, check=not no_check, jobs=jobs,
+                            shown_source=source, shown_mapping=mapping or "")
+    interactive = fmt == "text" and sys.stderr.isatty() and not os.environ.get("CI")
+    bars: dict[str, object] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if not interactive or total < 200:
+            return
+        bar = bars.get(stage)
+        if bar is None:
+            for other in bars.values():
+                other.__exit__(None, None, None)  # type: ignore[attr-defined]
+            bars.clear()
+            bar = bars[stage] = click.progressbar(length=total, label=f"{stage:<10}", file=sys.stderr)
+            bar.__enter__()  # type: ignore[attr-defined]
+        bar.update(done - bar.pos)  # type: ignore[attr-defined]
+
+    report = import_library(options, progress)
+    for bar in bars.values():
+        bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+    click.echo(report.to_json() if fmt == "json" else report.to_text())
+    sys.exit(0 if report.ok else 1)
