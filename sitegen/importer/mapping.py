@@ -311,7 +311,11 @@ def default_fields(kind: str, given: dict[str, FieldSpec]) -> dict[str, FieldSpe
     fields = dict(given)
     defaults = FEED_DEFAULTS if kind == "feed" else HTML_DEFAULTS if kind == "html" else {}
     for name, source in defaults.items():
-        fields.setdefault(name, FieldSpec(name, source))
+        spec = fields.get(name)
+        if spec is None:
+            fields[name] = FieldSpec(name, source)
+        elif not spec.source and not spec.default:  # options such as map: without from:
+            fields[name] = FieldSpec(**{**spec.__dict__, "source": source})
     return fields
 
 
@@ -337,11 +341,13 @@ def resolve_columns(mapping: Mapping, columns: list[str], source: str) -> tuple[
                                        f'fields.{name}: "{spec.source}" is not a column of {source}; '
                                        f"{did_you_mean(spec.source, columns)}", f"columns: {shown}"))
     for name in FIELDS:
-        if name in fields:
+        spec = fields.get(name)
+        if spec is not None and (spec.source or spec.default):
             continue
         for candidate in (name, *COLUMN_NAMES.get(name, ())):
             if _fold(candidate) in folded:
-                fields[name] = FieldSpec(name, folded[_fold(candidate)])
+                found = folded[_fold(candidate)]
+                fields[name] = FieldSpec(**{**spec.__dict__, "source": found}) if spec else FieldSpec(name, found)
                 break
     return Mapping(**{**mapping.__dict__, "fields": fields}), problems
 

@@ -100,7 +100,7 @@ class ImportReport:
             lines += ["", f"New in the site ({would or ''}written):"]
             for kind, key, name, path in self.created:
                 lines.append(f"  {kind} {key} \"{name}\" in {path}")
-        noted = [row for row in self.rows if row.notes and row.action != "skipped"]
+        noted = [row for row in self.rows if row.notes and row.action in ("imported", "updated")]
         if noted:
             lines += ["", "Changed on the way in (review these):"]
             for row in noted[:limit]:

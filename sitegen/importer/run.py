@@ -528,8 +528,8 @@ class Importer:
         existing = self.existing.by_alias.get((alias or "").rstrip("/") or "/") if alias else None
         if existing is not None:
             return posixpath.relpath(existing.path, folder), ""
-        if kind == "img":
-            return self._fallback(plan, path, f"image {path} is not an attachment of the import")
+        if kind == "img":  # an image on the old site would not show: the site's pages load only their own
+            return None, f"image {path} left out: it is not in --files"
         return self._fallback(plan, path, f"link to {path}, a page that was not imported,")
 
     def _fallback(self, plan: Plan, path: str, what: str) -> tuple[str | None, str]:
@@ -652,6 +652,8 @@ class Importer:
         if overwritten:
             plan.result.notes.append("replaced hand edits of " + ", ".join(overwritten)
                                      + " with the export's values (--keep-edits keeps them)")
+        if merged == current and (body or "").strip() == existing.body.strip():
+            return existing.text  # the same values: a file tidied by hand is not rewritten
         return publication_text(merged, body.lstrip("\n") if body else "")
 
     # -- 5, 6: stage, check, publish -------------------------------------------------------------
