@@ -42,6 +42,7 @@ _ATTRIBUTES = {"a": {"href", "hreflang"}, "img": {"src", "alt", "width", "height
                "th": {"colspan", "rowspan", "scope"}, "ol": {"start"}, "abbr": {"title"}, "time": {"datetime"},
                "*": {"lang", "dir"}}
 _TAGS = set(ALLOWED_TAGS) - {"details", "summary"}
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 IMAGE_FILE = re.compile(r"^[\w ().-]+\.(png|jpe?g|gif|webp|svg|bmp|tiff?)$", re.IGNORECASE)
 
 
@@ -151,8 +152,7 @@ def _markdownify(soup: object) -> str:
     return _CONVERTER.convert_soup(soup)
 
 
-def _fix_headings(soup: object, notes: list[str]) -> None:
-    headings = soup.find_all(re.compile(r"^h[1-6]$"))  # type: ignore[attr-defined]
+def _fix_headings(headings: list, notes: list[str]) -> None:  # type: ignore[type-arg]
     previous = 1
     changed = False
     for heading in headings:
@@ -170,8 +170,8 @@ def _fix_headings(soup: object, notes: list[str]) -> None:
         notes.append("headings renumbered so the text starts at level 2 (##) and skips none")
 
 
-def _fix_tables(soup: object, notes: list[str]) -> None:
-    for table in soup.find_all("table"):  # type: ignore[attr-defined]
+def _fix_tables(tables: list, notes: list[str]) -> None:  # type: ignore[type-arg]
+    for table in tables:
         if any(cell.get_text(strip=True) for cell in table.find_all("th")):
             continue
         first = table.find("tr")
@@ -202,10 +202,16 @@ def convert_html(raw: str, hosts: tuple[str, ...] = (), page_url: str = "") -> C
     soup = BeautifulSoup(clean, "html.parser")
     notes: list[str] = []
     refs: list[tuple[str, str, str]] = []
-    _fix_headings(soup, notes)
-    _fix_tables(soup, notes)
+    # One walk of the tree (each find_all is a walk of its own), then the fixes.
+    tags: dict[str, list] = {}  # type: ignore[type-arg]
+    for element in soup.find_all(True):
+        tags.setdefault(element.name, []).append(element)
+    _fix_headings([e for e in soup.find_all(_HEADINGS)] if any(h in tags for h in _HEADINGS) else [], notes)
+    _fix_tables(tags.get("table", []), notes)
     base = page_url or "/"
-    for image in soup.find_all("img"):
+    for image in tags.get("img", []):
+        if image.parent is None:
+            continue
         alt = " ".join((image.get("alt") or "").split())
         src = (image.get("src") or "").strip()
         if not src:
@@ -219,7 +225,9 @@ def convert_html(raw: str, hosts: tuple[str, ...] = (), page_url: str = "") -> C
             token = f"{REF_PREFIX}{len(refs)}"
             refs.append((token, "img", urljoin(base, src)))
             image["src"] = token
-    for link in soup.find_all("a"):
+    for link in tags.get("a", []):
+        if link.parent is None:
+            continue
         href = (link.get("href") or "").strip()
         has_words = bool(link.get_text(strip=True)) or any(img.get("alt") for img in link.find_all("img"))
         if not has_words:
@@ -235,7 +243,7 @@ def convert_html(raw: str, hosts: tuple[str, ...] = (), page_url: str = "") -> C
             token = f"{REF_PREFIX}{len(refs)}"
             refs.append((token, "a", urljoin(base, href)))
             link["href"] = token
-    text = "\n\n".join(p.get_text(" ") for p in soup.find_all(["p", "li"])) or soup.get_text(" ")
+    text = "\n\n".join(p.get_text(" ") for p in tags.get("p", [])[:5]) or soup.get_text(" ")
     markdown = _tidy(_markdownify(soup))
     return Converted(markdown, text, dropped, list(dict.fromkeys(notes)), refs)
 

@@ -21,6 +21,7 @@ Bad input is never an exception: every problem is a `Diagnostic` or a reason in 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -436,7 +437,7 @@ class Importer:
             from slugify import slugify
 
             wanted = slugify(title, max_length=80, word_boundary=True) or "publication"
-        candidates = [wanted, f"{wanted}-{year}"] + [f"{wanted}-{year}-{n}" for n in range(2, 1000)]
+        candidates = itertools.chain((wanted, f"{wanted}-{year}"), (f"{wanted}-{year}-{n}" for n in range(2, 1000)))
         for candidate in candidates:
             path = f"publications/{year:04d}/{candidate}.md"
             taken = (candidate in RESERVED_SLUGS or candidate in self.slugs or candidate in self.existing.slugs
