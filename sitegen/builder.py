@@ -8,18 +8,21 @@ back as diagnostics in the report; only bugs raise.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
 import multiprocessing
 import os
 import sqlite3
+import tempfile
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
+from urllib.parse import unquote
 
 import jinja2
 
@@ -28,7 +31,7 @@ from .cache import (CODE_SIGNATURE, COUNTS_KEY, NEXT_DUE_KEY, SEARCH_FILES_KEY, 
                     WHOLE_KEY, Cache)
 from .config import load_config
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
-from .guards import check_page
+from .guards import PageProblem, page_problems
 from .loader import Scan, load_content, scan_project
 from .output import MARKER, PUBLISHED_KEY, Output, OutputError, build_lock, die_with_parent, failure, refuse_output
 from .quick import QUICK_KEY, QuickState, quick_build
@@ -115,20 +118,17 @@ def analyse(options: BuildOptions, cache: Cache, report: BuildReport, scan: Scan
         return Analysis(None, [], None, sort_diagnostics(diags), content.parsed_count)
     clock = time.perf_counter()
     # Cross-file checks run on the files that loaded, so one run reports every problem; routes
-    # and links are planned only for a clean load (a link to a broken file is not the link's fault).
+    # are planned even when files have errors, so their links and collisions are reported in the
+    # same run. Nothing is published unless the whole analysis is clean.
     site, problems = build_site(config, content, options.drafts, options.now, options.future)
     diags += problems
-    routes: list[Route] = []
-    assets = None
-    # Routes are planned even when files have errors: their links and collisions are reported
-    # in the same run. Nothing renders unless the whole analysis is clean.
     routes, problems = plan_routes(site, project)
     diags += problems
-    if not has_errors(diags):
-        try:
-            assets = collect_assets(project)
-        except AssetError as exc:
-            diags.append(Diagnostic("package.json", 0, "missing-dependency", str(exc)))
+    assets = None
+    try:
+        assets = collect_assets(project)
+    except AssetError as exc:
+        diags.append(Diagnostic("package.json", 0, "missing-dependency", str(exc)))
     if not (project / "templates").is_dir():
         diags.append(Diagnostic("templates", 0, "missing-templates", "the project has no templates/ folder",
                                 "copy templates/ from the sitegen repository"))
@@ -136,14 +136,53 @@ def analyse(options: BuildOptions, cache: Cache, report: BuildReport, scan: Scan
     return Analysis(site, routes, assets, sort_diagnostics(diags), content.parsed_count)
 
 
-def check(options: BuildOptions) -> BuildReport:
-    """Validate everything a build would, and write nothing at all."""
+def check(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    """The build without publishing: load, validate, plan, render every page in memory and guard it.
+
+    Nothing `check` passes can then fail in `build` for a content reason. The cache is read (an
+    unchanged file is not parsed again) and never written: the bodies parsed now go to a
+    temporary folder that is deleted at the end.
+    """
     report = BuildReport()
-    cache = Cache(options.cache_dir or options.project / ".sitegen-cache", enabled=False, writable=False)
-    analysis = analyse(options, cache, report)
-    report.diagnostics = analysis.diagnostics
+    root = options.cache_dir or options.project / ".sitegen-cache"
+    with tempfile.TemporaryDirectory(prefix="sitegen-check-") as scratch:
+        cache = Cache(root, enabled=options.use_cache, writable=False, scratch=Path(scratch))
+        try:
+            analysis = analyse(options, cache, report)
+            diagnostics = analysis.diagnostics + _page_problems(options, analysis, cache, progress)
+        except sqlite3.DatabaseError:
+            if not options.use_cache:
+                raise
+            # A cache this user's sitegen did not write, or a damaged one: check without it.
+            cache.close()
+            return check(dataclasses.replace(options, use_cache=False), progress)
+        finally:
+            cache.close()
+    report.diagnostics = sort_diagnostics(diagnostics)
     report.site = analysis.site
+    report.publications = len(analysis.site.publications) if analysis.site else 0
+    report.routes = len(analysis.routes)
+    report.parsed = analysis.parsed
     return report
+
+
+def _page_problems(options: BuildOptions, analysis: Analysis, cache: Cache,
+                   progress: Progress | None) -> list[Diagnostic]:
+    """Render every page in memory and run the output guards: the problems only rendering shows.
+
+    While files have errors of their own, their pages are left out (a missing title is
+    reported once, at its line, not again as an empty <h1>); every other page is still
+    rendered, so a template typo or a guard finding elsewhere shows in the same run.
+    """
+    site, assets = analysis.site, analysis.assets
+    if site is None or assets is None or not (options.project / "templates").is_dir():
+        return []
+    broken = frozenset(d.path for d in analysis.diagnostics if d.severity == "error" and d.path.startswith("content/"))
+    routes = [route for route in analysis.routes if route.renderer != "file" and route.source not in broken]
+    renderer = Renderer(options.project, site.config, site.components, assets, cache.bodies, options.live_reload)
+    _, problems, _ = _render(routes, list(range(len(routes))), {}, renderer, None, None, options.workers,
+                             progress, options.project, broken)
+    return _merge_repeats(problems)
 
 
 def _site_signature(options: BuildOptions, site: Site, assets: Assets) -> str:
@@ -160,37 +199,75 @@ def _site_signature(options: BuildOptions, site: Site, assets: Assets) -> str:
 _WORK: dict[str, object] = {}
 
 
-def _render_range(bounds: tuple[int, int]) -> list[tuple[int, Diagnostic | None]]:
+def _render_range(bounds: tuple[int, int]) -> list[tuple[int, list[Diagnostic]]]:
+    """Render routes[start:end], guard each page, and write it (unless checking): (written, problems)."""
     renderer: Renderer = _WORK["renderer"]  # type: ignore[assignment]
-    output: Output = _WORK["output"]  # type: ignore[assignment]
+    output: Output | None = _WORK["output"]  # type: ignore[assignment]
     routes: list[Route] = _WORK["routes"]  # type: ignore[assignment]
     prints: list[str] = _WORK["prints"]  # type: ignore[assignment]
     kept: Routes | None = _WORK["kept"]  # type: ignore[assignment]
-    results = []
+    project: Path = _WORK["project"]  # type: ignore[assignment]
+    broken: frozenset[str] = _WORK["broken"]  # type: ignore[assignment]
+    results: list[tuple[int, list[Diagnostic]]] = []
     for index in range(*bounds):
         route = routes[index]
         try:
             data = renderer.render(route)
         except jinja2.TemplateError as exc:
-            results.append((0, _template_diagnostic(exc, route)))
+            results.append((0, [_template_diagnostic(exc, route)]))
             continue
         if route.renderer.endswith(".html"):
-            problems = check_page(route.output, data.decode("utf-8"))
+            problems = page_problems(data.decode("utf-8"))
             if problems:
-                results.append((0, _guard_diagnostic(problems[0], route)))
+                found = [_guard_diagnostic(problem, route, project, broken) for problem in problems]
+                results.append((0, [diagnostic for diagnostic in found if diagnostic is not None]))
                 continue
         if kept is not None and route.renderer == QUICK_RENDERER:
             kept.put(prints[index], route)  # what a quick rebuild of this page starts from
-        results.append((int(output.write(route.output, data)), None))
+        results.append((int(output.write(route.output, data)) if output is not None else 0, []))
     return results
 
 
-def _guard_diagnostic(problem: str, route: Route) -> Diagnostic:
-    """An output guard's finding: the page would publish something broken."""
-    where, line, message = problem.split(":", 2)
-    blame = route.source or f"templates/{route.renderer}"
-    return Diagnostic(where, int(line), "output-guard", message.strip(),
-                      f"the page made from {blame}; fix the template or the content")
+def _line_of(path: Path, evidence: str) -> int:
+    """1-based line of `path` holding the evidence (or its file name, for a link that was rewritten)."""
+    try:
+        lines = path.read_text("utf-8", errors="replace").splitlines()
+    except OSError:
+        return 0
+    name = unquote(evidence.rstrip("/").rsplit("/", 1)[-1].split("#", 1)[0])
+    for needle in dict.fromkeys((evidence, unquote(evidence), name)):
+        if needle:
+            for number, line in enumerate(lines, 1):
+                if needle in line:
+                    return number
+    return 0
+
+
+def _guard_diagnostic(problem: PageProblem, route: Route, project: Path,
+                      broken: frozenset[str] = frozenset()) -> Diagnostic | None:
+    """An output guard's finding, at the content line or template line that caused it.
+
+    The evidence (the link, the image, the template text) is looked for in the route's source file
+    first, then in the templates; a page-wide absence (no banner, no <h1>) is the page template's.
+    None when the evidence is in a file that has errors already (a bad title shown on a listing).
+    """
+    where = f"line {problem.line} of the page {route.output}"
+    if problem.evidence and not problem.markup and any(_line_of(project / path, problem.evidence)
+                                                        for path in sorted(broken)):
+        return None
+    if route.source and problem.evidence and not problem.markup:
+        line = _line_of(project / route.source, problem.evidence)
+        if line:
+            return Diagnostic(route.source, line, "output-guard", problem.message, f"it would be published at {where}")
+    if problem.evidence:
+        own = project / "templates" / route.renderer
+        for path in sorted(template_files(project), key=lambda path: path != own):  # the page's template first
+            line = _line_of(path, problem.evidence)
+            if line:
+                return Diagnostic(path.relative_to(project).as_posix(), line, "output-guard", problem.message,
+                                  f"it would be published at {where}")
+    return Diagnostic(f"templates/{route.renderer}", 0, "output-guard", problem.message,
+                      f"found at {where}; fix the template")
 
 
 def _template_diagnostic(exc: jinja2.TemplateError, route: Route) -> Diagnostic:
@@ -199,9 +276,10 @@ def _template_diagnostic(exc: jinja2.TemplateError, route: Route) -> Diagnostic:
         return Diagnostic(f"templates/{exc.name or exc.filename}", exc.lineno or 0, "template-error", exc.message or str(exc))
     path, line = "templates", 0
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename and "/templates/" in frame.filename.replace(os.sep, "/"):
-            path = "templates/" + frame.filename.replace(os.sep, "/").split("/templates/", 1)[1]
-            line = frame.lineno or 0
+        name = (frame.filename or "").replace(os.sep, "/")
+        if name.startswith("templates/") or "/templates/" in name:  # the project may be "." or absolute
+            tail = name.removeprefix("templates/") if name.startswith("templates/") else name.split("/templates/", 1)[1]
+            path, line = f"templates/{tail}", frame.lineno or 0
             break
     return Diagnostic(path, line, "template-error", f"{exc}", f"while rendering {route.path}")
 
@@ -219,26 +297,29 @@ def _merge_repeats(problems: list[Diagnostic]) -> list[Diagnostic]:
     return merged
 
 
-def _render(routes: list[Route], todo: list[int], prints: dict[str, str], renderer: Renderer, output: Output,
-            kept: Routes | None, workers: int, progress: Progress | None) -> tuple[int, list[Diagnostic], int]:
-    """Render the routes at `todo`; returns (files written, diagnostics, workers used)."""
+def _render(routes: list[Route], todo: list[int], prints: dict[str, str], renderer: Renderer,
+            output: Output | None, kept: Routes | None, workers: int, progress: Progress | None,
+            project: Path, broken: frozenset[str] = frozenset()) -> tuple[int, list[Diagnostic], int]:
+    """Render and guard the routes at `todo`, writing them unless `output` is None (checking).
+
+    Returns (files written, diagnostics, workers used).
+    """
     ordered = [routes[i] for i in todo]
-    _WORK.update(renderer=renderer, output=output, routes=ordered, kept=kept,
-                 prints=[prints[route.output] for route in ordered])
+    _WORK.update(renderer=renderer, output=output, routes=ordered, kept=kept, project=project, broken=broken,
+                 prints=[prints.get(route.output, "") for route in ordered])
     size = max(1, min(200, len(ordered) // (workers * 4) or 1))
     chunks = [(start, min(start + size, len(ordered))) for start in range(0, len(ordered), size)]
     written, diags, done = 0, [], 0
     use = workers if len(ordered) >= RENDER_PARALLEL_THRESHOLD and workers > 1 else 1
     if use > 1:
-        renderer.bodies.store.before_fork()
+        renderer.bodies.before_fork()
     pool = ProcessPoolExecutor(use, mp_context=multiprocessing.get_context("fork"),
                                initializer=die_with_parent) if use > 1 else None
     try:
         for chunk, results in zip(chunks, pool.map(_render_range, chunks) if pool else map(_render_range, chunks)):
-            for count, problem in results:
+            for count, problems in results:
                 written += count
-                if problem:
-                    diags.append(problem)
+                diags += problems
             done += chunk[1] - chunk[0]
             if progress:
                 progress(done, len(ordered))
@@ -392,6 +473,8 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
     analysis = analyse(options, cache, report, scan)
     report.diagnostics, report.site, report.parsed = analysis.diagnostics, analysis.site, analysis.parsed
     if not report.ok or analysis.site is None or analysis.assets is None:
+        # Every problem in one run: the pages that rendering would break are reported too.
+        report.diagnostics = sort_diagnostics(report.diagnostics + _page_problems(options, analysis, cache, progress))
         return report
     report.next_due = analysis.site.next_due
     site, routes, assets = analysis.site, analysis.routes, analysis.assets
@@ -415,7 +498,7 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
                             bytecode_folder=cache.folder("templates") if options.use_cache else None)
         written, problems, report.workers = _render(routes, todo, fingerprints, renderer, output,
                                                     cache.routes if options.use_cache else None, options.workers,
-                                                    progress)
+                                                    progress, project)
         report.rendered = len(todo)
         report.timings["render"] = time.perf_counter() - clock
         if problems:

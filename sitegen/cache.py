@@ -91,11 +91,12 @@ def write_file(path: str, data: bytes, atomic: bool = True) -> None:
 class Cache:
     """The cache folder: parsed records by key, bodies, and the previous build's route fingerprints."""
 
-    def __init__(self, root: Path, enabled: bool = True, writable: bool = True):
+    def __init__(self, root: Path, enabled: bool = True, writable: bool = True, scratch: Path | None = None):
         self.root = root
         self.enabled = enabled  # False: use nothing from earlier builds (bodies are still stored to render)
         self.store = Store(root / "store.sqlite", writable=writable)  # writable=False: `check` writes nothing
-        self.bodies = Bodies(self.store)
+        # `check` reads the cache but keeps the bodies it parses in a scratch folder of its own.
+        self.bodies = Bodies(self.store, Store(scratch / "bodies.sqlite") if scratch is not None else None)
         self.routes = Routes(self.store)
         self._parsed: dict[str, Any] | None = None
         self._journal: dict[str, Any] = {}  # records parsed since the store was last written whole
@@ -124,7 +125,7 @@ class Cache:
         return None
 
     def _save(self, name: str, value: Any) -> None:
-        if self.enabled:
+        if self.enabled and self.store.writable:
             data = pickle.dumps({"signature": CACHE_SIGNATURE, "value": value}, protocol=pickle.HIGHEST_PROTOCOL)
             write_file(str(self.root / name), _file_mac(self.store.key, name, data) + data)
 
@@ -177,7 +178,7 @@ class Cache:
 
     def remember_parsed(self, key: str, value: Any) -> None:
         """Add one record to the journal without reading the whole store (for a quick rebuild)."""
-        if self.enabled:
+        if self.enabled and self.store.writable:
             journal = self._load(JOURNAL) or {}
             if len(journal) < JOURNAL_MIN:  # else the next full build parses the file again
                 journal[key] = value
@@ -185,6 +186,12 @@ class Cache:
 
     def load_fingerprints(self, output: Path) -> dict[str, str]:
         return self._load(f"routes-{_output_id(output)}.pickle") or {}
+
+    def close(self) -> None:
+        """Close this process's database connections (now, not when a collector finds them)."""
+        self.store.close()
+        if self.bodies.scratch is not None:
+            self.bodies.scratch.close()
 
     def save_fingerprints(self, output: Path, fingerprints: dict[str, str]) -> None:
         self._save(f"routes-{_output_id(output)}.pickle", fingerprints)

@@ -6,6 +6,7 @@ printed as `file:line: message`; a traceback is only ever shown for a bug in sit
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -14,6 +15,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any, Callable, Iterator
 
 import click
 
@@ -34,6 +36,28 @@ def _project(path: str) -> Path:
 def _print_diagnostics(diags: list[Diagnostic], fmt: str = "text") -> None:
     if diags:
         click.echo(FORMATTERS[fmt](diags), err=fmt == "text")
+
+
+@contextlib.contextmanager
+def _progress_bar(wanted: bool, label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback that draws a bar on a terminal, for runs long enough to need one."""
+    interactive = wanted and sys.stderr.isatty() and not os.environ.get("CI")
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not interactive or total < PROGRESS_MIN_ROUTES:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield progress
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 def _summary(report: BuildReport) -> str:
@@ -83,21 +107,8 @@ def build_command(project: str, output: str | None, base_url: str | None, drafts
     """Build the site into PROJECT/_site (or --output)."""
     options = BuildOptions(project=_project(project), out=Path(output) if output else None, base_url=base_url,
                            drafts=drafts, jobs=jobs, use_cache=not no_cache, future=future, search=not no_search)
-    interactive = not quiet and sys.stderr.isatty() and not os.environ.get("CI")
-    bar = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if not interactive or total < PROGRESS_MIN_ROUTES:
-            return
-        if bar is None:
-            bar = click.progressbar(length=total, label="Rendering", file=sys.stderr)
-            bar.__enter__()
-        bar.update(done - bar.pos)
-
-    report = build(options, progress)
-    if bar is not None:
-        bar.__exit__(None, None, None)
+    with _progress_bar(not quiet, "Rendering") as progress:
+        report = build(options, progress)
     errors = [d for d in report.diagnostics if d.severity == "error"]
     _print_diagnostics(errors)
     if not report.ok:
@@ -125,7 +136,8 @@ def build_command(project: str, output: str | None, base_url: str | None, drafts
               help="Also list publications missing a translation that similar publications have.")
 def check_command(project: str, fmt: str, strict: bool, drafts: bool, translations: bool) -> None:
     """Validate the content and write nothing."""
-    report = check(BuildOptions(project=_project(project), drafts=drafts))
+    with _progress_bar(fmt == "text", "Checking pages") as progress:
+        report = check(BuildOptions(project=_project(project), drafts=drafts), progress)
     if translations and report.site is not None:
         from .diagnostics import sort_diagnostics
         from .site import missing_translations
@@ -140,8 +152,8 @@ def check_command(project: str, fmt: str, strict: bool, drafts: bool, translatio
         if report.diagnostics:
             click.echo(f"{_summary(report)}.", err=True)
         else:
-            count = len(report.site.publications) if report.site else 0
-            click.echo(f"No problems found in {count:,} publications.", err=True)
+            click.echo(f"No problems found in {report.publications:,} publications "
+                       f"({report.routes:,} outputs rendered or checked).", err=True)
     sys.exit(1 if failed else 0)
 
 

@@ -7,12 +7,14 @@ an external link in the main content that is not marked as external. It is a pur
 the page text: a regular-expression screen clears ordinary pages in microseconds, and only pages
 it cannot clear are parsed with `html.parser` (one pass, no DOM) for exact messages.
 
-Each problem is one string, `<relative path>:<line>: <what is wrong>`, ready to print.
+Each problem is a `PageProblem`: the page line, the message, and the evidence (the href, src
+or text that shows it), by which the builder finds the content or template line that caused it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -29,6 +31,14 @@ _FILE_META = re.compile(r"\w[\w .+-]*,\s*\d[\d.,]*\s*(?:bytes|B|KB|MB|GB|TB)\b",
 _FILE_META_WINDOW = 120  # characters of text after a download link that are searched for the meta
 
 
+@dataclass(frozen=True)
+class PageProblem:
+    line: int  # in the rendered page
+    message: str
+    evidence: str = ""  # page text that shows the problem (an href, a src, template text); "" for absences
+    markup: bool = False  # the evidence is a tag (`<h1`) of the page's own markup, to look for in templates only
+
+
 def is_government_host(host: str) -> bool:
     host = host.lower().rstrip(".")
     return host.endswith((".gov", ".mil")) or host in ("gov", "mil")
@@ -43,7 +53,7 @@ class _PageChecker(HTMLParser):
     def __init__(self, templated: bool = True) -> None:
         super().__init__(convert_charrefs=True)
         self.templated = templated  # False: the page has no "{{" or "{%" at all, skip looking for them
-        self.problems: list[tuple[int, str]] = []
+        self.problems: list[PageProblem] = []
         self.html_seen = False
         self.title_seen = False
         self.title_text: list[str] | None = None  # collecting while inside <title>
@@ -61,8 +71,8 @@ class _PageChecker(HTMLParser):
 
     # -- helpers ---------------------------------------------------------------------------------
 
-    def report(self, message: str, line: int | None = None) -> None:
-        self.problems.append((line if line is not None else self.getpos()[0], message))
+    def report(self, message: str, line: int | None = None, evidence: str = "", markup: bool = False) -> None:
+        self.problems.append(PageProblem(line if line is not None else self.getpos()[0], message, evidence, markup))
 
     def finish_download(self) -> None:
         if self.download is None:
@@ -71,13 +81,16 @@ class _PageChecker(HTMLParser):
         self.download = None
         self.download_open = False
         if not _FILE_META.search("".join(pieces)[:_FILE_META_WINDOW]):
-            self.report(f'download link to {href} has no file type and size after it (e.g. "(PDF, 1.2 MB)")', line)
+            self.report(f'download link to {href} has no file type and size after it (e.g. "(PDF, 1.2 MB)")', line,
+                        href)
 
     def check_template_syntax(self, text: str, where: str) -> None:
         for marker in TEMPLATE_SYNTAX:
             index = text.find(marker)
             if index >= 0:
-                self.report(f'leftover template syntax "{marker}" in {where}: "{_short(text[max(0, index - 20):], 60)}"')
+                evidence = text[index:].split("\n", 1)[0][:40].strip()
+                self.report(f'leftover template syntax "{marker}" in {where}: "{_short(text[max(0, index - 20):], 60)}"',
+                            evidence=evidence)
                 return
 
     # -- parser callbacks ------------------------------------------------------------------------
@@ -101,7 +114,8 @@ class _PageChecker(HTMLParser):
         elif tag == "img":
             attrs = dict(attr_list)
             if "alt" not in attrs:
-                self.report(f"<img src=\"{_short(attrs.get('src') or '', 60)}\"> has no alt attribute")
+                self.report(f"<img src=\"{_short(attrs.get('src') or '', 60)}\"> has no alt attribute",
+                            evidence=attrs.get("src") or "")
             elif self.h1_text is not None and attrs.get("alt"):
                 self.h1_text.append(attrs["alt"] or "")
         elif tag in _LITERAL_TAGS:
@@ -124,7 +138,7 @@ class _PageChecker(HTMLParser):
         elif tag == "html":
             self.html_seen = True
             if not (dict(attr_list).get("lang") or "").strip():
-                self.report("<html> has no lang attribute")
+                self.report("<html> has no lang attribute", evidence="<html", markup=True)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)  # a self-closed <img/> or <br/>: nothing to close
@@ -136,7 +150,7 @@ class _PageChecker(HTMLParser):
         try:
             parts = urlsplit(href)
         except ValueError:
-            self.report(f'malformed link "{_short(href, 60)}"')
+            self.report(f'malformed link "{_short(href, 60)}"', evidence=href)
             return
         if not parts.scheme and not parts.netloc and ("/files/" in parts.path or parts.path.startswith("files/")):
             self.download = (self.getpos()[0], href, [])  # one of this site's attachments
@@ -144,7 +158,8 @@ class _PageChecker(HTMLParser):
         if self.main_depth and (parts.scheme in ("http", "https") or href.startswith("//")):
             host = parts.hostname or ""
             if host and not is_government_host(host) and "usa-link--external" not in classes.split():
-                self.report(f'external link to {_short(href, 60)} in <main> lacks the class "usa-link--external"')
+                self.report(f'external link to {_short(href, 60)} in <main> lacks the class "usa-link--external"',
+                            evidence=href)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self.download_open:
@@ -153,7 +168,7 @@ class _PageChecker(HTMLParser):
             self.finish_download()
         if tag == "title" and self.title_text is not None:
             if not "".join(self.title_text).strip():
-                self.report("the <title> is empty", self.title_line)
+                self.report("the <title> is empty", self.title_line, "<title", markup=True)
             self.title_text = None
         elif tag == "h1" and self.h1_depth:
             self.h1_depth -= 1
@@ -180,7 +195,7 @@ class _PageChecker(HTMLParser):
         super().close()
         self.finish_download()
         if self.title_text is not None:  # <title> never closed
-            self.report("the <title> is not closed", self.title_line)
+            self.report("the <title> is not closed", self.title_line, "<title", markup=True)
         if not self.html_seen:
             self.report("no <html> element with a lang attribute", 1)
         if not self.title_seen:
@@ -189,7 +204,7 @@ class _PageChecker(HTMLParser):
             self.report("the page has no <h1>", 1)
         for line, text in self.h1s:
             if not text.strip():
-                self.report("the <h1> is empty", line)
+                self.report("the <h1> is empty", line, "<h1", markup=True)
         if not self.banner:
             self.report('the official banner (section.usa-banner) is missing', 1)
         if not self.identifier:
@@ -229,14 +244,19 @@ def _looks_fine(html: str) -> bool:
     return True
 
 
-def check_page(relative_path: str, html: str) -> list[str]:
-    """Problems of one rendered HTML page, as `path:line: message` strings; [] when it is fine."""
+def page_problems(html: str) -> list[PageProblem]:
+    """Problems of one rendered HTML page, in page order; [] when it is fine."""
     if _looks_fine(html):
         return []
     checker = _PageChecker(templated=any(marker in html for marker in TEMPLATE_SYNTAX))
     checker.feed(html)
     checker.close()
-    return [f"{relative_path}:{line}: {message}" for line, message in sorted(checker.problems, key=lambda p: p[0])]
+    return sorted(checker.problems, key=lambda problem: problem.line)
 
 
-__all__ = ["check_page", "is_government_host"]
+def check_page(relative_path: str, html: str) -> list[str]:
+    """Problems of one rendered HTML page, as `path:line: message` strings; [] when it is fine."""
+    return [f"{relative_path}:{p.line}: {p.message}" for p in page_problems(html)]
+
+
+__all__ = ["PageProblem", "check_page", "is_government_host", "page_problems"]

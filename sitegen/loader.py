@@ -21,14 +21,14 @@ from typing import Any
 from .accessibility import check_accessibility
 from .cache import Cache, content_key
 from .diagnostics import Diagnostic
-from .frontmatter import parse_yaml, split_front_matter
+from .frontmatter import YamlDocument, parse_yaml, split_front_matter
 from .markup import Markup
 from .model import Attachment, Body, Component, Page, Publication, Retirement
 from .output import die_with_parent
-from .sanitize import check_html, publishable_html
+from .sanitize import check_html, publishable_html, template_marker
 from .scaffold import placeholder_problems
 from .schema import COMPONENT_FIELDS, PAGE_FIELDS, PUBLICATION_FIELDS, SLUG_RE, Field, validate
-from .store import Bodies, Store
+from .store import Bodies
 
 KIND_FIELDS = {"publication": PUBLICATION_FIELDS, "component": COMPONENT_FIELDS, "page": PAGE_FIELDS}
 SCAN_THREAD_THRESHOLD = 500  # files per thread before a second thread pays for itself
@@ -114,6 +114,7 @@ def parse_file(kind: str, source: str, data: bytes, key: str, bodies: Bodies | N
             lines = tuple((str(path[0]), line) for path, line in doc.lines.items() if len(path) == 1)
             if kind == "publication":  # the placeholders `sitegen new` writes must not go live
                 diags += placeholder_problems(values, split.body, source, dict(lines), split.body_line)
+            diags += _template_text(doc.data, doc, source)
             content_dir = posixpath.dirname(source.removeprefix("content/"))
             rendered = _markup().render(split.body, source, content_dir, split.body_line)
             diags += rendered.diagnostics
@@ -127,6 +128,17 @@ def parse_file(kind: str, source: str, data: bytes, key: str, bodies: Bodies | N
     return ParsedFile(kind, source, values, lines, body, tuple(diags), front_key)
 
 
+def _template_text(value: Any, doc: YamlDocument, source: str, path: tuple[Any, ...] = ()) -> list[Diagnostic]:
+    """Front-matter text like "{{ name }}", which the output guard would take for a template mistake."""
+    if isinstance(value, str):
+        found = template_marker(value)
+        return [Diagnostic(source, doc.line(*path), "template-syntax",
+                           f'"{found}" would be taken for a template mistake and stop the build',
+                           "remove the braces, or write them apart: { {")] if found else []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    return [problem for key, item in items for problem in _template_text(item, doc, source, (*path, key))]
+
+
 def _parse_job(job: tuple[str, str, str, str]) -> ParsedFile:
     kind, source, key, project = job
     data = read_file(os.path.join(project, source))
@@ -136,11 +148,11 @@ def _parse_job(job: tuple[str, str, str, str]) -> ParsedFile:
 _WORKER_BODIES: Bodies | None = None  # where this process stores the bodies it renders
 
 
-def _init_worker(store: Store, worker: bool = False) -> None:
+def _init_worker(bodies: Bodies, worker: bool = False) -> None:
     global _WORKER_BODIES
     if worker:
         die_with_parent()  # a build killed with SIGKILL takes its workers with it
-    _WORKER_BODIES = Bodies(store)
+    _WORKER_BODIES = bodies
 
 
 def _sources(project: Path) -> tuple[list[tuple[str, str]], list[str], list[Diagnostic]]:
@@ -340,12 +352,12 @@ def load_content(project: Path, cache: Cache, jobs: int = 1,
             todo.append((kind, source, key, str(project)))
     if len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
         context = multiprocessing.get_context("fork")
-        cache.store.before_fork()
+        cache.bodies.before_fork()
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                                 initargs=(cache.store, True)) as pool:
+                                 initargs=(cache.bodies, True)) as pool:
             results = list(pool.map(_parse_job, todo, chunksize=max(1, len(todo) // (jobs * 8))))
     else:
-        _init_worker(cache.store)
+        _init_worker(cache.bodies)
         results = [_parse_job(job) for job in todo]
     for job, result in zip(todo, results):
         parsed[job[1]] = result

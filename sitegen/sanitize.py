@@ -86,12 +86,35 @@ def unsafe_url(value: str) -> str:
     return ""
 
 
+TEMPLATE_MARKERS = ("{{", "{%")  # what the output guard takes for a template mistake
+TEMPLATE_HINT = 'to show it as written, put it in `backticks`; otherwise remove it'
+_LITERAL_TAGS = frozenset({"code", "pre", "samp", "kbd"})
+_VOID_TAGS = frozenset({"br", "hr", "img", "col", "wbr"})
+
+
+def template_marker(text: str) -> str:
+    """The template-like text ("{{ name }}") in `text` that no page may publish, or ""."""
+    for marker, closing in zip(TEMPLATE_MARKERS, ("}}", "%}")):
+        index = text.find(marker)
+        if index >= 0:
+            line = text[index:].split("\n", 1)[0]
+            end = line.find(closing, 2)
+            return line[: end + 2] if 0 < end < 60 else line[:30].strip()
+    return ""
+
+
 class _Checker(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.problems: list[tuple[str, str, str]] = []  # (code, message, text to find the line by)
+        self.literal_depth = 0  # inside <code>, <pre>...: template-like text is shown as written
+        self.open: list[str] = []  # elements not closed yet, innermost last
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _LITERAL_TAGS:
+            self.literal_depth += 1
+        if tag not in _VOID_TAGS:
+            self.open.append(tag)
         if tag not in ALLOWED_TAGS:
             self.problems.append(("html-tag", f"<{tag}> is not allowed in publication text", f"<{tag}"))
             return
@@ -114,7 +137,28 @@ class _Checker(HTMLParser):
             elif name in URL_ATTRIBUTES and (why := unsafe_url(value)):
                 self.problems.append(("unsafe-url", f'{why}: "{_short(value)}"', value.strip()[:20] or name))
 
-    handle_startendtag = handle_starttag
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        self.handle_endtag(tag)  # <b/> holds nothing
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _LITERAL_TAGS and self.literal_depth:
+            self.literal_depth -= 1
+        if tag not in self.open:
+            return  # a stray end tag: browsers ignore it
+        # Elements opened inside this one and never closed: a browser carries them on over the
+        # paragraphs that follow (a <b> left open makes the rest of the page bold).
+        while (inner := self.open.pop()) != tag:
+            self.unclosed(inner, f"before </{tag}>")
+
+    def unclosed(self, tag: str, where: str) -> None:
+        self.problems.append(("html-unclosed", f"<{tag}> is not closed {where}; add </{tag}> where it should end",
+                              f"<{tag}"))
+
+    def handle_data(self, data: str) -> None:
+        if not self.literal_depth and (found := template_marker(data)):
+            self.problems.append(("template-syntax", f'"{_short(found, 30)}" would be taken for a template '
+                                  "mistake and stop the build", found))
 
     def handle_comment(self, data: str) -> None:
         self.problems.append(("html-comment", "HTML comments are not allowed in publication text", "<!--"))
@@ -143,9 +187,12 @@ def check_html(html: str, body: str, source: str, first_line: int) -> list[Diagn
                                  f'published: "{_short(checker.rawdata, 40)}"', checker.rawdata.strip()[:12]))
         checker.rawdata = ""
     checker.close()
+    for tag in reversed(checker.open):
+        checker.unclosed(tag, "by the end of the text")
     lines = body.lower().splitlines()
     return [
-        Diagnostic(source, first_line + _find_line(lines, needle.lower()), code, message, HINT)
+        Diagnostic(source, first_line + _find_line(lines, needle.lower()), code, message,
+                   TEMPLATE_HINT if code == "template-syntax" else HINT)
         for code, message, needle in checker.problems
     ]
 

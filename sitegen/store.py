@@ -226,18 +226,24 @@ class Store:
 
 
 class Bodies:
-    """Rendered body HTML by content key: written once when parsed, read when its page renders."""
+    """Rendered body HTML by content key: written once when parsed, read when its page renders.
 
-    def __init__(self, store: Store):
+    `scratch` is where `sitegen check` keeps the bodies it parses: a temporary database of its
+    own, so the project's cache is read (bodies of unchanged files) but never written.
+    """
+
+    def __init__(self, store: Store, scratch: Store | None = None):
         self.store = store
+        self.scratch = scratch
         self._present: set[str] | None = None  # keys stored before this build, read on first use
 
     def put(self, key: str, html: str) -> None:
-        db = self.store.db() if self.store.writable else None
+        target = self.scratch if self.scratch is not None else self.store
+        db = target.db() if target.writable else None
         if db is not None:
             data = html.encode("utf-8")  # replaces any row under the key: what was parsed now wins
             db.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
-                       (key, data, sign(self.store.key, b"body", key.encode(), data)))
+                       (key, data, sign(target.key, b"body", key.encode(), data)))
 
     def get(self, key: str) -> str:
         """The body's HTML, authenticated: it is published as trusted HTML.
@@ -245,14 +251,22 @@ class Bodies:
         A row that does not verify raises Unverified, a DatabaseError: the build then deletes the
         database and runs again cold, parsing every file (see `builder.build`).
         """
-        db = self.store.db()
-        row = db.execute("SELECT CAST(html AS BLOB), CAST(mac AS BLOB) FROM bodies WHERE key = ?",
-                         (key,)).fetchone() if db else None
-        if row is None:
-            raise KeyError(f"no body {key} in {self.store.path}")
-        if not verify(self.store.key, b"body", key.encode(), row[0], row[1]):
-            raise Unverified(f"the body {key} in {self.store.path} is not one this user's sitegen wrote")
-        return row[0].decode("utf-8")
+        for store in (self.scratch, self.store):
+            db = store.db() if store is not None else None
+            row = db.execute("SELECT CAST(html AS BLOB), CAST(mac AS BLOB) FROM bodies WHERE key = ?",
+                             (key,)).fetchone() if db else None
+            if row is None or store is None:
+                continue
+            if not verify(store.key, b"body", key.encode(), row[0], row[1]):
+                raise Unverified(f"the body {key} in {store.path} is not one this user's sitegen wrote")
+            return bytes(row[0]).decode("utf-8")
+        raise KeyError(f"no body {key} in {self.store.path}")
+
+    def before_fork(self) -> None:
+        """Prepare both databases for forked workers (see `Store.before_fork`)."""
+        self.store.before_fork()
+        if self.scratch is not None:
+            self.scratch.before_fork()
 
     def has(self, key: str) -> bool:
         if self._present is None:

@@ -172,5 +172,8 @@ def test_a_guard_problem_fails_the_build_and_keeps_the_old_site(tmp_path) -> Non
     report = project.build()
     assert not report.ok
     problem = [d for d in report.diagnostics if d.code == "output-guard"][0]
-    assert problem.path == "publications/first/index.html" and "<h1> is empty" in problem.message
+    # Attributed to the template line that made it, with the page it would have broken.
+    line = template.read_text().splitlines().index("  <h1>{{ '' }}</h1>") + 1
+    assert (problem.path, problem.line) == ("templates/publication.html", line), problem
+    assert "<h1> is empty" in problem.message and "publications/first/index.html" in problem.hint
     assert (project.out / "publications/first/index.html").read_bytes() == before

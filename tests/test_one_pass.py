@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from click.testing import CliRunner
+
+from sitegen.cli import main
 from sitekit import Project
 
 
@@ -10,10 +13,10 @@ def problems(project: Project) -> list[tuple[str, int, str]]:
     return sorted((d.path, d.line, d.code) for d in report.diagnostics if d.severity == "error")
 
 
-def test_one_file_with_four_kinds_of_problem_reports_all_four(project: Project) -> None:
+def test_one_file_with_six_kinds_of_problem_reports_all_of_them(project: Project) -> None:
     project.raw_publication("2020/x.md", """
         ---
-        title: Four problems
+        title: Six kinds of problem
         date: 2020-01-01
         component: icee
         type: fact-sheet
@@ -24,16 +27,25 @@ def test_one_file_with_four_kinds_of_problem_reports_all_four(project: Project) 
         A [link to nowhere](../2019/missing.md).
 
         And ![a missing image](../../files/missing.png).
+
+        It is written like {{ name }} in prose.
+
+        #### A heading that skips levels
+
+        And [](https://www.dhs.gov/) is an empty link.
         """)
     (project.root / "content/files").mkdir(parents=True, exist_ok=True)
     (project.root / "content/files/chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    found = problems(project)
-    codes = [code for _, _, code in found]
-    assert "unknown-component" in codes and "image-without-alt" in codes
-    assert codes.count("broken-link") == 2, found
-    lines = {code: line for _, line, code in found if code != "broken-link"}
-    assert lines == {"unknown-component": 4, "image-without-alt": 8}
-    assert sorted(line for _, line, code in found if code == "broken-link") == [10, 12]
+    source = "content/publications/2020/x.md"
+    expected = [(source, 4, "unknown-component"), (source, 8, "image-without-alt"), (source, 10, "broken-link"),
+                (source, 12, "broken-link"), (source, 14, "template-syntax"), (source, 16, "heading-skip"),
+                (source, 18, "empty-link")]
+    assert problems(project) == expected
+    result = CliRunner().invoke(main, ["check", str(project.root)])  # what the contributor reads
+    assert result.exit_code == 1
+    for _, line, _ in expected:
+        assert f"{source}:{line}: " in result.output
+    assert "7 errors." in result.output
 
 
 def test_link_errors_show_while_another_file_has_front_matter_errors(project: Project) -> None:
