@@ -171,13 +171,19 @@ def _fix_headings(headings: list, notes: list[str]) -> None:  # type: ignore[typ
 
 
 def _fix_tables(tables: list, notes: list[str]) -> None:  # type: ignore[type-arg]
+    """Every table gets a header row with words in it: the first row that has any, else it goes."""
     for table in tables:
-        if any(cell.get_text(strip=True) for cell in table.find_all("th")):
-            continue
-        first = table.find("tr")
+        rows = table.find_all("tr")
+        first = next((r for r in rows if any(c.get_text(strip=True) for c in r.find_all(["td", "th"]))), None)
         if first is None:
             table.decompose()
+            notes.append("an empty table was left out")
             continue
+        header = [c for c in first.find_all("th")]
+        if header and rows[0] is first:
+            continue
+        for row in rows[: rows.index(first)]:
+            row.decompose()
         for cell in first.find_all("td"):
             cell.name = "th"
         notes.append("a table without header cells got its first row as the header")
@@ -212,6 +218,9 @@ def convert_html(raw: str, hosts: tuple[str, ...] = (), page_url: str = "") -> C
     for image in tags.get("img", []):
         if image.parent is None:
             continue
+        if unsafe_url(image.get("src") or ""):
+            image.decompose()  # unsafe_parts has counted it
+            continue
         alt = " ".join((image.get("alt") or "").split())
         src = (image.get("src") or "").strip()
         if not src:
@@ -234,6 +243,9 @@ def convert_html(raw: str, hosts: tuple[str, ...] = (), page_url: str = "") -> C
             link.decompose()
             continue
         if not href:
+            link.unwrap()
+            continue
+        if unsafe_url(href):  # //host, /\host: another site dressed as this one
             link.unwrap()
             continue
         if href.startswith("#"):

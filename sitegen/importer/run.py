@@ -243,7 +243,8 @@ class Importer:
         date, how = parse_date(date_text, spec.formats if spec else (), self.config.timezone)
         if date is None:
             self._problem(plan, f'no date: "{date_text}" cannot be read ({how})' if date_text else "no date",
-                          _date_hint(mapping, "date"), row.line_of(date_text))
+                          _date_hint(mapping, "date") if date_text else f"the row has nothing in {_named(mapping, 'date')}",
+                          row.line_of(date_text))
         elif not 1000 <= date.year <= 9998:
             self._problem(plan, f"the date {date.isoformat()} is not a plausible publication date", _date_hint(mapping, "date"))
             date = None
