@@ -165,7 +165,7 @@ unknown:
 
 
 def atom_feed() -> bytes:
-    return """<?xml version="1.0" encoding="utf-8"?>
+    return b"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
   <title>CBP Publications</title>
   <id>https://www.dhs.gov/publications/cbp</id>
@@ -189,7 +189,7 @@ def atom_feed() -> bytes:
     <content type="html">&lt;p&gt;A second report with no summary of its own, about the border and trade.&lt;/p&gt;</content>
   </entry>
 </feed>
-""".encode("utf-8")
+"""
 
 
 def rss_feed() -> bytes:
@@ -267,8 +267,8 @@ def saved_pages(root: Path) -> Path:
     pages = [
         ("dhs-ice-pia-050-sevis", "DHS/ICE/PIA-050 SEVIS &amp; Students", "2018-11-01T17:00:00Z", "November 1, 2018",
          "SEVIS tracks students and exchange visitors.",
-         "<p>SEVIS is the system of record.</p><h3>Background</h3><p>Since 2003.</p>"
-         "<img src=\"/sites/default/files/images/sevis-map.png\" alt=\"\">",
+         ("<p>SEVIS is the system of record.</p><h3>Background</h3><p>Since 2003.</p>"
+          "<img src=\"/sites/default/files/images/sevis-map.png\" alt=\"\">"),
          '<span class="file"><a href="/sites/default/files/pages/PIA_ICE_050.PDF">DHS/ICE/PIA-050 (PDF)</a></span>'),
         ("dhs-ice-pia-051", "DHS/ICE/PIA-051 Case Management", "2019-01-10T15:00:00Z", "January 10, 2019",
          "Case management for investigations.",

@@ -14,13 +14,13 @@ import json
 import re
 from pathlib import Path
 
+import import_fixtures as fx
 import lxml.html
 import pytest
 from click.testing import CliRunner
-
-import import_fixtures as fx
-from sitegen.cli import main
 from sitekit import Project
+
+from sitegen.cli import main
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -190,7 +190,7 @@ def test_a_second_run_changes_nothing_and_keep_edits_keeps_hand_edits(project: P
     assert again["files"] == {"copied": 0, "already_there": 2}
 
     edited = project.root / "content/publications/2020/annual-privacy-report.md"
-    text = re.sub(r"^title: .*$", 'title: "Annual Privacy Report, 2019"', edited.read_text(), count=1, flags=re.M)
+    text = re.sub(r"^title: .*$", 'title: "Annual Privacy Report, 2019"', edited.read_text(), count=1, flags=re.MULTILINE)
     edited.write_text(text.replace("type: report", "type: report\ntranslations: [annual-privacy-report-2021]"))
     kept = import_(project, exports / "export.csv", "csv", *options, "--keep-edits")
     assert 'title: "Annual Privacy Report, 2019"' in edited.read_text()

@@ -93,14 +93,14 @@ def _escape_text(text: str) -> str:
     return re.sub(r"~{3,}", lambda m: "&#126;" * len(m.group(0)), text)
 
 
-def _converter():  # noqa: ANN202 - markdownify has no type hints
+def _converter():
     from markdownify import MarkdownConverter
 
     class SafeConverter(MarkdownConverter):
         def escape(self, text: str, parent_tags: set[str]) -> str:
             return _escape_text(text) if text else ""
 
-        def convert_a(self, el, text, parent_tags):  # noqa: ANN001, ANN201
+        def convert_a(self, el, text, parent_tags):
             href = el.get("href")
             words = text.strip()
             if not words:
@@ -111,12 +111,12 @@ def _converter():  # noqa: ANN202 - markdownify has no type hints
             suffix = " " if text[-1:].isspace() else ""
             return f"{prefix}[{words}]({_escape_url(href)}){suffix}"
 
-        def convert_img(self, el, text, parent_tags):  # noqa: ANN001, ANN201
+        def convert_img(self, el, text, parent_tags):
             alt = _escape_text(" ".join((el.get("alt") or "").split()))
             src = el.get("src") or ""
             return f"![{alt}]({_escape_url(src)})" if src and alt else ""
 
-        def convert_li(self, el, text, parent_tags):  # noqa: ANN001, ANN201
+        def convert_li(self, el, text, parent_tags):
             # Python-Markdown needs four spaces before a nested list or a second paragraph.
             text = (text or "").strip()
             if not text:
@@ -130,7 +130,7 @@ def _converter():  # noqa: ANN202 - markdownify has no type hints
             first, *rest = text.split("\n")
             return bullet + first + "".join("\n" + ("    " + line if line.strip() else "") for line in rest) + "\n"
 
-        def convert_pre(self, el, text, parent_tags):  # noqa: ANN001, ANN201
+        def convert_pre(self, el, text, parent_tags):
             if not text.strip("\n"):
                 return ""
             longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
@@ -286,4 +286,4 @@ def resolve_refs(markdown: str, targets: dict[str, str | None]) -> str:
     return re.sub(r"(!?)\[((?:\\.|[^\]\\])*)\]\((" + re.escape(REF_PREFIX) + r"\d+)\)", link, markdown)
 
 
-__all__ = ["Converted", "REF_PREFIX", "convert_html", "convert_text", "resolve_refs", "unsafe_parts"]
+__all__ = ["REF_PREFIX", "Converted", "convert_html", "convert_text", "resolve_refs", "unsafe_parts"]

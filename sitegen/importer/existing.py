@@ -102,7 +102,7 @@ def read_existing(project: Path) -> ExistingContent:
         except (OSError, UnicodeDecodeError):
             existing.slugs.setdefault(stem, path)
             continue
-        split, problems = split_front_matter(text, path)
+        split, _ = split_front_matter(text, path)
         data = None
         if split is not None:
             doc = parse_yaml(split.front_matter, path, split.front_matter_line)

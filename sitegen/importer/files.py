@@ -34,7 +34,7 @@ class FileIndex:
     by_name: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def scan(cls, root: Path | None) -> "FileIndex":
+    def scan(cls, root: Path | None) -> FileIndex:
         index = cls(root)
         if root is None:
             return index

@@ -162,7 +162,7 @@ def _spec(problems: _Problems, name: str, value: Any, kind: str) -> FieldSpec | 
         table = value["map"]
         if not isinstance(table, dict):
             problems.add(path + ("map",), f"fields.{name}.map must be lines of 'old value: new value'",
-                         f'for example: map: {{"Immigration and Customs Enforcement": ice}}')
+                         'for example: map: {"Immigration and Customs Enforcement": ice}')
         else:
             pairs = []
             for old, new in table.items():

@@ -108,8 +108,8 @@ class ImportReport:
             if len(noted) > limit:
                 lines.append(f"  ... and {len(noted) - limit} more")
         if self.files_copied or self.files_reused:
-            lines += ["", f"Attachments: {self.files_copied} {would}copied to content/files/, "
-                      f"{self.files_reused} already there."]
+            lines += ["", (f"Attachments: {self.files_copied} {would}copied to content/files/, "
+                           f"{self.files_reused} already there.")]
         if self.aliases or self.redirects:
             lines += ["", f"Old addresses: {self.aliases} aliases."] + [f"  {line}" for line in self.redirects]
         lines.append("")

@@ -29,18 +29,19 @@ import posixpath
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..builder import BuildOptions, check
 from ..config import SiteConfig, load_config
 from ..diagnostics import Diagnostic
 from ..loader import FILE_SIGNATURES
-from ..schema import LANGUAGE_RE, SLUG_RE, SUMMARY_WARN_LENGTH
 from ..scaffold import component_names, match_key
+from ..schema import LANGUAGE_RE, SLUG_RE, SUMMARY_WARN_LENGTH
 from ..urls import RESERVED_PAGE_SLUGS, RESERVED_SLUGS, Urls
 from .body import Converted, convert_html, convert_text, resolve_refs
 from .existing import Existing, ExistingContent, read_existing
@@ -49,7 +50,15 @@ from .mapping import KEYED, Mapping, load_mapping
 from .redirectmaps import netlify_file, nginx_map, s3_file
 from .report import ImportReport, RowResult
 from .sources import Row, read_source
-from .values import acronym_of, clean_text, make_key, old_path, parse_date, rebase, summary_from
+from .values import (
+    acronym_of,
+    clean_text,
+    make_key,
+    old_path,
+    parse_date,
+    rebase,
+    summary_from,
+)
 from .writer import Overlay, UnsafePath, publication_text, scalar, write_file
 
 Progress = Callable[[str, int, int], None]
@@ -505,7 +514,7 @@ class Importer:
     def _link_target(self, plan: Plan, kind: str, url: str) -> tuple[str | None, str]:
         """(Markdown link target, note) for a local link of a body."""
         assert self.mapping is not None and self.planner is not None
-        path, host, problem = old_path(url, self.mapping.old_site)
+        path, _, problem = old_path(url, self.mapping.old_site)
         if problem or not path:
             return None, f'link "{url[:80]}" left out: it {problem or "is empty"}'
         folder = posixpath.dirname(plan.path)
@@ -690,7 +699,7 @@ class Importer:
             relative = f"content/components/{key}.md"
             acronym = acronym_of(display)
             out[relative] = (f"---\nname: {scalar(display)}\nacronym: {scalar(acronym)}\n---\n"
-                             f"Publications of the {display}.\n").encode("utf-8")
+                             f"Publications of the {display}.\n").encode()
             self.report.created.append(("component", key, display, relative))
         return out
 

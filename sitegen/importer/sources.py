@@ -18,9 +18,10 @@ import json
 import os
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable
+from typing import Any
 
 from ..diagnostics import Diagnostic
 from .mapping import FIELDS, FieldSpec, Mapping, resolve_columns
@@ -406,7 +407,7 @@ def _page_text(data: bytes, encoding: str) -> str:
 
 def check_selectors(mapping: Mapping) -> list[Diagnostic]:
     """A CSS selector the parser cannot read is a mapping error at its line, before any page is read."""
-    from selectolax.lexbor import LexborHTMLParser
+    from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
     probe = LexborHTMLParser("<p></p>")
     problems = []
@@ -414,7 +415,7 @@ def check_selectors(mapping: Mapping) -> list[Diagnostic]:
         if spec.source and not spec.source.startswith("@"):
             try:
                 probe.css(spec.source)
-            except Exception as exc:  # selectolax raises its own error types for a bad selector
+            except (SelectolaxError, ValueError) as exc:
                 problems.append(Diagnostic(mapping.path or "mapping", spec.line, "mapping",
                                            f'fields.{name}: "{spec.source}" is not a CSS selector ({exc})',
                                            'for example "h1.page-title" or "div.field--name-body"'))

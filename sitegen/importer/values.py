@@ -111,12 +111,12 @@ def parse_date(text: str, formats: tuple[str, ...], zone: str) -> tuple[dt.date 
         except ValueError:
             return None, "it is not a real date"
     try:
-        return local(dt.datetime.fromisoformat(text.replace("Z", "+00:00"))), "ISO"
+        return local(dt.datetime.fromisoformat(text)), "ISO"
     except ValueError:
         pass
     if _TIMESTAMP.match(text):
         try:
-            return local(dt.datetime.fromtimestamp(float(text), dt.timezone.utc)), "Unix time"
+            return local(dt.datetime.fromtimestamp(float(text), dt.UTC)), "Unix time"
         except (OverflowError, OSError, ValueError):
             return None, "it is not a time that can be read"
     try:
