@@ -17,6 +17,7 @@ from pathlib import Path
 import import_fixtures as fx
 import lxml.html
 import pytest
+import yaml
 from click.testing import CliRunner
 from sitekit import Project
 
@@ -309,3 +310,16 @@ def test_old_addresses_outside_the_redirect_base_are_reported(project: Project, 
     assert any("outside --redirect-base /library/" in n for n in notes)
     # The host maps still send every old address to its new page.
     assert (project.root / "redirects/nginx-redirects.conf").read_text().count("/library/publications/") == 10
+
+
+def test_the_readme_mapping_is_the_one_tested(project: Project, exports: Path) -> None:
+    """The worked mapping in the README imports the Drupal fixture as the tests' own mapping does."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Migrating an existing library"):]
+    block = section[section.index("```yaml\n") + len("```yaml\n"):section.index("\n```", section.index("```yaml"))]
+    (exports / "readme.yaml").write_text(block, "utf-8")
+    report = import_(project, exports / "export.csv", "csv", "--map", str(exports / "readme.yaml"),
+                     "--files", str(exports / "files"), "--redirect-base", "/")
+    assert report["exit"] == 0, report["problems"]
+    assert report["counts"]["imported"] == len(fx.ROWS) and report["check"] == []
+    assert yaml.safe_load(block) == yaml.safe_load(fx.CSV_MAPPING)
