@@ -21,7 +21,7 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 from urllib.parse import unquote
 
 import jinja2
@@ -149,7 +149,9 @@ def check(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         cache = Cache(root, enabled=options.use_cache, writable=False, scratch=Path(scratch))
         try:
             analysis = analyse(options, cache, report)
-            diagnostics = analysis.diagnostics + _page_problems(options, analysis, cache, progress)
+            # Pages whose fingerprint the last good build rendered and guarded need no second look.
+            known = cache.load_fingerprints(options.output) if options.use_cache else {}
+            diagnostics = analysis.diagnostics + _page_problems(options, analysis, cache, progress, known, report)
         except sqlite3.DatabaseError:
             if not options.use_cache:
                 raise
@@ -166,19 +168,26 @@ def check(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     return report
 
 
-def _page_problems(options: BuildOptions, analysis: Analysis, cache: Cache,
-                   progress: Progress | None) -> list[Diagnostic]:
+def _page_problems(options: BuildOptions, analysis: Analysis, cache: Cache, progress: Progress | None,
+                   known: dict[str, Any] | None = None, report: BuildReport | None = None) -> list[Diagnostic]:
     """Render every page in memory and run the output guards: the problems only rendering shows.
 
     While files have errors of their own, their pages are left out (a missing title is
     reported once, at its line, not again as an empty <h1>); every other page is still
-    rendered, so a template typo or a guard finding elsewhere shows in the same run.
+    rendered, so a template typo or a guard finding elsewhere shows in the same run. A page whose
+    fingerprint is in `known` (the last good build's manifest) rendered and passed every guard
+    with exactly these inputs, so it is not rendered again.
     """
     site, assets = analysis.site, analysis.assets
     if site is None or assets is None or not (options.project / "templates").is_dir():
         return []
     broken = frozenset(d.path for d in analysis.diagnostics if d.severity == "error" and d.path.startswith("content/"))
     routes = [route for route in analysis.routes if route.renderer != "file" and route.source not in broken]
+    if known:
+        prints = route_fingerprints(routes, _site_signature(options, site, assets))
+        routes = [route for route in routes if known.get(route.output) != prints[route.output]]
+    if report is not None:
+        report.rendered = len(routes)
     renderer = Renderer(options.project, site.config, site.components, assets, cache.bodies, options.live_reload)
     _, problems, _ = _render(routes, list(range(len(routes))), {}, renderer, None, None, options.workers,
                              progress, options.project, broken)

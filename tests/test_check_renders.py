@@ -109,10 +109,19 @@ def test_check_writes_nothing_and_reuses_the_cache_read_only(project: Project) -
     before = tree(project.root)
     warm = project.check()
     assert warm.ok and warm.parsed == 0, "check parses nothing the cache already has"
+    assert warm.rendered == 0, "pages the last build rendered and guarded with the same inputs"
     assert tree(project.root) == before, "check changed the project or its cache"
     project.publication("p1", body="An edited body with a [broken link](nope.md).")
     edited = project.check()
     assert edited.parsed == 1 and errors(edited) == [("content/publications/2020/p1.md", 8, "broken-link")]
+    project.publication("p1")
+    project.publication("p2", body="A new body {{ here }}.")
+    assert errors(project.check()) == [("content/publications/2020/p2.md", 8, "template-syntax")]
+    template = project.root / "templates/publication.html"
+    template.write_text(template.read_text().replace("<h1>{{ pub.title }}</h1>", "<h1>{{ titl }}</h1>"))
+    project.publication("p2")
+    typo = project.check()
+    assert [d.code for d in typo.diagnostics] == ["template-error"] and typo.rendered >= 3
     assert tree(project.root).keys() == before.keys()
 
 
