@@ -79,34 +79,18 @@ class ImportReport:
         lines += [f"  note: {note}" for note in self.notes]
         problems = [d for d in self.diagnostics if d.severity == "error"]
         warnings = [d for d in self.diagnostics if d.severity != "error"]
-        if problems:
-            lines += ["", f"Problems ({len(problems)}):"] + [f"  {d.text()}" for d in problems[:limit]]
-            if len(problems) > limit:
-                lines.append(f"  ... and {len(problems) - limit} more (--format json lists them all)")
-        if warnings:
-            lines += ["", f"Warnings ({len(warnings)}):"] + [f"  {d.text()}" for d in warnings[:limit]]
+        lines += _section(f"Problems ({len(problems)}):", [d.text() for d in problems], limit)
+        lines += _section(f"Warnings ({len(warnings)}):", [d.text() for d in warnings], limit)
         skipped = [row for row in self.rows if row.action == "skipped"]
-        if skipped:
-            lines += ["", "Skipped:"]
-            for row in skipped[:limit]:
-                lines.append(f"  {row.where}: \"{_short(row.title)}\": " + "; ".join(row.reasons))
-            if len(skipped) > limit:
-                lines.append(f"  ... and {len(skipped) - limit} more")
-        if self.mapped:
-            lines += ["", "Values mapped:"]
-            for (name, old, new, how), rows in sorted(self.mapped.items()):
-                lines.append(f"  {name} \"{_short(old)}\" -> {new} ({how}, {rows} row{'s' * (rows != 1)})")
-        if self.created:
-            lines += ["", f"New in the site ({would or ''}written):"]
-            for kind, key, name, path in self.created:
-                lines.append(f"  {kind} {key} \"{name}\" in {path}")
-        noted = [row for row in self.rows if row.notes and row.action in ("imported", "updated")]
-        if noted:
-            lines += ["", "Changed on the way in (review these):"]
-            for row in noted[:limit]:
-                lines.append(f"  {row.where} -> {row.path}: " + "; ".join(row.notes))
-            if len(noted) > limit:
-                lines.append(f"  ... and {len(noted) - limit} more")
+        lines += _section("Skipped:", [f"{row.where}: \"{_short(row.title)}\": " + "; ".join(row.reasons)
+                                       for row in skipped], limit)
+        lines += _section("Values mapped:", [f"{name} \"{_short(old)}\" -> {new} ({how}, {rows} row{'s' * (rows != 1)})"
+                                             for (name, old, new, how), rows in sorted(self.mapped.items())], limit)
+        lines += _section(f"New in the site ({would or ''}written):",
+                          [f"{kind} {key} \"{name}\" in {path}" for kind, key, name, path in self.created], limit)
+        lines += _section("Changed on the way in (review these):",
+                          [f"{row.where} -> {row.path}: " + "; ".join(row.notes) for row in self.rows
+                           if row.notes and row.action in ("imported", "updated")], limit)
         if self.files_copied or self.files_reused:
             lines += ["", (f"Attachments: {self.files_copied} {would}copied to content/files/, "
                            f"{self.files_reused} already there.")]
@@ -127,6 +111,13 @@ class ImportReport:
                      f"{self.count('unchanged')} unchanged, {self.count('skipped')} skipped "
                      f"({len(self.rows)} rows in {self.seconds:.1f} s).")
         return "\n".join(lines)
+
+
+def _section(title: str, items: list[str], limit: int) -> list[str]:
+    if not items:
+        return []
+    more = [f"  ... and {len(items) - limit} more (--format json lists them all)"] if len(items) > limit else []
+    return ["", title] + [f"  {item}" for item in items[:limit]] + more
 
 
 def _short(text: str, limit: int = 70) -> str:

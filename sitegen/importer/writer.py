@@ -17,8 +17,9 @@ import re
 import shutil
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..schema import DATE_RE, PUBLICATION_FIELDS
 
@@ -117,36 +118,38 @@ def safe_parent(root: Path, relative: str) -> Path:
     return target
 
 
-def write_file(root: Path, relative: str, data: bytes) -> None:
-    """Write by replacing: a temporary file beside the target, then a rename."""
+def _replace(root: Path, relative: str, fill: Callable[[BinaryIO], None]) -> None:
+    """Write by replacing: `fill` writes a temporary file beside the target, then a rename."""
     target = safe_parent(root, relative)
     fd, temporary = tempfile.mkstemp(prefix=".import-", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            fill(handle)
         os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     except BaseException:
         with _ignored():
             os.unlink(temporary)
         raise
+
+
+def write_file(root: Path, relative: str, data: bytes) -> None:
+    def fill(handle: BinaryIO) -> None:
+        handle.write(data)
+
+    _replace(root, relative, fill)
 
 
 def copy_file(root: Path, relative: str, source: str) -> None:
-    target = safe_parent(root, relative)
-    fd, temporary = tempfile.mkstemp(prefix=".import-", dir=target.parent)
-    try:
+    """A copy of a regular file, opened without following a symbolic link."""
+    def fill(writer: BinaryIO) -> None:
         source_fd = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(source_fd, "rb") as reader, os.fdopen(fd, "wb") as writer:
+        with os.fdopen(source_fd, "rb") as reader:
             if not stat.S_ISREG(os.fstat(reader.fileno()).st_mode):
                 raise UnsafePath(f"{source} is not a regular file")
             shutil.copyfileobj(reader, writer, 1024 * 1024)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        with _ignored():
-            os.unlink(temporary)
-        raise
+
+    _replace(root, relative, fill)
 
 
 class _ignored:
