@@ -8,9 +8,11 @@ import did not write (no `extra.import_id`) is never changed by one. Reads only.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import stat
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,6 +72,7 @@ class ExistingContent:
         return found
 
 
+PARALLEL_FILES = 1000  # below this, starting workers costs more than reading
 _IMPORT_ID = re.compile(r"""^\s+import_id:\s*["']?(.+?)["']?\s*$""", re.MULTILINE)
 
 
@@ -84,7 +87,31 @@ def _walk(folder: Path) -> list[str]:
     return found
 
 
-def read_existing(project: Path) -> ExistingContent:
+def _read_one(folder: str, relative: str) -> tuple[str, str, Any, str, str, list[str]]:
+    """(relative path, slug, front matter or None, body, text, import ids seen in an unreadable file)."""
+    stem = Path(relative).stem
+    try:
+        with open(os.path.join(folder, relative), "rb") as handle:
+            text = handle.read().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return relative, stem, None, "", "", []
+    split, _ = split_front_matter(text, relative)
+    data = None
+    if split is not None:
+        doc = parse_yaml(split.front_matter, relative, split.front_matter_line)
+        data = doc.data if isinstance(doc.data, dict) else None
+    if data is None:
+        return relative, stem, None, "", text, [match.group(1) for match in _IMPORT_ID.finditer(text)]
+    slug = data["slug"] if isinstance(data.get("slug"), str) else stem
+    return relative, slug, data, split.body if split else "", text, []
+
+
+def _read_chunk(job: tuple[str, list[str]]) -> list[tuple[str, str, Any, str, str, list[str]]]:
+    return [_read_one(job[0], relative) for relative in job[1]]
+
+
+def read_existing(project: Path, jobs: int = 0) -> ExistingContent:
+    """Every publication file of the project, parsed in worker processes when there are many."""
     content = project / "content"
     existing = ExistingContent()
     pages = content / "pages"
@@ -93,29 +120,25 @@ def read_existing(project: Path) -> ExistingContent:
     folder = content / "publications"
     if not folder.is_dir():
         return existing
-    for relative in _walk(folder):
+    relatives = _walk(folder)
+    workers = jobs or (os.cpu_count() or 1)
+    if len(relatives) >= PARALLEL_FILES and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        size = max(1, len(relatives) // (workers * 8))
+        chunks = [(str(folder), relatives[i:i + size]) for i in range(0, len(relatives), size)]
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = [item for chunk in pool.map(_read_chunk, chunks) for item in chunk]
+    else:
+        results = _read_chunk((str(folder), relatives))
+    for relative, slug, data, body, text, broken in results:
         path = f"publications/{relative}"
         existing.paths.add(path)
-        stem = Path(relative).stem
-        try:
-            text = (folder / relative).read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            existing.slugs.setdefault(stem, path)
-            continue
-        split, _ = split_front_matter(text, path)
-        data = None
-        if split is not None:
-            doc = parse_yaml(split.front_matter, path, split.front_matter_line)
-            data = doc.data if isinstance(doc.data, dict) else None
-        if data is None:
-            existing.slugs.setdefault(stem, path)
-            for match in _IMPORT_ID.finditer(text):
-                existing.broken_ids.setdefault(match.group(1), path)
-            continue
-        slug = data.get("slug") if isinstance(data.get("slug"), str) else stem
-        pub = Existing(path, slug, data, split.body if split else "", text)
-        existing.publications.append(pub)
         existing.slugs.setdefault(slug, path)
+        if data is None:
+            for import_id in broken:
+                existing.broken_ids.setdefault(import_id, path)
+            continue
+        pub = Existing(path, slug, data, body, text)
+        existing.publications.append(pub)
         if pub.import_id:
             existing.by_id.setdefault(pub.import_id, pub)
         for alias in pub.aliases:

@@ -97,7 +97,9 @@ class ImportReport:
         if self.aliases or self.redirects:
             lines += ["", f"Old addresses: {self.aliases} aliases."] + [f"  {line}" for line in self.redirects]
         lines.append("")
-        if self.check is None:
+        if self.check is None and self.rows and not any(row.action in ("imported", "updated") for row in self.rows):
+            lines.append("Nothing to write, so sitegen check was not run.")
+        elif self.check is None:
             lines.append("sitegen check was not run.")
         elif not self.check:
             lines.append(f"sitegen check --strict passes on the result ({self.check_publications:,} publications).")

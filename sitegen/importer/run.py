@@ -200,7 +200,7 @@ class Importer:
                     f"{name}: {{default: {'ice' if name == 'component' else 'report' if name == 'type' else '...'}}}"))
             return False
         self.rows = source.rows
-        self.existing = read_existing(self.project)
+        self.existing = read_existing(self.project, self.options.jobs)
         self.names = {"component": component_names(self.project),
                       "type": {key: (name,) for key, name in config.types},
                       "topics": {key: (name,) for key, name in config.topics}}
@@ -709,7 +709,7 @@ class Importer:
         self._stage("overlay", clock)
         try:
             self._write_all(overlay)
-            if self.options.check:
+            if self.options.check and (self._changed() or self.report.created):
                 self._check(overlay)
             clock = time.perf_counter()
             if not self.options.dry_run:
