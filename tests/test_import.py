@@ -323,3 +323,16 @@ def test_the_readme_mapping_is_the_one_tested(project: Project, exports: Path) -
     assert report["exit"] == 0, report["problems"]
     assert report["counts"]["imported"] == len(fx.ROWS) and report["check"] == []
     assert yaml.safe_load(block) == yaml.safe_load(fx.CSV_MAPPING)
+
+
+def test_columns_named_like_the_fields_need_no_mapping(project: Project, tmp_path: Path) -> None:
+    (tmp_path / "plain.csv").write_text(
+        "Title,Date,Component,Type,Topics,Body,Path,NID\n"
+        "Plain export,2022-05-06,ICE,Fact Sheet,Privacy,<p>A body with enough words to summarise.</p>,/old/plain,7\n",
+        "utf-8")
+    report = import_(project, tmp_path / "plain.csv", "csv")
+    assert report["exit"] == 0, report["problems"]
+    text = publication_files(project)["2022/plain-export.md"]
+    assert "component: ice" in text and "type: fact-sheet" in text and "topics: [privacy]" in text
+    assert 'import_id: "7"' in text and "summary: A body with enough words to summarise." in text
+    strict_check(project)

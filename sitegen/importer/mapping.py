@@ -33,7 +33,7 @@ KEYED = ("component", "type", "topics")  # fields whose values are keys of the s
 POLICIES = {"component": ("error", "create"), "type": ("error", "create"), "topics": ("error", "create", "drop")}
 SPEC_KEYS = {"from", "attribute", "split", "map", "formats", "default", "format"}
 BODY_FORMATS = ("html", "markdown", "text")
-SOURCE_KEYS = {"encoding": "csv, json", "delimiter": "csv", "records": "json", "record": "json", "pages": "html"}
+SOURCE_KEYS = {"encoding": "csv, json, html", "delimiter": "csv", "records": "json", "record": "json", "pages": "html"}
 TOP_KEYS = {"source", "old_site", "files_prefix", "fields", "unknown"}
 
 # Where each field is found when the mapping does not say: a feed's entries and saved pages have

@@ -746,36 +746,49 @@ class Importer:
         return [plan for plan in self.plans if plan.result.action in ("imported", "updated")]
 
     def _check(self, overlay: Overlay) -> None:
-        """`sitegen check` on the staged site; files with errors go back out, and it runs again."""
+        """`sitegen check` on the staged site; files with errors go back out, and it runs again.
+
+        A file taken out can break another's link to it, hence the rounds; a file with errors in
+        the last round is taken out too, so nothing with an error is ever published.
+        """
         clock = time.perf_counter()
         by_path = {plan.result.path: plan for plan in self._changed()}
-        for round_ in range(CHECK_ROUNDS):
-            def progress(done: int, total: int) -> None:
-                self.progress("Checking", done, total)
 
+        def progress(done: int, total: int) -> None:
+            self.progress("Checking", done, total)
+
+        for round_ in range(CHECK_ROUNDS):
             result = check(BuildOptions(project=overlay.root, cache_dir=self.project / ".sitegen-cache",
                                         jobs=self.options.jobs), progress)
-            rejected = {d.path for d in result.diagnostics if d.severity == "error" and d.path in by_path}
-            if not rejected or round_ == CHECK_ROUNDS - 1:
+            rejected = sorted({d.path for d in result.diagnostics if d.severity == "error" and d.path in by_path})
+            if not rejected:
                 break
-            for path in sorted(rejected):
-                plan = by_path.pop(path)
-                messages = [d for d in result.diagnostics if d.path == path and d.severity == "error"]
-                for d in messages:
-                    self._problem(plan, f"would not pass sitegen check: {d.path}:{d.line}: {d.message}", d.hint)
-                plan.result.action = "skipped"
-                overlay.restore(path)
-                for name, _ in plan.files:
-                    if not any(name in (f for f, _ in other.files) for other in by_path.values()):
-                        overlay.restore(f"content/{name}")
-            for relative, data in self._extra_files().items():
+            for path in rejected:
+                self._reject(overlay, by_path, path, [d for d in result.diagnostics
+                                                      if d.path == path and d.severity == "error"])
+            extra = self._extra_files()
+            for relative, data in extra.items():
                 overlay.write(relative, data)
             for relative in ("content/types.yaml", "content/topics.yaml"):
-                if relative not in self._extra_files():
+                if relative not in extra:
                     overlay.restore(relative)
-        self.report.check = result.diagnostics
+            if round_ == CHECK_ROUNDS - 1:
+                self.report.notes.append(f"{len(rejected)} files were taken out after the last check; "
+                                         "run sitegen check to see the site without them")
+        self.report.check = [d for d in result.diagnostics if d.path not in {p.result.path for p in self.plans
+                                                                             if p.result.action == "skipped"}]
         self.report.check_publications = result.publications
         self._stage("check", clock)
+
+    def _reject(self, overlay: Overlay, by_path: dict[str, Plan], path: str, problems: list[Diagnostic]) -> None:
+        plan = by_path.pop(path)
+        for d in problems:
+            self._problem(plan, f"would not pass sitegen check: {d.path}:{d.line}: {d.message}", d.hint)
+        plan.result.action = "skipped"
+        overlay.restore(path)
+        for name, _ in plan.files:
+            if not any(name == other_name for other in by_path.values() for other_name, _ in other.files):
+                overlay.restore(f"content/{name}")
 
     def _publish(self, overlay: Overlay) -> None:
         copied: set[str] = set()
