@@ -9,6 +9,9 @@ render time. That keeps the HTML of a body a pure function of its file, so it ca
 
 from __future__ import annotations
 
+import bisect
+import difflib
+import html as html_lib
 import posixpath
 import re
 import xml.etree.ElementTree as etree
@@ -26,20 +29,35 @@ from .model import BodyLink
 EXTENSIONS = ["tables", "footnotes", "attr_list", "fenced_code", "sane_lists", "toc"]
 EXTENSION_CONFIGS = {"toc": {"permalink": False}, "footnotes": {"BACKLINK_TITLE": "Back to reference %d"}}
 # Part of every cache key: a change here must invalidate cached bodies.
-MARKUP_SIGNATURE = f"markdown {markdown.__version__} {EXTENSIONS} {sorted(EXTENSION_CONFIGS.items())!r} v2"
+MARKUP_SIGNATURE = f"markdown {markdown.__version__} {EXTENSIONS} {sorted(EXTENSION_CONFIGS.items())!r} v3"
 
 TOKEN_PREFIX = "sitegen-link-"
 TOKEN_RE = re.compile(re.escape(TOKEN_PREFIX) + r"(\d+)-")
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_WEB_RE = re.compile(r"^https?://", re.IGNORECASE)  # absolute links that may lead to this very site
+_ESCAPED_RE = re.compile("\x02([0-9]+)\x03")  # Python-Markdown's placeholder for a backslash-escaped character
+# The ids every page template renders around a body (templates/base.html and the partials it
+# always includes: banner.html, header.html). A body may link to them on its own page or another
+# (`#main-content`). Ids only some pages have (attachments-heading, browse-*, component-*) are not
+# promised. The one list of them: tests/test_link_checks.py checks each is on every kind of page.
+PAGE_IDS = frozenset({"main-content", "site-search", "gov-banner-default", "banner-lock-title",
+                      "banner-lock-description"})
+# What str.splitlines() breaks lines at: the loader numbers the lines of a file that way.
+_BREAK_RE = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_GENERATED = frozenset({"footnote-ref", "footnote-backref"})  # classes of the links the footnotes extension writes
 
 
 @dataclass
 class _Links:
     """What the tree processor found in one document."""
 
-    found: list[tuple[str, str]] = field(default_factory=list)  # (token, target)
-    images_without_alt: list[str] = field(default_factory=list)
-    outside: list[str] = field(default_factory=list)
+    # Each a/img element the author wrote, in document order: the URL as written, to find its line.
+    written: list[str] = field(default_factory=list)
+    # (element, token, target, fragment): local links, and absolute web links with an empty token.
+    found: list[tuple[int, str, str, str]] = field(default_factory=list)
+    same_page: list[tuple[int, str]] = field(default_factory=list)  # (element, fragment) of links to #fragment
+    images_without_alt: list[tuple[int, str]] = field(default_factory=list)  # (element, src)
+    outside: list[tuple[int, str]] = field(default_factory=list)  # (element, url)
 
 
 class _LinkProcessor(Treeprocessor):
@@ -50,23 +68,46 @@ class _LinkProcessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         found = self.links[0]
-        # Two filtered walks (done in C) instead of one Python-level look at every element.
-        for element in [*root.iter("a"), *root.iter("img")]:
+        # Two filtered walks (done in C) instead of one Python-level look at every element; the
+        # order of the document only when a link and an image share a URL (a linked thumbnail),
+        # as each use of a URL is looked for after the one before (see _Lines).
+        elements = [*root.iter("a")]
+        images = [*root.iter("img")]
+        if elements and images and {e.get("href") for e in elements} & {e.get("src") for e in images}:
+            elements = [e for e in root.iter() if e.tag == "a" or e.tag == "img"]
+        else:
+            elements += images
+        for element in elements:
             attribute = "href" if element.tag == "a" else "src"
-            if element.tag == "img" and not (element.get("alt") or "").strip():
-                found.images_without_alt.append(element.get("src", ""))
-            url = element.get(attribute)
+            url = element.get(attribute) or ""
+            if attribute == "href" and url.startswith("#") and element.get("class") in _GENERATED:
+                continue  # footnote links the footnotes extension wrote itself
+            index = len(found.written)
+            written = _ESCAPED_RE.sub(lambda m: "\\" + chr(int(m.group(1))), url) if "\x02" in url else url
+            found.written.append(written)
+            if attribute == "src" and not (element.get("alt") or "").strip():
+                found.images_without_alt.append((index, url))
             if not url:
+                continue
+            if url.startswith("#"):
+                if attribute == "href" and len(url) > 1:
+                    found.same_page.append((index, url[1:]))
+                continue
+            if "\x02" in url:  # backslash escapes; an autolink's entity-encoded mailto: keeps a placeholder
+                url = _ESCAPED_RE.sub(lambda m: chr(int(m.group(1))), url)
+            if _WEB_RE.match(url):  # recorded, not replaced: the site graph knows whether it is the site's own
+                target, _, fragment = url.partition("#")
+                found.found.append((index, "", target, fragment))
                 continue
             target = self._target(url)
             if target is None:
                 continue
             if target.startswith("!"):
-                found.outside.append(url)
+                found.outside.append((index, url))
                 continue
             path, _, fragment = target.partition("#")
-            token = f"{TOKEN_PREFIX}{len(found.found)}-"
-            found.found.append((token, path))
+            token = f"{TOKEN_PREFIX}{index}-"
+            found.found.append((index, token, path, fragment))
             element.set(attribute, token + (f"#{fragment}" if fragment else ""))
 
     def _target(self, url: str) -> str | None:
@@ -169,27 +210,105 @@ class Markup:
         self._links[0] = found = _Links()
         self._where[0] = content_dir
         html = self._md.convert(text)
-        lines = text.splitlines()
+        fragments = tuple(html_lib.unescape(i) if "&" in i else i for i in _ID_RE.findall(html))
+        broken = [(index, fragment) for index, fragment in found.same_page if not has_id(fragment, fragments)]
+        if not (found.found or found.outside or found.images_without_alt or broken):
+            return Rendered(html, (), fragments, [])
+        # The line of each element that needs one, in document order (see _Lines).
+        needed = sorted({item[0] for group in (found.found, found.outside, found.images_without_alt, broken)
+                         for item in group})
+        finder = _Lines(text)
+        line = {index: first_line + finder(found.written[index]) for index in needed}
+        links = tuple(BodyLink(token, target, line[index], fragment) for index, token, target, fragment in found.found)
         diags = []
-        links = []
-        for token, target in found.found:
-            needle = target.rsplit("/", 1)[-1].removeprefix("site:") or target
-            links.append(BodyLink(token, target, first_line + _line_containing(lines, needle)))
-        for url in found.outside:
-            diags.append(Diagnostic(source, first_line + _line_containing(lines, url), "link-outside-content",
+        for index, url in found.outside:
+            diags.append(Diagnostic(source, line[index], "link-outside-content",
                                     f'link "{url}" points outside content/',
                                     "link to a publication or a file inside content/"))
-        for src in found.images_without_alt:
-            diags.append(Diagnostic(source, first_line + _line_containing(lines, src), "image-without-alt",
+        for index, src in found.images_without_alt:
+            diags.append(Diagnostic(source, line[index], "image-without-alt",
                                     f'image "{src}" has no alternative text',
                                     "describe the image between the brackets: ![what it shows](file.png)"))
-        fragments = tuple(_ID_RE.findall(html))
-        return Rendered(html, tuple(links), fragments, diags)
+        for index, fragment in broken:
+            diags.append(Diagnostic(source, line[index], "broken-link",
+                                    f'link to "#{fragment}", which is not a heading or id of this page',
+                                    ids_hint(fragment, fragments, "on this page", "this page")))
+        return Rendered(html, links, fragments, diags)
 
 
-def _line_containing(lines: list[str], needle: str) -> int:
-    """0-based index of the first line that contains `needle` (0 when none does)."""
-    for index, line in enumerate(lines):
-        if needle and needle in line:
-            return index
-    return 0
+def has_id(fragment: str, ids: tuple[str, ...]) -> bool:
+    """Whether `#fragment` (as written, maybe percent-encoded) leads to one of `ids` or of every page's."""
+    if fragment in ids or fragment in PAGE_IDS:
+        return True
+    decoded = unquote(fragment)
+    return decoded != fragment and (decoded in ids or decoded in PAGE_IDS)
+
+
+def ids_hint(fragment: str, ids: tuple[str, ...], where: str, what: str) -> str:
+    """'did you mean "#scope"? ids on this page: intro, scope, ...', for a link to a missing id."""
+    shown = [i for i in dict.fromkeys(ids) if not i.startswith("fnref:")]  # footnote back-references: noise
+    if not shown:
+        return f"{what} has no headings or ids to link to; link to the page itself, without \"#{fragment}\""
+    close = difflib.get_close_matches(unquote(fragment), shown, n=1, cutoff=0.6)
+    listed = ", ".join(shown[:8]) + (", ..." if len(shown) > 8 else "")
+    return (f'did you mean "#{close[0]}"? ' if close else "") + f"ids {where}: {listed}"
+
+
+class _Lines:
+    """The 0-based line of each URL in a body, as written by the author.
+
+    Each use of a URL is looked for after the previous use of the same one, so the same address
+    written on lines 3 and 9 is reported at 3, then 9; a URL found no more (a reference-style
+    link's definition, used twice) keeps the line it was last found on. Occurrences where the URL
+    stands as a link's address (after `(`, `<` or `]:`, before `)`, `>`, a space or a title) are
+    preferred to the same characters in running text. Each lookup is one `str.find` from where the
+    last one stopped, and line numbers come from one table of line starts, built on first use.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts: list[int] | None = None
+        self.next: dict[str, int] = {}  # URL -> where to look for its next use
+        self.last: dict[str, int] = {}  # URL -> the line it was last found on
+
+    def __call__(self, url: str) -> int:
+        needle = url or "]()"  # an empty address: `![]()`
+        at, loose = self._find(needle, self.next.get(needle, 0))
+        if at >= 0:
+            end = at + len(needle)
+        elif needle in self.last:
+            return self.last[needle]
+        elif loose >= 0:  # only in running text (a link Python-Markdown made of something else)
+            at, end = loose, loose + len(needle)
+        else:
+            at, end = self._loose(needle)
+            if at < 0:
+                return 0
+        if self.starts is None:
+            self.starts = [0, *(m.end() for m in _BREAK_RE.finditer(self.text))]
+        self.next[needle] = end
+        line = self.last[needle] = bisect.bisect_right(self.starts, at) - 1
+        return line
+
+    def _find(self, needle: str, start: int) -> tuple[int, int]:
+        """(first use of `needle` from `start` as a link's address, first use at all); -1 for none."""
+        text = self.text
+        first = at = text.find(needle, start)
+        while at >= 0:
+            before = at - 1
+            while before >= 0 and text[before] in " \t\r\n":  # `[x](\n  url)`, `[r]:  url`
+                before -= 1
+            after = at + len(needle)
+            if (before >= 0 and (text[before] in "(<" or (before and text[before - 1:before + 1] == "]:"))
+                    and (after == len(text) or text[after] in ")> \t\r\n\"'")):
+                return at, first
+            at = text.find(needle, at + 1)
+        return -1, first
+
+    def _loose(self, needle: str) -> tuple[int, int]:
+        """The URL with its spaces standing for any white space (Python-Markdown turns tabs into spaces)."""
+        if " " not in needle:
+            return -1, -1
+        pattern = "\\s+".join(re.escape(part) for part in needle.split())
+        match = re.compile(pattern).search(self.text)
+        return (match.start(), match.end()) if match else (-1, -1)

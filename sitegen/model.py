@@ -15,15 +15,20 @@ from typing import Any
 
 @dataclass(frozen=True)
 class BodyLink:
-    """A relative link in a Markdown body to another file under content/.
+    """A link in a Markdown body to another file under content/, a site path, or a web address.
 
     The body HTML holds `token` in place of the URL until the site graph knows where the target
-    is published; `target` is the content-relative path of the linked file.
+    is published; `target` is the content-relative path of the linked file, or `site:` and a site
+    path (`site:/about/`). An absolute web link (`https://...`) has no token: it is
+    published as written, and recorded only so the site graph can check the ones that lead to the
+    site itself. `fragment` is the part after `#` as written (the HTML keeps it after the token);
+    `line` is the file line of the URL.
     """
 
     token: str
     target: str
     line: int
+    fragment: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,7 @@ class Body:
 
     key: str
     links: tuple[BodyLink, ...] = ()
-    fragments: tuple[str, ...] = ()  # ids of the headings, for links to #fragment
+    fragments: tuple[str, ...] = ()  # ids in the body (headings, {#id}, footnotes), for links to #fragment
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from .config import IDENTIFIER_LINKS, SiteConfig
 from .diagnostics import Diagnostic
 from .loader import file_kind
+from .markup import has_id, ids_hint
 from .model import Body, Component, Page, Publication
 from .search import shard_of
 from .site import FACET_KINDS, Facet, Site
@@ -156,6 +158,14 @@ class _Planner:
         self.diags: list[Diagnostic] = []
         self.files_used: set[str] = set()  # files under content/files/ that published pages link to
         self._heads = {library: _trail_head(self.config, library) for library in (True, False)}
+        base = urlsplit(self.config.base_url)
+        try:
+            base_port = _port(base.scheme.lower(), base.port)
+        except ValueError:
+            base_port = -1  # no link matches an unreadable port (site.yaml's check reports it)
+        base_path = unquote(base.path) or "/"
+        # (host, port unless the default, path ending in /) of base_url, for the site's own absolute links
+        self._base = (base.hostname or "", base_port, base_path if base_path.endswith("/") else base_path + "/")
 
     def trail(self, *crumbs: Crumb, library: bool = True) -> tuple[Crumb, ...]:
         """The breadcrumb of a page: the site's head crumbs, then the page's own."""
@@ -166,8 +176,12 @@ class _Planner:
 
     # -- link resolution -------------------------------------------------------------------
 
-    def content_target(self, target: str) -> tuple[str, tuple[str, ...]] | None:
-        """Site path (and known fragments) of a content-relative link target, or None."""
+    def content_target(self, target: str) -> tuple[str, tuple[str, ...] | None] | None:
+        """Site path (and the ids a #fragment may name) of a content-relative link target, or None.
+
+        The ids are None where any fragment is fine: a component's listing page (its ids are not
+        known here) and files (`report.pdf#page=3` is for the PDF reader).
+        """
         site = self.site
         if target in site.by_source:
             pub = site.by_source[target]
@@ -178,11 +192,32 @@ class _Planner:
         if target.startswith("components/") and target.endswith(".md"):
             key = target.removeprefix("components/").removesuffix(".md")
             if key in site.components:
-                return Urls.listing("component", key), ()
+                return Urls.listing("component", key), None
         if target.startswith("files/") and target in site.files:
             self.files_used.add(target)
-            return Urls.file(target), ()
+            return Urls.file(target), None
         return None
+
+    def own_path(self, url: str) -> str | None:
+        """The site path an absolute link (`https://host/base/x/`) leads to; None when it leads
+        elsewhere: another host, or the same host outside base_url's path.
+
+        http and https are the same site; so are an explicit default port and none, and the
+        library's address without its final slash (`https://www.example.gov/library`).
+        """
+        base = self._base
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError:
+            return None
+        scheme = parts.scheme.lower()
+        if scheme not in ("http", "https") or (parts.hostname or "") != base[0] or _port(scheme, port) != base[1]:
+            return None
+        path = unquote(parts.path) or "/"
+        if path + "/" == base[2]:
+            return "/"
+        return "/" + path[len(base[2]):] if path.startswith(base[2]) else None
 
     def file_label(self, site_path: str) -> str:
         """"PDF, 1.2 MB" for a link to a published file, so the page says what a click downloads.
@@ -199,12 +234,17 @@ class _Planner:
         """(token, site path, file label) for each relative link of a body; problems become diagnostics."""
         resolved = []
         for link in body.links:
-            path, _, fragment = link.target.partition("#")
+            path, fragment = link.target, link.fragment
+            if not link.token:  # an absolute web link, published as written; checked when it is the site's own
+                own = self.own_path(path)
+                if own is not None:
+                    self.site_links.append((source, link.line, own, fragment, path))
+                continue
             if path.startswith("site:"):
                 resolved.append((link.token, path.removeprefix("site:"), self.file_label(path.removeprefix("site:"))))
                 if path.startswith("site:/files/") and path.removeprefix("site:/") in self.site.files:
                     self.files_used.add(path.removeprefix("site:/"))
-                self.site_links.append((source, link.line, path.removeprefix("site:")))
+                self.site_links.append((source, link.line, path.removeprefix("site:"), fragment, ""))
                 continue
             found = self.content_target(path)
             if found is None and path in self.site.broken:
@@ -222,10 +262,10 @@ class _Planner:
                 self.diags.append(Diagnostic(source, link.line, "broken-link", message, hint))
                 continue
             url, fragments = found
-            if fragment and fragments and fragment not in fragments:
+            if fragment and fragments is not None and not has_id(fragment, fragments):
                 self.diags.append(Diagnostic(source, link.line, "broken-link",
-                                             f'"#{fragment}" is not a heading of {path}',
-                                             f"headings there: {', '.join(fragments[:8])}"))
+                                             f'"#{fragment}" is not a heading or id of {path}',
+                                             ids_hint(fragment, fragments, "there", path)))
             resolved.append((link.token, url, self.file_label(url)))
         return tuple(resolved)
 
@@ -233,7 +273,8 @@ class _Planner:
 
     def plan(self) -> None:
         site, config = self.site, self.config
-        self.site_links: list[tuple[str, int, str]] = []
+        # (source, line, site path, fragment, the absolute URL as written or "") of links checked once every route is known
+        self.site_links: list[tuple[str, int, str, str, str]] = []
         listed = site.listed
         summary = _facet_summary(site)
         self.add(Route("/", "home.html", {
@@ -419,10 +460,40 @@ class _Planner:
                 self.diags.append(Diagnostic("content/site.yaml", lines.get(where, 1), "broken-link",
                                              f'{what} "{link.url}" leads to no page of this site',
                                              "add the page under content/pages/ or fix the link"))
-        for source, line, path in self.site_links:
+        ids: dict[str, tuple[str, ...]] | None = None  # site path -> ids, for pages whose ids are known
+        drafts: dict[str, str] | None = None
+        for source, line, path, fragment, written in self.site_links:
+            hash_fragment = f"#{fragment}" if fragment else ""
+            shown = (written or path) + hash_fragment
+            relative = f'; write links to this site\'s own pages as site paths: "{path}{hash_fragment}"' if written else ""
             if missing(path):
-                self.diags.append(Diagnostic(source, line, "broken-link", f'link to "{path}", which is not a page of this site',
-                                             "check the path"))
+                if drafts is None:
+                    drafts = {Urls.publication(p.slug): p.source for p in self.site.drafts}
+                draft = drafts.get(path) or drafts.get(path + "/")
+                if draft is not None:
+                    message, hint = f'link to "{shown}", which is a draft ({draft})', "publish it or remove the link"
+                elif path.startswith("/files/"):
+                    message, hint = f'link to missing file "{shown}"', "check the path; files live in content/files/"
+                else:
+                    message, hint = f'link to "{shown}", which is not a page of this site', "check the path"
+                self.diags.append(Diagnostic(source, line, "broken-link", message, hint + relative))
+                continue
+            if not fragment:
+                continue
+            if ids is None:
+                ids = {Urls.publication(p.slug): p.body.fragments for p in self.site.publications}
+                ids.update((Urls.page(p.slug), p.body.fragments) for p in self.site.pages)
+            known = ids.get(path, ids.get(path + "/"))
+            if known is not None and not has_id(fragment, known):
+                self.diags.append(Diagnostic(source, line, "broken-link",
+                                             (f'link to "{shown}": ' if written else "")
+                                             + f'"#{fragment}" is not a heading or id of {path}',
+                                             ids_hint(fragment, known, "there", path) + relative))
+
+
+def _port(scheme: str, port: int | None) -> int | None:
+    """A URL's port, None when it is its scheme's default (http://x:80/ is http://x/)."""
+    return None if port == {"http": 80, "https": 443}.get(scheme) else port
 
 
 def _alias_line(route: Route) -> int:
