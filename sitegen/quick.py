@@ -59,8 +59,8 @@ def unchanged_front(parsed: ParsedFile, route: Route) -> bool:
     old = route.context["publication"]
     return (not parsed.diagnostics and parsed.front_key == old.front_key
             and parsed.lines == old.lines  # a clean parse has no repeated field, so no dedup to undo
-            and [(link.token, link.target) for link in parsed.body.links]
-            == [(link.token, link.target) for link in old.body.links]
+            and [(link.token, link.target, link.fragment) for link in parsed.body.links]
+            == [(link.token, link.target, link.fragment) for link in old.body.links]
             and parsed.body.fragments == old.body.fragments)
 
 

@@ -28,7 +28,7 @@ def populate(project: Project) -> None:
                         attachments=[{"title": "Report", "file": "files/report.pdf"}],
                         aliases=["/publication/first-old", "/old/first.html"],
                         body="See [the second](../2021/second.md), [its section](../2021/second.md#details), "
-                             "[the report](../../files/report.pdf), [about](/about/) and [top](#intro).\n\n"
+                             "[the report](../../files/report.pdf), [about](/about/) and [top](#main-content).\n\n"
                              "![A chart of the numbers](../../files/chart.png)\n")
     project.publication("second", date="2021-04-01", component="cbp", type="report",
                         body="## Details\n\nBack to [the first](../2020/first.md).\n")
@@ -114,7 +114,7 @@ def test_body_links_point_to_the_pages_they_name(site: Project) -> None:
     hrefs = {" ".join(a.text_content().split()): a.get("href") for a in body.xpath(".//a")}
     assert hrefs == {"the second": "/library/publications/second/",
                      "its section": "/library/publications/second/#details",
-                     "the report": "/library/files/report.pdf", "about": "/library/about/", "top": "#intro"}
+                     "the report": "/library/files/report.pdf", "about": "/library/about/", "top": "#main-content"}
     assert body.xpath(".//img/@src") == ["/library/files/chart.png"]
     mission = lxml.html.document_fromstring(site.html("/publications/component/ice/"))
     assert "/library/publications/first/" in mission.xpath("//*[contains(@class, 'component-mission')]//a/@href")

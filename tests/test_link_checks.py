@@ -234,3 +234,13 @@ def test_links_in_pages_and_missions_have_their_lines_too(project: Project) -> N
     project.component("cbp", "Customs and Border Protection", "CBP", "CBP secures the border.\n\n\n[x](/nope/)")
     found = sorted((d.path, d.line, d.code) for d in project.check().diagnostics if d.severity == "error")
     assert found == [("content/components/cbp.md", 8, "broken-link"), ("content/pages/about.md", 6, "broken-link")]
+
+
+def test_a_fragment_edit_alone_is_checked_by_the_quick_rebuild_too(project: Project) -> None:
+    """A body edit that changes only a link's #fragment takes the quick path; it must not skip the check."""
+    neighbours(project)
+    source = project.publication("linker", folder="2020", body="See [the heading](other.md#real-heading).")
+    assert project.build(search=False).ok
+    source.write_text(source.read_text().replace("#real-heading", "#nowhere"))
+    report = project.build(search=False)
+    assert not report.ok and [d.code for d in report.diagnostics if d.severity == "error"] == ["broken-link"]
