@@ -336,3 +336,19 @@ def test_columns_named_like_the_fields_need_no_mapping(project: Project, tmp_pat
     assert "component: ice" in text and "type: fact-sheet" in text and "topics: [privacy]" in text
     assert 'import_id: "7"' in text and "summary: A body with enough words to summarise." in text
     strict_check(project)
+
+
+def test_links_to_pages_that_were_not_imported(tmp_path: Path, exports: Path) -> None:
+    rows = [dict(fx.ROWS[2], Body='<p>See <a href="/news/other-page">another page</a> of the old site.</p>', Files="")]
+    (exports / "one.csv").write_bytes(fx.drupal_csv(rows))
+    mapping = ("--map", str(exports / "csv.yaml"))
+    elsewhere = Project(tmp_path / "library", base_url="https://www.example.gov/library/")
+    report = import_(elsewhere, exports / "one.csv", "csv", *mapping)
+    assert "[another page](https://www.dhs.gov/news/other-page)" in publication_files(elsewhere)["2020/annual-privacy-report.md"]
+    assert any("kept pointing to the old site" in n for n in report["rows"][0]["notes"])
+    # When the new site takes over the old site's address, that page is gone: the link goes, its words stay.
+    same_host = Project(tmp_path / "root", base_url="https://www.dhs.gov/")
+    report = import_(same_host, exports / "one.csv", "csv", *mapping)
+    assert report["exit"] == 0, report["check"]
+    assert "See another page of the old site." in publication_files(same_host)["2020/annual-privacy-report.md"]
+    strict_check(same_host)

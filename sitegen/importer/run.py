@@ -546,6 +546,11 @@ class Importer:
     def _fallback(self, plan: Plan, path: str, what: str) -> tuple[str | None, str]:
         host = self._hosts(plan)
         origin = self.mapping.old_site if self.mapping and self.mapping.old_site else (f"https://{host[0]}" if host else "")
+        if origin and self.config is not None:
+            base = urlsplit(self.config.base_url)
+            if (urlsplit(origin).hostname or "") == (base.hostname or "") and path.startswith(base.path or "/"):
+                # The new site answers there now: the old page is gone, and check would call it a broken link.
+                return None, f"{what} left out (its text is kept): the new site now serves {origin}{path}"
         if origin:
             return origin + path, f"{what} kept pointing to the old site ({origin}{path})"
         return None, f"{what} left out (its text is kept); set old_site: in the mapping to keep such links"
