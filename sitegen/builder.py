@@ -290,7 +290,11 @@ def _template_diagnostic(exc: jinja2.TemplateError, route: Route) -> Diagnostic:
             tail = name.removeprefix("templates/") if name.startswith("templates/") else name.split("/templates/", 1)[1]
             path, line = f"templates/{tail}", frame.lineno or 0
             break
-    return Diagnostic(path, line, "template-error", f"{exc}", f"while rendering {route.path}")
+    hint = f"while rendering {route.path}"
+    if "ListingItem" in str(exc):
+        hint += ("; lists (listings, feeds, index.json) show publications without their bodies, so that a "
+                 "body edit re-renders one page: show it on the publication page instead")
+    return Diagnostic(path, line, "template-error", f"{exc}", hint)
 
 
 def _merge_repeats(problems: list[Diagnostic]) -> list[Diagnostic]:

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from .model import Publication
+from .model import ListingItem
 from .redirects import netlify_redirects, s3_routing_rules
 from .urls import Urls
 
@@ -36,7 +36,7 @@ def _xml(root: ET.Element) -> bytes:
 
 def atom_feed(renderer: Renderer, route: Route) -> bytes:
     urls, config = renderer.urls, renderer.config
-    items: tuple[Publication, ...] = route.context["items"]
+    items: tuple[ListingItem, ...] = route.context["items"]
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": config.language})
 
@@ -82,7 +82,7 @@ def sitemap(renderer: Renderer, route: Route) -> bytes:
     return _xml(root)
 
 
-def publication_record(renderer: Renderer, pub: Publication, translations: tuple[str, ...] = ()) -> dict[str, Any]:
+def publication_record(renderer: Renderer, pub: ListingItem, translations: tuple[str, ...] = ()) -> dict[str, Any]:
     """One publication as index.json describes it (see README, "index.json")."""
     urls, config = renderer.urls, renderer.config
     component = renderer.components[pub.component]

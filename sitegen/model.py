@@ -77,6 +77,40 @@ class Retirement:
 
 
 @dataclass(frozen=True)
+class ListingItem:
+    """A publication in a list (listings, feeds, index.json): its front matter, never its body.
+
+    A body edit re-renders only that publication's page, because no list can show a body: a
+    template that reads `pub.body` in a list fails with "has no attribute 'body'" instead of
+    going stale in incremental builds. `digest` identifies everything this record holds.
+    """
+
+    slug: str
+    title: str
+    date: dt.date
+    component: str
+    type: str
+    summary: str
+    updated: dt.date | None
+    topics: tuple[str, ...]
+    attachments: tuple[Attachment, ...]
+    aliases: tuple[str, ...]
+    language: str
+    translations: tuple[str, ...]
+    retired: Retirement | None
+    extra: Any
+    digest: str
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    @property
+    def last_modified(self) -> dt.date:
+        return self.updated or self.date
+
+
+@dataclass(frozen=True)
 class Publication:
     slug: str
     title: str
@@ -100,13 +134,13 @@ class Publication:
     front_key: str = ""  # identifies the front matter alone (the file's path and fields, not its body)
 
     @functools.cached_property
-    def listing_digest(self) -> str:
-        """Like `digest`, but blind to the body: listings, feeds and index.json never show it.
-
-        So a change to a body alone re-renders that publication's page (and its search shard),
-        not every listing it appears in.
-        """
-        return self.front_key + "".join(f"|{a.size}" for a in self.attachments)
+    def listing(self) -> ListingItem:
+        """This publication as listings, feeds and the catalogue see it: everything but the body."""
+        return ListingItem(
+            slug=self.slug, title=self.title, date=self.date, component=self.component, type=self.type,
+            summary=self.summary, updated=self.updated, topics=self.topics, attachments=self.attachments,
+            aliases=self.aliases, language=self.language, translations=self.translations, retired=self.retired,
+            extra=self.extra, digest=self.front_key + "".join(f"|{a.size}" for a in self.attachments))
 
     @functools.cached_property
     def digest(self) -> str:

@@ -24,7 +24,7 @@ from .chart import year_chart
 from .config import SiteConfig
 from .guards import is_government_host
 from .markup import TOKEN_PREFIX
-from .model import Body, Component, Publication
+from .model import Body, Component, ListingItem
 from .routes import Route
 from .store import Bodies
 from .strings import LANGUAGE_NAMES, strings_for
@@ -101,7 +101,7 @@ class Renderer:
             self._shared[key] = Markup(html)  # noqa: S704 - rendered by the autoescaping environment
         return self._shared[key]
 
-    def publication_item(self, pub: Publication, heading_level: int, order: str, language: str) -> Markup:
+    def publication_item(self, pub: ListingItem, heading_level: int, order: str, language: str) -> Markup:
         """One publication in a list, rendered once per process and list style, then reused.
 
         A publication appears in half a dozen listings (the library, its component, type,

@@ -22,7 +22,7 @@ from .config import IDENTIFIER_LINKS, SiteConfig
 from .diagnostics import Diagnostic
 from .loader import file_kind
 from .markup import has_id, ids_hint
-from .model import Body, Component, Page, Publication
+from .model import Body, Component, ListingItem, Page, Publication
 from .search import shard_of
 from .site import FACET_KINDS, Facet, Site
 from .urls import Urls, format_size, output_file
@@ -86,7 +86,7 @@ def fingerprints(routes: list[Route], site_signature: str) -> dict[str, str]:
     return {route.output: route.fingerprint(site_signature, memo) for route in routes}
 
 
-_LISTING_DIGEST = operator.attrgetter("listing_digest")
+_DIGEST = operator.attrgetter("digest")
 
 
 def _canonical(items: list[tuple[str, Any]], parts: list[str], memo: dict[int, str]) -> None:
@@ -117,9 +117,9 @@ def _canonical(items: list[tuple[str, Any]], parts: list[str], memo: dict[int, s
 
 
 def _text(value: Any) -> str:
-    if type(value) is tuple and value and type(value[0]) is Publication:
-        # Lists of publications (listings, feeds, index.json) show their fields, never bodies.
-        return "\x1f".join(map(_LISTING_DIGEST, value))
+    if type(value) is tuple and value and type(value[0]) is ListingItem:
+        # Lists of publications (listings, feeds, index.json): their fields, never bodies.
+        return "\x1f".join(map(_DIGEST, value))
     if type(value) is tuple and value and type(value[0]) is Crumb:
         return "\x1f".join(f"{crumb.title}\x1e{crumb.url}" for crumb in value)
     return repr(value)
@@ -172,6 +172,11 @@ class _Planner:
         return self._heads[library] + crumbs
 
     def add(self, route: Route) -> None:
+        """Plan a route. Lists of publications in its data become ListingItems (no bodies): what a
+        list shows is then what its fingerprint covers, whatever a template asks for."""
+        for name, value in route.context.items():
+            if type(value) is tuple and value and type(value[0]) is Publication:
+                route.context[name] = tuple(pub.listing for pub in value)
         self.routes.append(route)
 
     # -- link resolution -------------------------------------------------------------------

@@ -242,3 +242,24 @@ def test_a_database_damaged_inside_means_a_cold_build(project: Project, tmp_path
     report = project.build()
     assert report.ok and "quick" not in report.timings
     assert tree(project.out) == clean_build(project, tmp_path)
+
+
+def test_a_list_cannot_show_a_body_so_it_cannot_go_stale(tmp_path: Path) -> None:
+    """The reproduction of issue 14: a listing template that reads the body would have been
+    stale after a body edit (listings are fingerprinted without bodies). Lists now hold
+    ListingItems, which have no body: the template fails at its line, with the reason."""
+    project = Project(tmp_path / "site")
+    project.publication("x", body="## One\n\nText.\n")
+    item = project.root / "templates/partials/publication_item.html"
+    text = item.read_text()
+    anchor = "<p class=\"usa-collection__description\">{{ pub.summary }}</p>"
+    assert anchor in text
+    item.write_text(text.replace(anchor, anchor + "({{ pub.body.fragments|length }} sections)"))
+    report = project.build()
+    assert not report.ok
+    [problem] = [d for d in report.diagnostics if d.severity == "error"]
+    line = item.read_text().splitlines().index(next(l for l in item.read_text().splitlines() if "sections)" in l)) + 1
+    assert (problem.path, problem.line, problem.code) == ("templates/partials/publication_item.html", line,
+                                                          "template-error")
+    assert "has no attribute 'body'" in problem.message and "publication page instead" in problem.hint
+    assert project.check().diagnostics == report.diagnostics  # check says so too, before any build
