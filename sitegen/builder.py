@@ -27,14 +27,14 @@ from urllib.parse import unquote
 import jinja2
 
 from .assets import AssetError, Assets, collect_assets, find_uswds
-from .cache import (CODE_SIGNATURE, COUNTS_KEY, NEXT_DUE_KEY, SEARCH_FILES_KEY, SEARCH_KEY, WARNINGS_KEY,
-                    WHOLE_KEY, Cache)
+from .cache import CODE_SIGNATURE, Cache
 from .config import load_config
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
 from .guards import PageProblem, page_problems
 from .loader import Scan, load_content, scan_project
-from .output import MARKER, PUBLISHED_KEY, Output, OutputError, build_lock, die_with_parent, failure, refuse_output
-from .quick import QUICK_KEY, QuickState, quick_build
+from .manifest import Manifest, QuickState
+from .output import MARKER, Output, OutputError, build_lock, die_with_parent, failure, refuse_output
+from .quick import quick_build
 from .quick import RENDERER as QUICK_RENDERER
 from .render import Renderer, template_files
 from .routes import Route, plan_routes
@@ -150,7 +150,8 @@ def check(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         try:
             analysis = analyse(options, cache, report)
             # Pages whose fingerprint the last good build rendered and guarded need no second look.
-            known = cache.load_fingerprints(options.output) if options.use_cache else {}
+            manifest = cache.load_manifest(options.output) if options.use_cache else None
+            known = manifest.pages if manifest else {}
             diagnostics = analysis.diagnostics + _page_problems(options, analysis, cache, progress, known, report)
         except sqlite3.DatabaseError:
             if not options.use_cache:
@@ -361,22 +362,19 @@ def _whole_fingerprints(options: BuildOptions, scan: Scan) -> tuple[str, str]:
     return prints[0], prints[1]
 
 
-def _intact(previous: dict, options: BuildOptions, output: Output) -> bool:
+def _intact(previous: Manifest, options: BuildOptions, output: Output) -> bool:
     """The last build's output is all in place (regular files, nothing else), and no scheduled
     publication has come due since."""
-    if not previous or WHOLE_KEY not in previous or not (output.out / MARKER).is_file():
+    if not (output.out / MARKER).is_file() or previous.due(options.now or dt.datetime.now(dt.timezone.utc)):
         return False
-    due = previous.get(NEXT_DUE_KEY)
-    if due is not None and (options.now or dt.datetime.now(dt.timezone.utc)) >= due:
-        return False
-    return set(previous.get("", ())) == output.published
+    return set(previous.outputs) == output.published
 
 
 def _search(options: BuildOptions, site: Site, cache: Cache, output: Output,
-            previous: dict) -> tuple[dict[str, list[str]], dict[str, str], int]:
+            previous: Manifest | None) -> tuple[dict[str, list[str]], dict[str, str], int]:
     """(search files by shard, shard fingerprints, files written): re-index only changed shards."""
-    old_prints = previous.get(SEARCH_KEY) if isinstance(previous.get(SEARCH_KEY), dict) else {}
-    old_files = previous.get(SEARCH_FILES_KEY) if isinstance(previous.get(SEARCH_FILES_KEY), dict) else {}
+    old_prints = previous.search if previous else {}
+    old_files = previous.search_files if previous else {}
     present = {name: [f for f in names if os.path.isfile(output.out / f)] for name, names in old_files.items()}
     if not options.search:  # leave the previous index as it was
         return present, old_prints, 0
@@ -467,19 +465,19 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
         return report
     clock = time.perf_counter()
     scan = scan_project(project)
-    previous = cache.load_fingerprints(out) if options.use_cache else {}
+    previous = cache.load_manifest(out) if options.use_cache else None
     output = Output(out)
-    if previous and not output.describes(previous):
-        previous = {}  # another build (or none) published what is there: check every output against the disk
+    if previous is not None and not output.describes(previous.published):
+        previous = None  # another build (or none) published what is there: check every output against the disk
     whole, frame = _whole_fingerprints(options, scan)
     report.timings["scan"] = time.perf_counter() - clock
-    if _intact(previous, options, output):
-        if previous[WHOLE_KEY] == whole:
+    if previous is not None and _intact(previous, options, output):
+        if previous.whole == whole:
             # Every input is byte for byte (attachments: size and time) what the last good build
             # read, the clock has not reached a scheduled publication, and every output is in place.
-            report.publications, report.routes = previous[COUNTS_KEY]
-            report.next_due = previous.get(NEXT_DUE_KEY)
-            report.diagnostics = list(previous.get(WARNINGS_KEY, ()))  # the same inputs give the same warnings
+            report.publications, report.routes = previous.publications, previous.routes
+            report.next_due = previous.next_due
+            report.diagnostics = list(previous.warnings)  # the same inputs give the same warnings
             return report
         if quick_build(options, cache, scan, previous, frame, whole, report, output):
             return report
@@ -500,11 +498,12 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
     fingerprints = route_fingerprints(routes, signature)
     try:
         if output.begin():
-            previous = {}  # links or devices in the live site: trust nothing of it, render everything
+            previous = None  # links or devices in the live site: trust nothing of it, render everything
     except OutputError as exc:
         report.diagnostics.append(Diagnostic(str(out), 0, "bad-output", str(exc)))
         return report
-    todo = [i for i, route in enumerate(routes) if previous.get(route.output) != fingerprints[route.output]
+    old = previous.pages if previous else {}
+    todo = [i for i, route in enumerate(routes) if old.get(route.output) != fingerprints[route.output]
             or route.output not in output.published]
     try:
         renderer = Renderer(project, site.config, site.components, assets, cache.bodies, options.live_reload,
@@ -528,18 +527,16 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
             written += output.copy(relative, source)
         outputs = set(fingerprints) | {relative for relative, _ in files}
         outputs |= {name for names in search_files.values() for name in names}
-        cache.save_fingerprints(out, {})  # forgotten before the switch: after a crash, everything is re-checked
+        cache.save_manifest(out, None)  # forgotten before the switch: after a crash, everything is re-checked
         report.removed = output.commit(outputs)
         report.written = written
         quick = QuickState(frame, scan.keys, {route.source: route.output for route in routes
                                               if route.renderer == QUICK_RENDERER},
                            signature, (site.config, site.components, assets))
-        cache.save_fingerprints(out, {**fingerprints, "": sorted(outputs), PUBLISHED_KEY: output.identity(),
-                                      SEARCH_KEY: search_print,
-                                      SEARCH_FILES_KEY: search_files, WHOLE_KEY: whole,
-                                      COUNTS_KEY: (report.publications, report.routes),
-                                      NEXT_DUE_KEY: site.next_due, WARNINGS_KEY: report.diagnostics,
-                                      QUICK_KEY: quick})
+        cache.save_manifest(out, Manifest(
+            published=output.identity(), whole=whole, pages=fingerprints, outputs=tuple(sorted(outputs)),
+            publications=report.publications, routes=report.routes, warnings=tuple(report.diagnostics),
+            next_due=site.next_due, search=search_print, search_files=search_files, quick=quick))
         if options.use_cache:
             cache.routes.keep_only(fingerprints[route.output] for route in routes if route.renderer == QUICK_RENDERER)
         report.timings["publish"] = time.perf_counter() - clock

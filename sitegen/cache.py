@@ -27,6 +27,7 @@ from typing import Any
 import jinja2
 
 from . import __version__
+from .manifest import Manifest, readable
 from .markup import MARKUP_SIGNATURE
 from .store import Bodies, Routes, Store, secret_key, sign, verify
 
@@ -42,9 +43,6 @@ def _code_signature() -> str:
 
 CODE_SIGNATURE = _code_signature()
 PARSED, JOURNAL = "parsed.pickle", "parsed-journal.pickle"
-# Keys of the route manifest that are not output paths (those never start with a space).
-SEARCH_KEY, SEARCH_FILES_KEY, WHOLE_KEY, COUNTS_KEY, NEXT_DUE_KEY, WARNINGS_KEY = (
-    " search", " search-files", " whole", " counts", " next-due", " warnings")
 MAC_SIZE = 32  # a cache file is the HMAC-SHA256 of the rest of it (bound to its name), then a pickle
 JOURNAL_MIN = 100  # records the journal may hold before the store is rewritten, however small it is
 CACHE_SIGNATURE = f"sitegen {__version__}|{CODE_SIGNATURE}|{MARKUP_SIGNATURE}".encode()
@@ -184,8 +182,9 @@ class Cache:
                 journal[key] = value
                 self._save(JOURNAL, journal)
 
-    def load_fingerprints(self, output: Path) -> dict[str, str]:
-        return self._load(f"routes-{_output_id(output)}.pickle") or {}
+    def load_manifest(self, output: Path) -> Manifest | None:
+        """The record of the last good build into `output`, if this sitegen wrote one."""
+        return readable(self._load(f"manifest-{_output_id(output)}.pickle"))
 
     def close(self) -> None:
         """Close this process's database connections (now, not when a collector finds them)."""
@@ -193,8 +192,10 @@ class Cache:
         if self.bodies.scratch is not None:
             self.bodies.scratch.close()
 
-    def save_fingerprints(self, output: Path, fingerprints: dict[str, str]) -> None:
-        self._save(f"routes-{_output_id(output)}.pickle", fingerprints)
+    def save_manifest(self, output: Path, manifest: Manifest | None) -> None:
+        """Keep the record of a build; None forgets it (before a publish switches trees, so that
+        after a crash everything is checked against the disk again)."""
+        self._save(f"manifest-{_output_id(output)}.pickle", manifest)
 
 
 class SignedBytecodeCache(jinja2.BytecodeCache):

@@ -28,7 +28,7 @@ forgets its record of the last build before the first file moves, so a build tha
 there is repaired by the next one (it re-checks every output against the disk).
 
 Each publish writes a new marker file (`.sitegen-output`, same bytes, new inode). The builder
-keeps its `identity` with the record of the build (`PUBLISHED_KEY`) and trusts that record only
+keeps its `identity` with the record of the build (`Manifest.published`) and trusts that record only
 while the marker is that one: after a `--no-cache` build, a build from another cache folder or a
 crash between the switch and the saving of the record, every output is checked against the disk.
 
@@ -64,7 +64,6 @@ from .urls import is_safe_output
 MARKER = ".sitegen-output"  # marks a folder as ours, so we never empty a folder of someone else's files
 MARKER_TEXT = b"This folder is written by sitegen; its files are replaced on every build.\n"
 INSIDE_STAGING = ".sitegen-staging"  # the staging folder inside an output that cannot be swapped
-PUBLISHED_KEY = " published"  # the route manifest's record of which published folder it describes
 IGNORED = {MARKER, INSIDE_STAGING, "lost+found"}  # not outputs (lost+found: a fresh file system's)
 DELAY_VARIABLE = "SITEGEN_TEST_PUBLISH_DELAY"  # tests only: seconds to pause per file while publishing
 AT_FDCWD, RENAME_EXCHANGE = -100, 2
@@ -452,10 +451,9 @@ class Output:
             return ""
         return f"{found.st_dev}:{found.st_ino}:{found.st_mtime_ns}" if stat.S_ISREG(found.st_mode) else ""
 
-    def describes(self, manifest: dict) -> bool:
-        """True when a route manifest was saved by the build that published this very tree."""
-        return bool(manifest.get(PUBLISHED_KEY)) and manifest.get(PUBLISHED_KEY) == self.identity() \
-            and not self.untrusted
+    def describes(self, published: str) -> bool:
+        """True when a manifest's `published` identity is this very tree's: that build published it."""
+        return bool(published) and published == self.identity() and not self.untrusted
 
     # A build: begin, write/copy, commit (or abort).
 

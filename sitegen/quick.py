@@ -22,36 +22,25 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import jinja2
 
-from .cache import COUNTS_KEY, NEXT_DUE_KEY, WARNINGS_KEY, WHOLE_KEY, Cache
+from .cache import Cache
 from .guards import check_page
 from .loader import ParsedFile, Scan, parse_file, read_file
-from .output import PUBLISHED_KEY, Output, OutputError
+from .manifest import Manifest
+from .output import Output, OutputError
 from .render import Renderer
 from .routes import Route
 
 if TYPE_CHECKING:
     from .builder import BuildOptions, BuildReport
 
-QUICK_KEY = " quick"  # the manifest's entry for this path
 QUICK_LIMIT = 20  # changed files; past this a full build is about as fast
 RENDERER = "publication.html"
 # Warnings that follow from the front matter alone: unchanged fields and lines give the same ones.
 FRONT_MATTER_WARNINGS = frozenset({"long-summary", "updated-before-date"})
-
-
-@dataclasses.dataclass(frozen=True)
-class QuickState:
-    """What the last full build knew that a quick rebuild needs, saved in the route manifest."""
-
-    frame: str  # the build's fingerprint blind to publication bytes (see Scan.frame)
-    keys: dict[str, str]  # Markdown source -> content key, as last built
-    pages: dict[str, str]  # publication source -> output file of its page, for published ones
-    signature: str  # the site signature of every route fingerprint
-    render_inputs: tuple[Any, ...]  # (config, components, assets): what the renderer reads
 
 
 def unchanged_front(parsed: ParsedFile, route: Route) -> bool:
@@ -64,25 +53,25 @@ def unchanged_front(parsed: ParsedFile, route: Route) -> bool:
             and parsed.body.fragments == old.body.fragments)
 
 
-def quick_build(options: BuildOptions, cache: Cache, scan: Scan, previous: dict, frame: str, whole: str,
+def quick_build(options: BuildOptions, cache: Cache, scan: Scan, previous: Manifest, frame: str, whole: str,
                 report: BuildReport, live: Output | None = None) -> bool:
     """Re-render the changed publication pages; False (having written nothing) when it cannot.
 
     `live` is the builder's writer of the output folder, when it has surveyed the folder already.
     """
-    state = previous.get(QUICK_KEY)
-    if not isinstance(state, QuickState) or state.frame != frame or options.search:
+    state = previous.quick
+    if state is None or state.frame != frame or options.search:
         return False  # the search index needs the whole site graph; the full build keeps it right
     changed = [source for source, key in scan.keys.items() if state.keys.get(source) != key]
     if not changed or len(changed) > QUICK_LIMIT or any(
-            w.path in changed and w.code not in FRONT_MATTER_WARNINGS for w in previous.get(WARNINGS_KEY, ())):
+            w.path in changed and w.code not in FRONT_MATTER_WARNINGS for w in previous.warnings):
         return False
     clock = time.perf_counter()
     project, out = options.project, options.output
     routes: list[Route] = []
     for source in changed:
         output = state.pages.get(source)
-        old = cache.routes.get(previous.get(output, "")) if output else None
+        old = cache.routes.get(previous.pages.get(output, "")) if output else None
         if old is None:
             return False
         parsed = parse_file("publication", source, read_file(os.path.join(project, source)), scan.keys[source],
@@ -113,8 +102,8 @@ def quick_build(options: BuildOptions, cache: Cache, scan: Scan, previous: dict,
         return False
     try:
         written = sum(output.write(route.output, data) for route, data in pages)
-        cache.save_fingerprints(out, {})  # forgotten before the switch: after a crash, everything is re-checked
-        output.commit(set(previous.get("", ())))
+        cache.save_manifest(out, None)  # forgotten before the switch: after a crash, everything is re-checked
+        output.commit(set(previous.outputs))
     except BaseException:
         output.abort()
         raise
@@ -122,11 +111,12 @@ def quick_build(options: BuildOptions, cache: Cache, scan: Scan, previous: dict,
     for route in routes:
         cache.routes.put(prints[route.output], route)
     keys = {**state.keys, **{source: scan.keys[source] for source in changed}}
-    cache.save_fingerprints(out, {**previous, **prints, WHOLE_KEY: whole, PUBLISHED_KEY: output.identity(),
-                                  QUICK_KEY: dataclasses.replace(state, keys=keys)})
-    report.publications, report.routes = previous[COUNTS_KEY]
-    report.next_due = previous.get(NEXT_DUE_KEY)
-    report.diagnostics = list(previous.get(WARNINGS_KEY, ()))
+    cache.save_manifest(out, dataclasses.replace(
+        previous, pages={**previous.pages, **prints}, whole=whole, published=output.identity(),
+        quick=dataclasses.replace(state, keys=keys)))
+    report.publications, report.routes = previous.publications, previous.routes
+    report.next_due = previous.next_due
+    report.diagnostics = list(previous.warnings)
     report.rendered = report.parsed = len(routes)
     report.written = written
     report.timings["quick"] = time.perf_counter() - clock

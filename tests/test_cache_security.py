@@ -100,7 +100,7 @@ def warm(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     edit_title(project, "pub-05")  # the full build writes its record to the journal
     project.build()
     names = {path.name for path in cache_dir(project).iterdir()}
-    assert {PARSED, JOURNAL, "store.sqlite", f"routes-{_output_id(project.out)}.pickle"} <= names
+    assert {PARSED, JOURNAL, "store.sqlite", f"manifest-{_output_id(project.out)}.pickle"} <= names
 
 
 def built(project: Project, tmp_path: Path, **options: object) -> None:
@@ -120,7 +120,7 @@ def test_a_planted_pickle_file_never_runs(project: Project, tmp_path: Path, monk
     warm(project, monkeypatch)
     marker = tmp_path / "pwned"
     if name == "routes":
-        name = f"routes-{_output_id(project.out)}.pickle"
+        name = f"manifest-{_output_id(project.out)}.pickle"
         assert (cache_dir(project) / name).is_file()  # the name cache.py uses
     (cache_dir(project) / name).write_bytes(prefix + planted_pickle(marker))
     edit_title(project)  # a full build: it reads the store, the journal and the fingerprints
@@ -295,7 +295,7 @@ def test_a_damaged_cache_file_is_a_cold_build(project: Project, tmp_path: Path, 
                                               name: str, how: str) -> None:
     warm(project, monkeypatch)
     if name == "routes":
-        name = f"routes-{_output_id(project.out)}.pickle"
+        name = f"manifest-{_output_id(project.out)}.pickle"
     path = cache_dir(project) / name
     if name == "store.sqlite":
         with store(project) as db:
