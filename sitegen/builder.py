@@ -12,39 +12,30 @@ import dataclasses
 import datetime as dt
 import gc
 import hashlib
-import multiprocessing
 import os
 import sqlite3
 import tempfile
 import time
-import traceback
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
-from urllib.parse import unquote
-
-import jinja2
+from typing import Any
 
 from .assets import AssetError, Assets, collect_assets, find_uswds
 from .cache import CODE_SIGNATURE, Cache
 from .config import load_config
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
-from .guards import PageProblem, page_problems
 from .loader import Scan, load_content, scan_project
 from .manifest import Manifest, QuickState
-from .output import MARKER, Output, OutputError, build_lock, die_with_parent, failure, refuse_output
-from .quick import quick_build
-from .quick import RENDERER as QUICK_RENDERER
+from .output import MARKER, Output, OutputError, build_lock, failure, refuse_output
+from .pages import KEPT_RENDERER, RenderJob, merge_repeats, render_routes
+from .quick import QuickPlan, plan_quick
 from .render import Renderer, template_files
 from .routes import Route, plan_routes
 from .routes import fingerprints as route_fingerprints
 from .search import SearchError, build_shards, shard_fingerprint, shard_of, temporary_folder
 from .site import Site, build_site
-from .store import Routes
 from .urls import output_file
-
-RENDER_PARALLEL_THRESHOLD = 400  # routes; below this, forking workers costs more than it saves
 
 Progress = Callable[[int, int], None]
 
@@ -190,9 +181,8 @@ def _page_problems(options: BuildOptions, analysis: Analysis, cache: Cache, prog
     if report is not None:
         report.rendered = len(routes)
     renderer = Renderer(options.project, site.config, site.components, assets, cache.bodies, options.live_reload)
-    _, problems, _ = _render(routes, list(range(len(routes))), {}, renderer, None, None, options.workers,
-                             progress, options.project, broken)
-    return _merge_repeats(problems)
+    job = RenderJob(routes, [""] * len(routes), renderer, options.project, None, broken=broken)
+    return merge_repeats(render_routes(job, options.workers, progress).diagnostics)
 
 
 def _site_signature(options: BuildOptions, site: Site, assets: Assets) -> str:
@@ -203,145 +193,6 @@ def _site_signature(options: BuildOptions, site: Site, assets: Assets) -> str:
     for path in template_files(options.project):
         digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
-
-
-# State shared with forked render workers: set before the pool starts, inherited, never pickled.
-_WORK: dict[str, object] = {}
-
-
-def _render_range(bounds: tuple[int, int]) -> list[tuple[int, list[Diagnostic]]]:
-    """Render routes[start:end], guard each page, and write it (unless checking): (written, problems)."""
-    renderer: Renderer = _WORK["renderer"]  # type: ignore[assignment]
-    output: Output | None = _WORK["output"]  # type: ignore[assignment]
-    routes: list[Route] = _WORK["routes"]  # type: ignore[assignment]
-    prints: list[str] = _WORK["prints"]  # type: ignore[assignment]
-    kept: Routes | None = _WORK["kept"]  # type: ignore[assignment]
-    project: Path = _WORK["project"]  # type: ignore[assignment]
-    broken: frozenset[str] = _WORK["broken"]  # type: ignore[assignment]
-    results: list[tuple[int, list[Diagnostic]]] = []
-    for index in range(*bounds):
-        route = routes[index]
-        try:
-            data = renderer.render(route)
-        except jinja2.TemplateError as exc:
-            results.append((0, [_template_diagnostic(exc, route)]))
-            continue
-        if route.renderer.endswith(".html"):
-            problems = page_problems(data.decode("utf-8"))
-            if problems:
-                found = [_guard_diagnostic(problem, route, project, broken) for problem in problems]
-                results.append((0, [diagnostic for diagnostic in found if diagnostic is not None]))
-                continue
-        if kept is not None and route.renderer == QUICK_RENDERER:
-            kept.put(prints[index], route)  # what a quick rebuild of this page starts from
-        results.append((int(output.write(route.output, data)) if output is not None else 0, []))
-    return results
-
-
-def _line_of(path: Path, evidence: str) -> int:
-    """1-based line of `path` holding the evidence (or its file name, for a link that was rewritten)."""
-    try:
-        lines = path.read_text("utf-8", errors="replace").splitlines()
-    except OSError:
-        return 0
-    name = unquote(evidence.rstrip("/").rsplit("/", 1)[-1].split("#", 1)[0])
-    for needle in dict.fromkeys((evidence, unquote(evidence), name)):
-        if needle:
-            for number, line in enumerate(lines, 1):
-                if needle in line:
-                    return number
-    return 0
-
-
-def _guard_diagnostic(problem: PageProblem, route: Route, project: Path,
-                      broken: frozenset[str] = frozenset()) -> Diagnostic | None:
-    """An output guard's finding, at the content line or template line that caused it.
-
-    The evidence (the link, the image, the template text) is looked for in the route's source file
-    first, then in the templates; a page-wide absence (no banner, no <h1>) is the page template's.
-    None when the evidence is in a file that has errors already (a bad title shown on a listing).
-    """
-    where = f"line {problem.line} of the page {route.output}"
-    if problem.evidence and not problem.markup and any(_line_of(project / path, problem.evidence)
-                                                        for path in sorted(broken)):
-        return None
-    if route.source and problem.evidence and not problem.markup:
-        line = _line_of(project / route.source, problem.evidence)
-        if line:
-            return Diagnostic(route.source, line, "output-guard", problem.message, f"it would be published at {where}")
-    if problem.evidence:
-        own = project / "templates" / route.renderer
-        for path in sorted(template_files(project), key=lambda path: path != own):  # the page's template first
-            line = _line_of(path, problem.evidence)
-            if line:
-                return Diagnostic(path.relative_to(project).as_posix(), line, "output-guard", problem.message,
-                                  f"it would be published at {where}")
-    return Diagnostic(f"templates/{route.renderer}", 0, "output-guard", problem.message,
-                      f"found at {where}; fix the template")
-
-
-def _template_diagnostic(exc: jinja2.TemplateError, route: Route) -> Diagnostic:
-    """A template mistake, located in the template (not a traceback)."""
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return Diagnostic(f"templates/{exc.name or exc.filename}", exc.lineno or 0, "template-error", exc.message or str(exc))
-    path, line = "templates", 0
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        name = (frame.filename or "").replace(os.sep, "/")
-        if name.startswith("templates/") or "/templates/" in name:  # the project may be "." or absolute
-            tail = name.removeprefix("templates/") if name.startswith("templates/") else name.split("/templates/", 1)[1]
-            path, line = f"templates/{tail}", frame.lineno or 0
-            break
-    hint = f"while rendering {route.path}"
-    if "ListingItem" in str(exc):
-        hint += ("; lists (listings, feeds, index.json) show publications without their bodies, so that a "
-                 "body edit re-renders one page: show it on the publication page instead")
-    return Diagnostic(path, line, "template-error", f"{exc}", hint)
-
-
-def _merge_repeats(problems: list[Diagnostic]) -> list[Diagnostic]:
-    """One template mistake breaks every page made from it: report it once, with a count."""
-    groups: dict[tuple[str, int, str, str], list[Diagnostic]] = {}
-    for problem in problems:
-        groups.setdefault((problem.path, problem.line, problem.code, problem.message), []).append(problem)
-    merged = []
-    for (path, line, code, message), items in groups.items():
-        first = items[0]
-        hint = first.hint if len(items) == 1 else f"{first.hint} and {len(items) - 1:,} more pages"
-        merged.append(Diagnostic(path, line, code, message, hint, first.severity))
-    return merged
-
-
-def _render(routes: list[Route], todo: list[int], prints: dict[str, str], renderer: Renderer,
-            output: Output | None, kept: Routes | None, workers: int, progress: Progress | None,
-            project: Path, broken: frozenset[str] = frozenset()) -> tuple[int, list[Diagnostic], int]:
-    """Render and guard the routes at `todo`, writing them unless `output` is None (checking).
-
-    Returns (files written, diagnostics, workers used).
-    """
-    ordered = [routes[i] for i in todo]
-    _WORK.update(renderer=renderer, output=output, routes=ordered, kept=kept, project=project, broken=broken,
-                 prints=[prints.get(route.output, "") for route in ordered])
-    size = max(1, min(200, len(ordered) // (workers * 4) or 1))
-    chunks = [(start, min(start + size, len(ordered))) for start in range(0, len(ordered), size)]
-    written, diags, done = 0, [], 0
-    use = workers if len(ordered) >= RENDER_PARALLEL_THRESHOLD and workers > 1 else 1
-    if use > 1:
-        renderer.bodies.before_fork()
-    pool = ProcessPoolExecutor(use, mp_context=multiprocessing.get_context("fork"),
-                               initializer=die_with_parent) if use > 1 else None
-    try:
-        for chunk, results in zip(chunks, pool.map(_render_range, chunks) if pool else map(_render_range, chunks)):
-            for count, problems in results:
-                written += count
-                diags += problems
-            done += chunk[1] - chunk[0]
-            if progress:
-                progress(done, len(ordered))
-    finally:
-        if pool:
-            pool.shutdown(cancel_futures=True)
-        _WORK.clear()
-    return written, diags, use
 
 
 def _whole_fingerprints(options: BuildOptions, scan: Scan) -> tuple[str, str]:
@@ -365,7 +216,7 @@ def _whole_fingerprints(options: BuildOptions, scan: Scan) -> tuple[str, str]:
 def _intact(previous: Manifest, options: BuildOptions, output: Output) -> bool:
     """The last build's output is all in place (regular files, nothing else), and no scheduled
     publication has come due since."""
-    if not (output.out / MARKER).is_file() or previous.due(options.now or dt.datetime.now(dt.timezone.utc)):
+    if not (output.out / MARKER).is_file() or previous.due(options.now or dt.datetime.now(dt.UTC)):
         return False
     return set(previous.outputs) == output.published
 
@@ -446,6 +297,46 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             return BuildReport(diagnostics=[Diagnostic(str(options.output), 0, *problem)])
 
 
+def _publish_quick(options: BuildOptions, cache: Cache, plan: QuickPlan, previous: Manifest, whole: str,
+                   output: Output, report: BuildReport) -> bool:
+    """Render and publish a quick rebuild's pages; False (having published nothing) when a page fails
+    or the output needs a full build, which then runs and reports the problem with its source."""
+    clock = time.perf_counter()
+    try:
+        if output.begin():
+            output.abort()
+            return False  # links or devices in the live site: the full build replaces them
+    except OutputError:
+        return False
+    config, components, assets = plan.state.render_inputs
+    prints = {route.output: route.fingerprint(plan.state.signature) for route in plan.routes}
+    try:
+        renderer = Renderer(options.project, config, components, assets, cache.bodies, options.live_reload,
+                            bytecode_folder=cache.folder("templates"))
+        job = RenderJob(plan.routes, [prints[route.output] for route in plan.routes], renderer, options.project,
+                        output, cache.routes)
+        rendered = render_routes(job, 1)
+        if rendered.diagnostics:
+            output.abort()
+            return False
+        cache.save_manifest(options.output, None)  # forgotten before the switch: after a crash, all is re-checked
+        output.commit(set(previous.outputs))
+    except BaseException:
+        output.abort()
+        raise
+    for key, parsed in plan.parsed.items():
+        cache.remember_parsed(key, parsed)
+    cache.save_manifest(options.output, dataclasses.replace(
+        previous, pages={**previous.pages, **prints}, whole=whole, published=output.identity(), quick=plan.state))
+    report.publications, report.routes = previous.publications, previous.routes
+    report.next_due = previous.next_due
+    report.diagnostics = list(previous.warnings)
+    report.rendered = report.parsed = len(plan.routes)
+    report.written = rendered.written
+    report.timings["quick"] = time.perf_counter() - clock
+    return True
+
+
 def _cache_problem(root: Path, why: str) -> Diagnostic:
     """An unwritable or full cache folder: the contributor's message, never a traceback."""
     return Diagnostic(str(root), 0, "bad-cache", f"the cache folder cannot be written: {why}",
@@ -479,7 +370,8 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
             report.next_due = previous.next_due
             report.diagnostics = list(previous.warnings)  # the same inputs give the same warnings
             return report
-        if quick_build(options, cache, scan, previous, frame, whole, report, output):
+        plan = plan_quick(options, cache, scan, previous, frame)
+        if plan is not None and _publish_quick(options, cache, plan, previous, whole, output, report):
             return report
     analysis = analyse(options, cache, report, scan)
     report.diagnostics, report.site, report.parsed = analysis.diagnostics, analysis.site, analysis.parsed
@@ -508,13 +400,14 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
     try:
         renderer = Renderer(project, site.config, site.components, assets, cache.bodies, options.live_reload,
                             bytecode_folder=cache.folder("templates") if options.use_cache else None)
-        written, problems, report.workers = _render(routes, todo, fingerprints, renderer, output,
-                                                    cache.routes if options.use_cache else None, options.workers,
-                                                    progress, project)
-        report.rendered = len(todo)
+        ordered = [routes[i] for i in todo]
+        job = RenderJob(ordered, [fingerprints[route.output] for route in ordered], renderer, project, output,
+                        cache.routes if options.use_cache else None)
+        rendered = render_routes(job, options.workers, progress)
+        written, report.workers, report.rendered = rendered.written, rendered.workers, len(todo)
         report.timings["render"] = time.perf_counter() - clock
-        if problems:
-            report.diagnostics = sort_diagnostics(report.diagnostics + _merge_repeats(problems))
+        if rendered.diagnostics:
+            report.diagnostics = sort_diagnostics(report.diagnostics + merge_repeats(rendered.diagnostics))
             output.abort()
             return report
         clock = time.perf_counter()
@@ -531,14 +424,14 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
         report.removed = output.commit(outputs)
         report.written = written
         quick = QuickState(frame, scan.keys, {route.source: route.output for route in routes
-                                              if route.renderer == QUICK_RENDERER},
+                                              if route.renderer == KEPT_RENDERER},
                            signature, (site.config, site.components, assets))
         cache.save_manifest(out, Manifest(
             published=output.identity(), whole=whole, pages=fingerprints, outputs=tuple(sorted(outputs)),
             publications=report.publications, routes=report.routes, warnings=tuple(report.diagnostics),
             next_due=site.next_due, search=search_print, search_files=search_files, quick=quick))
         if options.use_cache:
-            cache.routes.keep_only(fingerprints[route.output] for route in routes if route.renderer == QUICK_RENDERER)
+            cache.routes.keep_only(fingerprints[route.output] for route in routes if route.renderer == KEPT_RENDERER)
         report.timings["publish"] = time.perf_counter() - clock
     except SearchError as exc:
         output.abort()
@@ -550,4 +443,4 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
     return report
 
 
-__all__ = ["BuildOptions", "BuildReport", "build", "check", "MARKER"]
+__all__ = ["MARKER", "BuildOptions", "BuildReport", "build", "check"]

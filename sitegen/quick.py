@@ -21,21 +21,15 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import time
 from typing import TYPE_CHECKING
 
-import jinja2
-
 from .cache import Cache
-from .guards import check_page
 from .loader import ParsedFile, Scan, parse_file, read_file
-from .manifest import Manifest
-from .output import Output, OutputError
-from .render import Renderer
+from .manifest import Manifest, QuickState
 from .routes import Route
 
 if TYPE_CHECKING:
-    from .builder import BuildOptions, BuildReport
+    from .builder import BuildOptions
 
 QUICK_LIMIT = 20  # changed files; past this a full build is about as fast
 RENDERER = "publication.html"
@@ -53,71 +47,42 @@ def unchanged_front(parsed: ParsedFile, route: Route) -> bool:
             and parsed.body.fragments == old.body.fragments)
 
 
-def quick_build(options: BuildOptions, cache: Cache, scan: Scan, previous: Manifest, frame: str, whole: str,
-                report: BuildReport, live: Output | None = None) -> bool:
-    """Re-render the changed publication pages; False (having written nothing) when it cannot.
+@dataclasses.dataclass(frozen=True)
+class QuickPlan:
+    """The pages a quick rebuild re-renders, and what it needs to render and record them."""
 
-    `live` is the builder's writer of the output folder, when it has surveyed the folder already.
+    routes: list[Route]  # the changed publications' pages, each with its new body
+    parsed: dict[str, ParsedFile]  # content key -> the new parse, for the cache's journal
+    state: QuickState  # the last full build's state, with the new content keys
+
+
+def plan_quick(options: BuildOptions, cache: Cache, scan: Scan, previous: Manifest, frame: str) -> QuickPlan | None:
+    """The routes to re-render when only publication bodies changed; None when a full build must run.
+
+    Renders and writes nothing: the builder renders, guards and publishes these routes through
+    the same tail as a full build's (a page that fails a guard sends it to the full build, which
+    reports the problem with its source).
     """
     state = previous.quick
     if state is None or state.frame != frame or options.search:
-        return False  # the search index needs the whole site graph; the full build keeps it right
+        return None  # the search index needs the whole site graph; the full build keeps it right
     changed = [source for source, key in scan.keys.items() if state.keys.get(source) != key]
     if not changed or len(changed) > QUICK_LIMIT or any(
             w.path in changed and w.code not in FRONT_MATTER_WARNINGS for w in previous.warnings):
-        return False
-    clock = time.perf_counter()
-    project, out = options.project, options.output
+        return None
     routes: list[Route] = []
+    parsed_files: dict[str, ParsedFile] = {}
     for source in changed:
         output = state.pages.get(source)
         old = cache.routes.get(previous.pages.get(output, "")) if output else None
         if old is None:
-            return False
-        parsed = parse_file("publication", source, read_file(os.path.join(project, source)), scan.keys[source],
-                            cache.bodies)
+            return None
+        key = scan.keys[source]
+        parsed = parse_file("publication", source, read_file(os.path.join(options.project, source)), key, cache.bodies)
         if not unchanged_front(parsed, old):
-            return False
+            return None
         publication = dataclasses.replace(old.context["publication"], body=parsed.body)
         routes.append(dataclasses.replace(old, context={**old.context, "publication": publication}))
-        cache.remember_parsed(scan.keys[source], parsed)
-    config, components, assets = state.render_inputs
-    renderer = Renderer(project, config, components, assets, cache.bodies, options.live_reload,
-                        bytecode_folder=cache.folder("templates"))
-    pages = []
-    for route in routes:
-        try:
-            html = renderer.render_page(route)
-        except jinja2.TemplateError:
-            return False
-        if check_page(route.output, html):
-            return False  # the full build reports it, with its source
-        pages.append((route, html.encode("utf-8")))
-    output = live if live is not None else Output(out)
-    try:
-        if output.begin():
-            output.abort()
-            return False  # links or devices in the live site: the full build replaces them
-    except OutputError:
-        return False
-    try:
-        written = sum(output.write(route.output, data) for route, data in pages)
-        cache.save_manifest(out, None)  # forgotten before the switch: after a crash, everything is re-checked
-        output.commit(set(previous.outputs))
-    except BaseException:
-        output.abort()
-        raise
-    prints = {route.output: route.fingerprint(state.signature) for route in routes}
-    for route in routes:
-        cache.routes.put(prints[route.output], route)
+        parsed_files[key] = parsed
     keys = {**state.keys, **{source: scan.keys[source] for source in changed}}
-    cache.save_manifest(out, dataclasses.replace(
-        previous, pages={**previous.pages, **prints}, whole=whole, published=output.identity(),
-        quick=dataclasses.replace(state, keys=keys)))
-    report.publications, report.routes = previous.publications, previous.routes
-    report.next_due = previous.next_due
-    report.diagnostics = list(previous.warnings)
-    report.rendered = report.parsed = len(routes)
-    report.written = written
-    report.timings["quick"] = time.perf_counter() - clock
-    return True
+    return QuickPlan(routes, parsed_files, dataclasses.replace(state, keys=keys))

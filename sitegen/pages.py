@@ -1,0 +1,186 @@
+"""Routes -> checked bytes, in parallel: render each page, run the output guards, hand it to the writer.
+
+A `RenderJob` holds everything the rendering of a batch of routes reads; forked workers inherit
+it (it is never pickled) and each renders a contiguous range. A page that fails a guard or a
+template is never written: its problem comes back as a Diagnostic at the content or template
+line that caused it. The writer (`output.Output`; None when checking) is the only thing that
+touches the output folder, and `kept` (the cache's route store) the only thing that touches
+the cache.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+import jinja2
+
+from .diagnostics import Diagnostic
+from .guards import PageProblem, page_problems
+from .output import Output, die_with_parent
+from .render import Renderer, template_files
+from .routes import Route
+from .store import Routes
+
+PARALLEL_THRESHOLD = 400  # routes; below this, forking workers costs more than it saves
+KEPT_RENDERER = "publication.html"  # the pages a quick rebuild starts from (their routes are kept)
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One batch of routes to render, and everything rendering them reads or writes."""
+
+    routes: list[Route]
+    prints: list[str]  # the fingerprint of each route ("" when checking)
+    renderer: Renderer
+    project: Path
+    output: Output | None  # None: check only, write nothing
+    kept: Routes | None = None  # where a publication page's route is kept for quick rebuilds
+    broken: frozenset[str] = frozenset()  # content files with errors: findings they explain are dropped
+
+
+@dataclass(frozen=True)
+class Rendered:
+    written: int  # files whose bytes changed
+    diagnostics: list[Diagnostic]
+    workers: int
+
+
+_JOB: RenderJob | None = None  # in a forked render worker only: its batch, set by _start_worker
+
+
+def render_one(job: RenderJob, index: int) -> tuple[int, list[Diagnostic]]:
+    """Render, guard and write one route: (1 if its file changed, problems)."""
+    route = job.routes[index]
+    try:
+        data = job.renderer.render(route)
+    except jinja2.TemplateError as exc:
+        return 0, [_template_diagnostic(exc, route)]
+    if route.renderer.endswith(".html"):
+        problems = page_problems(data.decode("utf-8"))
+        if problems:
+            found = [_guard_diagnostic(problem, route, job.project, job.broken) for problem in problems]
+            return 0, [diagnostic for diagnostic in found if diagnostic is not None]
+    if job.kept is not None and route.renderer == KEPT_RENDERER:
+        job.kept.put(job.prints[index], route)  # what a quick rebuild of this page starts from
+    return (int(job.output.write(route.output, data)) if job.output is not None else 0), []
+
+
+def _start_worker(job: RenderJob) -> None:
+    """A forked worker's start: it inherits the job (nothing is pickled) and dies with its parent."""
+    global _JOB
+    die_with_parent()
+    _JOB = job
+
+
+def _render_range(bounds: tuple[int, int]) -> list[tuple[int, list[Diagnostic]]]:
+    if _JOB is None:
+        raise RuntimeError("only forked render workers call this, after _start_worker")
+    return [render_one(_JOB, index) for index in range(*bounds)]
+
+
+def render_routes(job: RenderJob, workers: int, progress: Progress | None = None) -> Rendered:
+    """Render every route of the job, in forked workers when there are enough of them."""
+    size = max(1, min(200, len(job.routes) // (workers * 4) or 1))
+    chunks = [(start, min(start + size, len(job.routes))) for start in range(0, len(job.routes), size)]
+    written, diagnostics, done = 0, [], 0
+    use = workers if len(job.routes) >= PARALLEL_THRESHOLD and workers > 1 else 1
+    if use > 1:
+        job.renderer.bodies.before_fork()
+    pool = ProcessPoolExecutor(use, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+                               initargs=(job,)) if use > 1 else None
+    batches = pool.map(_render_range, chunks) if pool else (
+        [render_one(job, index) for index in range(*chunk)] for chunk in chunks)
+    try:
+        for chunk, results in zip(chunks, batches):
+            for count, problems in results:
+                written += count
+                diagnostics += problems
+            done += chunk[1] - chunk[0]
+            if progress:
+                progress(done, len(job.routes))
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+    return Rendered(written, diagnostics, use)
+
+
+def _line_of(path: Path, evidence: str) -> int:
+    """1-based line of `path` holding the evidence (or its file name, for a link that was rewritten)."""
+    try:
+        lines = path.read_text("utf-8", errors="replace").splitlines()
+    except OSError:
+        return 0
+    name = unquote(evidence.rstrip("/").rsplit("/", 1)[-1].split("#", 1)[0])
+    for needle in dict.fromkeys((evidence, unquote(evidence), name)):
+        if needle:
+            for number, line in enumerate(lines, 1):
+                if needle in line:
+                    return number
+    return 0
+
+
+def _guard_diagnostic(problem: PageProblem, route: Route, project: Path,
+                      broken: frozenset[str] = frozenset()) -> Diagnostic | None:
+    """An output guard's finding, at the content line or template line that caused it.
+
+    The evidence (the link, the image, the template text) is looked for in the route's source file
+    first, then in the templates; a page-wide absence (no banner, no <h1>) is the page template's.
+    None when the evidence is in a file that has errors already (a bad title shown on a listing).
+    """
+    where = f"line {problem.line} of the page {route.output}"
+    if problem.evidence and not problem.markup and any(_line_of(project / path, problem.evidence)
+                                                        for path in sorted(broken)):
+        return None
+    if route.source and problem.evidence and not problem.markup:
+        line = _line_of(project / route.source, problem.evidence)
+        if line:
+            return Diagnostic(route.source, line, "output-guard", problem.message, f"it would be published at {where}")
+    if problem.evidence:
+        own = project / "templates" / route.renderer
+        for path in sorted(template_files(project), key=lambda path: path != own):  # the page's template first
+            line = _line_of(path, problem.evidence)
+            if line:
+                return Diagnostic(path.relative_to(project).as_posix(), line, "output-guard", problem.message,
+                                  f"it would be published at {where}")
+    return Diagnostic(f"templates/{route.renderer}", 0, "output-guard", problem.message,
+                      f"found at {where}; fix the template")
+
+
+def _template_diagnostic(exc: jinja2.TemplateError, route: Route) -> Diagnostic:
+    """A template mistake, located in the template (not a traceback)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Diagnostic(f"templates/{exc.name or exc.filename}", exc.lineno or 0, "template-error", exc.message or str(exc))
+    path, line = "templates", 0
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        name = (frame.filename or "").replace(os.sep, "/")
+        if name.startswith("templates/") or "/templates/" in name:  # the project may be "." or absolute
+            tail = name.removeprefix("templates/") if name.startswith("templates/") else name.split("/templates/", 1)[1]
+            path, line = f"templates/{tail}", frame.lineno or 0
+            break
+    hint = f"while rendering {route.path}"
+    if "ListingItem" in str(exc):
+        hint += ("; lists (listings, feeds, index.json) show publications without their bodies, so that a "
+                 "body edit re-renders one page: show it on the publication page instead")
+    return Diagnostic(path, line, "template-error", f"{exc}", hint)
+
+
+def merge_repeats(problems: list[Diagnostic]) -> list[Diagnostic]:
+    """One template mistake breaks every page made from it: report it once, with a count."""
+    groups: dict[tuple[str, int, str, str], list[Diagnostic]] = {}
+    for problem in problems:
+        groups.setdefault((problem.path, problem.line, problem.code, problem.message), []).append(problem)
+    merged = []
+    for (path, line, code, message), items in groups.items():
+        first = items[0]
+        hint = first.hint if len(items) == 1 else f"{first.hint} and {len(items) - 1:,} more pages"
+        merged.append(Diagnostic(path, line, code, message, hint, first.severity))
+    return merged
