@@ -20,18 +20,21 @@ from urllib.parse import unquote, urlsplit
 
 import markdown
 from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+from markdown.extensions.toc import TocTreeprocessor
+from markdown.inlinepatterns import Pattern
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import Registry
 
 from .diagnostics import Diagnostic
 from .model import BodyLink
 
 EXTENSIONS = ["tables", "footnotes", "attr_list", "fenced_code", "sane_lists", "toc"]
-EXTENSION_CONFIGS = {"toc": {"permalink": False}, "footnotes": {"BACKLINK_TITLE": "Back to reference %d"}}
+EXTENSION_CONFIGS: dict[str, dict[str, bool | str]] = {
+    "toc": {"permalink": False}, "footnotes": {"BACKLINK_TITLE": "Back to reference %d"}}
 # Part of every cache key: a change here must invalidate cached bodies.
 MARKUP_SIGNATURE = f"markdown {markdown.__version__} {EXTENSIONS} {sorted(EXTENSION_CONFIGS.items())!r} v3"
 
-TOKEN_PREFIX = "sitegen-link-"
+TOKEN_PREFIX = "sitegen-link-"  # noqa: S105 - a placeholder prefix, not a password
 TOKEN_RE = re.compile(re.escape(TOKEN_PREFIX) + r"(\d+)-")
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _WEB_RE = re.compile(r"^https?://", re.IGNORECASE)  # absolute links that may lead to this very site
@@ -96,8 +99,8 @@ class _LinkProcessor(Treeprocessor):
             if "\x02" in url:  # backslash escapes; an autolink's entity-encoded mailto: keeps a placeholder
                 url = _ESCAPED_RE.sub(lambda m: chr(int(m.group(1))), url)
             if _WEB_RE.match(url):  # recorded, not replaced: the site graph knows whether it is the site's own
-                target, _, fragment = url.partition("#")
-                found.found.append((index, "", target, fragment))
+                address, _, fragment = url.partition("#")
+                found.found.append((index, "", address, fragment))
                 continue
             target = self._target(url)
             if target is None:
@@ -172,12 +175,14 @@ class Markup:
             output_format="html",
         )
         self._all_patterns = self._md.inlinePatterns
-        self._inline = self._md.treeprocessors["inline"]
-        self._toc = self._md.treeprocessors["toc"]
+        inline, toc = self._md.treeprocessors["inline"], self._md.treeprocessors["toc"]
+        if not isinstance(inline, InlineProcessor) or not isinstance(toc, TocTreeprocessor):
+            raise TypeError("Python-Markdown's inline or toc tree processor is not the one Markup adjusts")
+        self._inline, self._toc = inline, toc
         self._toc_marker = self._toc.marker
-        self._pattern_sets: dict[frozenset[str], Registry] = {}
+        self._pattern_sets: dict[frozenset[str], Registry[Pattern]] = {}
 
-    def _patterns_for(self, text: str) -> Registry:
+    def _patterns_for(self, text: str) -> Registry[Pattern]:
         """The inline patterns that could match somewhere in `text`, in Python-Markdown's order.
 
         Python-Markdown tries every inline pattern on every run of text; most documents cannot
@@ -188,15 +193,12 @@ class Markup:
                            if not any(needle in text for needle in needles))
         patterns = self._pattern_sets.get(absent)
         if patterns is None:
-            patterns = Registry()
-            # A copy of the registry's order, taken after indexing has sorted it: `registry[name]`
-            # sorts `_priority` in place, and iterating the live list while it is re-sorted skipped
-            # patterns (footnotes vanished from the first document of each process).
-            # tests/test_markup.py fails if this private list changes shape.
-            self._all_patterns[0]  # noqa: B018 - indexing sorts the registry
-            for item in list(self._all_patterns._priority):  # noqa: SLF001
-                if item.name not in absent:
-                    patterns.register(self._all_patterns[item.name], item.name, item.priority)
+            # A sliced copy keeps every name and priority in order; building one by iterating the
+            # live registry while indexing re-sorted it skipped patterns (footnotes vanished from
+            # the first document of each process).
+            patterns = self._all_patterns[:]
+            for name in absent:
+                patterns.deregister(name, strict=False)
             self._pattern_sets[absent] = patterns
         return patterns
 
@@ -204,7 +206,9 @@ class Markup:
         """Convert one body. `content_dir` is the document's folder relative to content/."""
         self._md.reset()
         patterns = self._patterns_for(text) if prune else self._all_patterns
-        self._md.inlinePatterns = self._inline.inlinePatterns = patterns
+        self._md.inlinePatterns = patterns
+        # types-Markdown declares this registry as holding tree processors; it holds inline Patterns.
+        self._inline.inlinePatterns = patterns  # type: ignore[assignment]
         # Looking for the [TOC] marker visits every element; only a document that spells it can hold it.
         self._toc.marker = self._toc_marker if not prune or "TOC" in text else ""
         self._links[0] = found = _Links()
