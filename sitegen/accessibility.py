@@ -25,9 +25,9 @@ from __future__ import annotations
 import html as html_lib
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Iterable
 
 from .diagnostics import Diagnostic
 from .model import BodyLink

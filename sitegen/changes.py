@@ -259,4 +259,4 @@ def _markdown_item(item: Change) -> str:
     return line
 
 
-__all__ = ["Change", "ChangeReport", "KINDS", "LIST_LIMIT", "classify", "compare", "site_path"]
+__all__ = ["KINDS", "LIST_LIMIT", "Change", "ChangeReport", "classify", "compare", "site_path"]

@@ -14,12 +14,16 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # what click.progressbar returns
 from .builder import BuildOptions, BuildReport, build, check
 from .diagnostics import FORMATTERS, Diagnostic, has_errors
 
@@ -42,7 +46,7 @@ def _print_diagnostics(diags: list[Diagnostic], fmt: str = "text") -> None:
 def _progress_bar(wanted: bool, label: str) -> Iterator[Callable[[int, int], None]]:
     """A progress callback that draws a bar on a terminal, for runs long enough to need one."""
     interactive = wanted and sys.stderr.isatty() and not os.environ.get("CI")
-    bar: Any = None
+    bar: ProgressBar[int] | None = None
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
@@ -123,7 +127,7 @@ def build_command(project: str, output: str | None, base_url: str | None, drafts
     due = report.next_due
     if due is not None:
         # A scheduled CI job reads this line to know when to rebuild.
-        click.echo(f"Next scheduled publication: {due.astimezone(dt.timezone.utc):%Y-%m-%dT%H:%MZ}; "
+        click.echo(f"Next scheduled publication: {due.astimezone(dt.UTC):%Y-%m-%dT%H:%MZ}; "
                    "rebuild then to publish it.")
 
 
@@ -297,7 +301,7 @@ def import_command(source: str, project: str, kind: str, mapping: str | None, fi
     root = _project(project)
     if redirect_base is not None and not redirect_base.startswith("/"):
         raise click.BadParameter("must be a path such as / or /about/publications/", param_hint="--redirect-base")
-    if redirects_dir.startswith("/") or ".." in redirects_dir.split("/") or redirects_dir.split("/")[0] in (
+    if redirects_dir.startswith("/") or ".." in redirects_dir.split("/") or redirects_dir.partition("/")[0] in (
             "content", "templates", "assets", "_site"):
         raise click.BadParameter("must be a folder inside the project, such as redirects", param_hint="--redirects")
     options = ImportOptions(source=Path(source), project=root, kind=kind, mapping=Path(mapping) if mapping else None,
@@ -305,7 +309,7 @@ def import_command(source: str, project: str, kind: str, mapping: str | None, fi
                             redirect_base=redirect_base, redirects_dir=redirects_dir, check=not no_check, jobs=jobs,
                             shown_source=source, shown_mapping=mapping or "")
     interactive = fmt == "text" and sys.stderr.isatty() and not os.environ.get("CI")
-    bars: dict[str, object] = {}
+    bars: dict[str, ProgressBar[int]] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
         if not interactive or total < 200:
@@ -313,14 +317,14 @@ def import_command(source: str, project: str, kind: str, mapping: str | None, fi
         bar = bars.get(stage)
         if bar is None:
             for other in bars.values():
-                other.__exit__(None, None, None)  # type: ignore[attr-defined]
+                other.__exit__(None, None, None)
             bars.clear()
             bar = bars[stage] = click.progressbar(length=total, label=f"{stage:<10}", file=sys.stderr)
-            bar.__enter__()  # type: ignore[attr-defined]
-        bar.update(done - bar.pos)  # type: ignore[attr-defined]
+            bar.__enter__()
+        bar.update(done - bar.pos)
 
     report = import_library(options, progress)
     for bar in bars.values():
-        bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+        bar.__exit__(None, None, None)
     click.echo(report.to_json() if fmt == "json" else report.to_text())
     sys.exit(0 if report.ok else 1)

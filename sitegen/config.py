@@ -160,7 +160,7 @@ def load_config(project: Path, base_url: str | None = None) -> tuple[SiteConfig 
     checker = Checker(doc, source)
     values = checker.check(data, SITE_FIELDS)
     diags.extend(checker.diagnostics)
-    base = values.get("base_url")
+    base: str | None = values.get("base_url")
     if base is not None:
         parts = urlsplit(base)
         if parts.query or parts.fragment or not re.match(r"^[A-Za-z0-9.-]+(:\d+)?$", parts.netloc):
@@ -168,7 +168,7 @@ def load_config(project: Path, base_url: str | None = None) -> tuple[SiteConfig 
                                     f'base_url "{base}" must be a plain https address such as https://www.agency.gov/library/'))
         elif not base.endswith("/"):
             base += "/"
-    if any(d.severity == "error" for d in diags):
+    if base is None or any(d.severity == "error" for d in diags):  # a missing base_url is one of the errors
         return None, diags
     agency = Agency(**{k: v for k, v in values["agency"].items() if k != "line"})
     identifier = tuple(

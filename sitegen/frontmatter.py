@@ -18,10 +18,14 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic
 
-_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+try:
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # PyYAML built without libyaml
+    # The same safe loader in pure Python: the same methods, another class.
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):
     """The safe loader without the implicit timestamp type, so dates reach the schema as text."""
 
 
@@ -130,6 +134,14 @@ _NO_FIELD_NAME = ("this line has no ': ' (a colon and a space) after a field nam
 Explanation = tuple[int, str, str]  # (index of the line in the YAML text, message, hint)
 
 
+def _line(text: str) -> re.Match[str]:
+    """`_LINE` matched against one line; every part of it may be empty, so it always matches."""
+    match = _LINE.match(text)
+    if match is None:  # only a line with a line break inside, which _BREAKS never leaves
+        raise ValueError(f"not one line: {text!r}")
+    return match
+
+
 def _explain(lines: list[str], exc: yaml.MarkedYAMLError, first: int) -> Explanation | None:
     """The line of the real mistake, what it is and what to type, or None when it is not recognised."""
     problem, context = exc.problem_mark, exc.context_mark
@@ -161,7 +173,7 @@ def _explain(lines: list[str], exc: yaml.MarkedYAMLError, first: int) -> Explana
     if text.lstrip(" ").startswith(":"):
         return (index, "this line starts with a colon; a field name goes before the colon",
                 f"delete the colon, or type the field name before it: {text.strip()[1:].strip() or 'title: ...'}")
-    match = _LINE.match(text)
+    match = _line(text)
     key, value, start = match["key"], match["value"], match.start("value")
     if text[column:column + 1] == "\t" and key is not None:
         return (index, f'a tab is typed after "{key}:"; YAML needs a space there',
@@ -176,7 +188,7 @@ def _explain(lines: list[str], exc: yaml.MarkedYAMLError, first: int) -> Explana
         if indented is not None:
             return (index, *indented)
         above = _above(lines, index)
-        owner = _LINE.match(lines[above]) if above is not None else None
+        owner = _line(lines[above]) if above is not None else None
         if above is not None and owner is not None and owner["key"] is None and "-" not in owner["lead"]:
             return (above, *_NO_FIELD_NAME)  # `ti` then `tle: x`: one key over two lines
     if value[:1] in "[{" and column > start:
@@ -199,7 +211,7 @@ def _scan(lines: list[str], last: int, first: int) -> Explanation | None:
             index += 1  # a line of a '|' or '>' block: text, not YAML
             continue
         block = -1
-        match = _LINE.match(text)
+        match = _line(text)
         key, value, start = match["key"], match["value"], match.start("value")
         if value[:1] in ("'", '"'):
             closed = _close_quote(lines, index, start)
@@ -229,9 +241,9 @@ def _close_quote(lines: list[str], index: int, column: int) -> tuple[int, int] |
     while index < len(lines):
         text = lines[index]
         while column < len(text):
-            if quote == '"' and text[column] == "\\":
-                column += 2
-            elif text[column] == quote and quote == "'" and text[column + 1:column + 2] == "'":
+            # An escape inside double quotes, a doubled quote inside single quotes: two characters.
+            if (quote == '"' and text[column] == "\\") or (
+                    text[column] == quote and quote == "'" and text[column + 1:column + 2] == "'"):
                 column += 2
             elif text[column] == quote:
                 return index, column + 1
@@ -254,7 +266,7 @@ def _unclosed_quote(key: str | None, value: str, closed_on: int = 0) -> tuple[st
 def _after_quote(key: str | None, value: str, after: int) -> tuple[str, str]:
     """`title: "Ready" or not` (the quotes are part of the text) or `title: 'It's here'` (an apostrophe)."""
     left = value[after:]
-    if left[:1].isalnum():  # the quote closed inside a word: an apostrophe or a quote in the text
+    if left[:1].isalnum():  # noqa: SIM108 - the quote closed inside a word: an apostrophe or a quote in the text
         text = value[1:-1] if len(value) > 1 and value[-1] == value[0] else value[1:]
     else:
         text = value
@@ -296,7 +308,7 @@ def _tab(lines: list[str], index: int) -> tuple[str, str]:
     above = _above(lines, index)
     spaces = 0
     if above is not None:
-        match = _LINE.match(lines[above])
+        match = _line(lines[above])
         spaces = match.start("key") if match["key"] is not None else len(match["lead"])
         spaces += 2 if match["key"] is not None and not match["value"] else 0
     fix = f'"{" " * spaces}{text}"' if spaces else text
@@ -307,10 +319,10 @@ def _tab(lines: list[str], index: int) -> tuple[str, str]:
 
 def _indented_key(lines: list[str], index: int, first: int) -> tuple[str, str] | None:
     """`  type: report` under `component: ice`: read as more text of "component"."""
-    match = _LINE.match(lines[index])
+    match = _line(lines[index])
     column = match.start("key")
     for above in range(index - 1, -1, -1):
-        owner = _LINE.match(lines[above])
+        owner = _line(lines[above])
         text = lines[above].strip()
         if text and not text.startswith("#") and owner["key"] is not None and len(owner["lead"]) < column:
             where = owner.start("key")
@@ -322,14 +334,14 @@ def _indented_key(lines: list[str], index: int, first: int) -> tuple[str, str] |
 
 def _misaligned(lines: list[str], index: int, first: int) -> tuple[str, str] | None:
     """A '-' or 'key:' line that lines up with nothing above it: name the nearest line it should match."""
-    match = _LINE.match(lines[index])
+    match = _line(lines[index])
     dash = match["lead"].find("-")
     if dash < 0 and match["key"] is None:
         return None
     column = dash if dash >= 0 else match.start("key")
     best: tuple[int, int] | None = None  # (distance, line index) of the closest column above
     for above in range(index - 1, -1, -1):
-        other = _LINE.match(lines[above])
+        other = _line(lines[above])
         if lines[above].strip().startswith("#"):
             continue
         where = other["lead"].find("-") if dash >= 0 else (other.start("key") if other["key"] is not None else -1)
@@ -339,16 +351,16 @@ def _misaligned(lines: list[str], index: int, first: int) -> tuple[str, str] | N
             return None  # it lines up with something: not an indentation mistake
         if best is None or abs(where - column) < best[0]:
             best = (abs(where - column), above)
-    above = _above(lines, index)
-    if best is None and dash >= 0 and above is not None:
-        other = _LINE.match(lines[above])
+    previous = _above(lines, index)
+    if best is None and dash >= 0 and previous is not None:
+        other = _line(lines[previous])
         if other["key"] is not None and other["value"] and other.start("key") == dash:
             rest = lines[index].strip()[1:].strip()
             return ('this line starts with "-" (a list item), but the lines around it are fields',
                     f'delete the "-" at the start of the line: {rest}')
     if best is None:
         return None
-    other = _LINE.match(lines[best[1]])
+    other = _line(lines[best[1]])
     line = first + best[1]
     if dash >= 0:
         where = other["lead"].find("-")
@@ -397,7 +409,7 @@ def _tag_hint(lines: list[str], mark: Any) -> str:
 
 def _field(text: str) -> tuple[str | None, str]:
     """The key and the raw value of a 'key: value' or '- value' line."""
-    match = _LINE.match(text)
+    match = _line(text)
     return match["key"], match["value"]
 
 

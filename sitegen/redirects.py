@@ -19,7 +19,7 @@ decides where the bytes go.
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import unquote
 
 from .urls import Urls

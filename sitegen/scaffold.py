@@ -16,10 +16,11 @@ import datetime as dt
 import difflib
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Severity
 from .schema import PUBLICATION_FIELDS, Field
 
 # Recognisable, and unlike anything a real publication would say.
@@ -72,7 +73,7 @@ def placeholder_problems(values: Mapping[str, Any], body: str, source: str = "",
     body starts on.
     """
     draft = values.get("draft") is True
-    severity = "warning" if draft else "error"
+    severity: Severity = "warning" if draft else "error"
     then = "before you remove draft: true" if draft else "before it is published"
     found = []
     summary = values.get("summary")

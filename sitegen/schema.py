@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from urllib.parse import unquote
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
+from urllib.parse import unquote
 
 from .diagnostics import Diagnostic, did_you_mean
 from .frontmatter import YamlDocument
@@ -31,7 +32,7 @@ class Field:
     doc: str
     example: Any = None
     of: str = ""  # for key/keys: what the key names (component, type, topic)
-    fields: tuple["Field", ...] = ()  # for object/objects: the fields of each item
+    fields: tuple[Field, ...] = ()  # for object/objects: the fields of each item
 
 
 ATTACHMENT_FIELDS: tuple[Field, ...] = (
@@ -188,7 +189,7 @@ def _moment(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> dt.datet
         return None
     try:
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        moment.astimezone(dt.timezone.utc)  # 9999-12-31T23:59-14:00 has no UTC time: it overflows
+        moment.astimezone(dt.UTC)  # 9999-12-31T23:59-14:00 has no UTC time: it overflows
     except ValueError:
         c.error(path, "bad-date", f'"{f.name}" is not a real date and time: {text}', "check the numbers")
         return None

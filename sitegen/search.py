@@ -28,9 +28,9 @@ from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from pathlib import Path
 
-from .store import Bodies
 from .model import Publication
 from .site import Site
+from .store import Bodies
 from .urls import Urls
 
 SHARD_SIZE = 800
@@ -123,16 +123,16 @@ def build_shard(site: Site, name: str, members: tuple[Publication, ...], bodies:
     command = [*_pagefind(), "--site", str(documents), "--output-path", str(bundle),
                "--force-language", site.config.language, "--quiet"]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=1800)  # noqa: S603 - our argv, no shell
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchError(str(exc)) from None
     if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
         detail = (done.stderr or done.stdout).strip().splitlines()
         raise SearchError(detail[-1] if detail else f"pagefind exited with {done.returncode}")
     files = {}
-    for folder, _dirs, names in os.walk(bundle):
+    for where, _dirs, names in os.walk(bundle):
         for file_name in names:
-            path = Path(folder, file_name)
+            path = Path(where, file_name)
             files[f"pagefind/{name}/" + path.relative_to(bundle).as_posix()] = path
     return files
 

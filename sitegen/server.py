@@ -25,10 +25,11 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
+from typing import ClassVar, cast
 from urllib.parse import unquote, urlsplit
 
 from watchfiles import watch
@@ -159,7 +160,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "sitegen-preview"
     state: PreviewState  # set on the subclass made for each server
     allowed_hosts: frozenset[str] = frozenset(LOOPBACK_NAMES)  # and these set there too
-    timeout: float | None = 15.0  # seconds for a request's head to arrive; None waits for ever
+    timeout: ClassVar[float | None] = 15.0  # seconds for a request's head to arrive; None waits for ever
     server: PreviewHTTPServer
     head_deadline: HeadDeadline | None = None
 
@@ -306,7 +307,8 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             while not state.closing:
                 with state.changed:
-                    state.changed.wait_for(lambda: state.generation != seen or state.closing, timeout=15)
+                    # The lambda runs inside wait_for, in this very iteration.
+                    state.changed.wait_for(lambda: state.generation != seen or state.closing, timeout=15)  # noqa: B023
                     generation, problems = state.generation, list(state.problems)
                 if state.closing:
                     return
@@ -363,14 +365,14 @@ class PreviewHTTPServer(ThreadingHTTPServer):
             self.shutdown_request(request)
             return
         try:
-            super().process_request(request, client_address)  # type: ignore[arg-type]
+            super().process_request(request, client_address)
         except BaseException:
             self.slots.release()  # no thread started to release it
             raise
 
     def process_request_thread(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
         try:
-            super().process_request_thread(request, client_address)  # type: ignore[arg-type]
+            super().process_request_thread(request, client_address)
         finally:
             self.slots.release()
 
@@ -395,7 +397,7 @@ class PreviewServer:
         base_path = Urls(config.base_url).base_path if config else "/"
         self.state = PreviewState(options.output, base_path)
         self.state.publish(self.report)
-        handler = type("BoundHandler", (Handler,), {"state": self.state, "timeout": timeout})
+        handler = cast("type[Handler]", type("BoundHandler", (Handler,), {"state": self.state, "timeout": timeout}))
         self.httpd = PreviewHTTPServer((host, port), handler, max_connections)
         self.allowed_hosts = handler.allowed_hosts = host_names(host, self.httpd.server_address[1])
         self.stop_event = threading.Event()
@@ -404,6 +406,8 @@ class PreviewServer:
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
+        if isinstance(host, bytes | bytearray):  # typeshed allows bytes; an AF_INET socket gives str
+            host = host.decode()
         return f"http://{host}:{port}{self.state.base_path}"
 
     def start(self) -> None:

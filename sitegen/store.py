@@ -26,8 +26,9 @@ import pickle
 import secrets
 import sqlite3
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 # In name order, exactly as sqlite_master keeps them: a database with any other schema is not ours.
 _TABLES = (
@@ -134,7 +135,7 @@ class Store:
 
     def db(self) -> sqlite3.Connection | None:
         """This thread's connection (None when there is no database and nothing may be written)."""
-        held = getattr(self._local, "held", None)
+        held: tuple[int, sqlite3.Connection] | None = getattr(self._local, "held", None)  # (pid, connection)
         if held is not None and held[0] == os.getpid():
             return held[1]
         if not self.writable and not self.path.exists():
@@ -301,7 +302,7 @@ class Routes:
                              (fingerprint,)).fetchone() if db else None
             if row is None or not verify(self.store.key, b"route", fingerprint.encode(), row[0], row[1]):
                 return None  # never unpickled unless this user's sitegen wrote it
-            return pickle.loads(row[0])
+            return pickle.loads(row[0])  # noqa: S301 - verified above as written by this user's sitegen
         except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError):
             return None  # gone or unreadable: the full build runs instead
 

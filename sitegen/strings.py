@@ -96,4 +96,4 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español", "vi": "Tiếng Việt", "zh
 
 
 def strings_for(language: str) -> dict[str, Any]:
-    return STRINGS.get(language.split("-")[0], STRINGS["en"])
+    return STRINGS.get(language.partition("-")[0], STRINGS["en"])
