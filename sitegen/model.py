@@ -48,6 +48,13 @@ class Attachment:
     size: int  # bytes
     kind: str  # "PDF", "Word document" ...
     line: int = 0
+    pages: int = 0  # pages or slides, as the file itself says; 0 when its format has none or it could not be read
+    document: str = ""  # content key of the bytes `pages` was read from (attachments.py); "" when not read
+
+    @property
+    def stamp(self) -> str:
+        """Identifies what pages show of this file: a new version of the same size is another stamp."""
+        return f"{self.size}:{self.document}"
 
 
 @dataclass(frozen=True)
@@ -140,16 +147,16 @@ class Publication:
             slug=self.slug, title=self.title, date=self.date, component=self.component, type=self.type,
             summary=self.summary, updated=self.updated, topics=self.topics, attachments=self.attachments,
             aliases=self.aliases, language=self.language, translations=self.translations, retired=self.retired,
-            extra=self.extra, digest=self.front_key + "".join(f"|{a.size}" for a in self.attachments))
+            extra=self.extra, digest=self.front_key + "".join(f"|{a.stamp}" for a in self.attachments))
 
     @functools.cached_property
     def digest(self) -> str:
-        """Identifies everything this record holds: its file's content key and its attachments' sizes.
+        """Identifies everything this record holds: its file's content key and its attachments' stamps.
 
         Route fingerprints use it instead of the whole record, so fingerprinting 10,000 pages
         costs milliseconds.
         """
-        return self.body.key + "".join(f"|{a.size}" for a in self.attachments)
+        return self.body.key + "".join(f"|{a.stamp}" for a in self.attachments)
 
     def line_of(self, name: str) -> int:
         """The line of a front-matter field, for diagnostics found after loading."""
