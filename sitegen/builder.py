@@ -49,7 +49,6 @@ class BuildOptions:
     jobs: int = 0  # 0: one per CPU
     cache_dir: Path | None = None  # default: <project>/.sitegen-cache
     use_cache: bool = True
-    live_reload: str = ""  # a script the preview server injects; never in `sitegen build`
     search: bool = True  # build the search index (off: the previous index is left as it was)
     future: bool = False  # publish scheduled publications (publish_at) now, for previews
     now: dt.datetime | None = None  # the moment scheduled publishing compares with; default: the clock
@@ -180,7 +179,7 @@ def _page_problems(options: BuildOptions, analysis: Analysis, cache: Cache, prog
         routes = [route for route in routes if known.get(route.output) != prints[route.output]]
     if report is not None:
         report.rendered = len(routes)
-    renderer = Renderer(options.project, site.config, site.components, assets, cache.bodies, options.live_reload)
+    renderer = Renderer(options.project, site.config, site.components, assets, cache.bodies)
     job = RenderJob(routes, [""] * len(routes), renderer, options.project, None, broken=broken)
     return merge_repeats(render_routes(job, options.workers, progress).diagnostics)
 
@@ -188,7 +187,7 @@ def _page_problems(options: BuildOptions, analysis: Analysis, cache: Cache, prog
 def _site_signature(options: BuildOptions, site: Site, assets: Assets) -> str:
     """What every page depends on: generator, settings, templates, asset names, components."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{CODE_SIGNATURE}|{site.config!r}|{assets.signature}|{options.live_reload}".encode())
+    digest.update(f"{CODE_SIGNATURE}|{site.config!r}|{assets.signature}".encode())
     digest.update(repr(sorted(site.components.items())).encode())
     for path in template_files(options.project):
         digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
@@ -202,7 +201,7 @@ def _whole_fingerprints(options: BuildOptions, scan: Scan) -> tuple[str, str]:
     """
     uswds = find_uswds(options.project)
     uswds_version = (uswds / "package.json").read_bytes() if uswds else b""
-    pages = (options.base_url, options.drafts, options.future, options.live_reload)  # what pages depend on
+    pages = (options.base_url, options.drafts, options.future)  # what pages depend on
     prints = []
     # The frame leaves out `search`: no page depends on it, and the preview server alternates
     # builds without and with the index, which must not stop the next edit's quick rebuild.
@@ -273,7 +272,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         try:
             if locked:
                 held.enter_context(build_lock(options.output, options.cache_dir or options.project / ".sitegen-cache"))
-            cache = _cache(options)
+            # --no-cache: nothing is read from the cache or written to it; bodies go to a scratch store.
+            scratch = None if options.use_cache else Path(held.enter_context(
+                tempfile.TemporaryDirectory(prefix="sitegen-build-")))
+            cache = _cache(options, scratch)
             try:
                 return _build(options, progress, cache)
             except sqlite3.DatabaseError as exc:
@@ -281,10 +283,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
                     return BuildReport(diagnostics=[_cache_problem(cache.root, str(exc))])
                 # The cache database is damaged (a crash while it was written): it is only a cache.
                 cache.store.discard()
-                cache = _cache(options)
+                cache = _cache(options, scratch)
                 return _build(options, progress, cache)
             finally:
-                cache.store.close()  # now, not when a collector finds it: closing checkpoints the database
+                cache.close()  # now, not when a collector finds it: closing checkpoints the database
         except (OSError, OutputError) as exc:
             # A full disk or an output folder that cannot be written: a diagnostic, not a traceback.
             problem = ("bad-output", str(exc)) if isinstance(exc, OutputError) else failure(options.output, exc)
@@ -311,7 +313,7 @@ def _publish_quick(options: BuildOptions, cache: Cache, plan: QuickPlan, previou
     config, components, assets = plan.state.render_inputs
     prints = {route.output: route.fingerprint(plan.state.signature) for route in plan.routes}
     try:
-        renderer = Renderer(options.project, config, components, assets, cache.bodies, options.live_reload,
+        renderer = Renderer(options.project, config, components, assets, cache.bodies,
                             bytecode_folder=cache.folder("templates"))
         job = RenderJob(plan.routes, [prints[route.output] for route in plan.routes], renderer, options.project,
                         output, cache.routes)
@@ -343,8 +345,9 @@ def _cache_problem(root: Path, why: str) -> Diagnostic:
                       "make it writable or delete it (it is only a cache), or build with --no-cache")
 
 
-def _cache(options: BuildOptions) -> Cache:
-    return Cache(options.cache_dir or options.project / ".sitegen-cache", enabled=options.use_cache)
+def _cache(options: BuildOptions, scratch: Path | None) -> Cache:
+    root = options.cache_dir or options.project / ".sitegen-cache"
+    return Cache(root) if scratch is None else Cache(root, enabled=False, writable=False, scratch=scratch)
 
 
 def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> BuildReport:
@@ -398,7 +401,7 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
     todo = [i for i, route in enumerate(routes) if old.get(route.output) != fingerprints[route.output]
             or route.output not in output.published]
     try:
-        renderer = Renderer(project, site.config, site.components, assets, cache.bodies, options.live_reload,
+        renderer = Renderer(project, site.config, site.components, assets, cache.bodies,
                             bytecode_folder=cache.folder("templates") if options.use_cache else None)
         ordered = [routes[i] for i in todo]
         job = RenderJob(ordered, [fingerprints[route.output] for route in ordered], renderer, project, output,

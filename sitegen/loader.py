@@ -27,7 +27,7 @@ from .model import Attachment, Body, Component, Page, Publication, Retirement
 from .output import die_with_parent
 from .sanitize import check_html, publishable_html, template_marker
 from .scaffold import placeholder_problems
-from .schema import COMPONENT_FIELDS, PAGE_FIELDS, PUBLICATION_FIELDS, SLUG_RE, Field, validate
+from .schema import COMPONENT_FIELDS, PAGE_FIELDS, PUBLICATION_FIELDS, SLUG_RE, SUMMARY_WARN_LENGTH, Field, validate
 from .store import Bodies
 
 KIND_FIELDS = {"publication": PUBLICATION_FIELDS, "component": COMPONENT_FIELDS, "page": PAGE_FIELDS}
@@ -63,7 +63,6 @@ class Content:
     publications: list[Publication] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
     files: frozenset[str] = frozenset()  # content-relative paths of every non-Markdown file
-    sources: frozenset[str] = frozenset()  # content-relative paths of every Markdown file
     parsed_count: int = 0  # files parsed this build (not from the cache)
     broken: set[str] = field(default_factory=set)  # content-relative Markdown files too broken to load
 
@@ -367,8 +366,7 @@ def load_content(project: Path, cache: Cache, jobs: int = 1,
 
     files = frozenset(others)
     diags: list[Diagnostic] = list(scan.problems) + check_files(project, others)
-    content = Content(files=files, sources=frozenset(s.removeprefix("content/") for _, s in markdown),
-                      parsed_count=len(todo))
+    content = Content(files=files, parsed_count=len(todo))
     for kind, source in markdown:
         result = parsed[source]
         diags.extend(result.diagnostics)
@@ -512,8 +510,9 @@ def _publication(parsed: ParsedFile, stem: str,
         diags.append(Diagnostic(source, lines.get("updated", 1), "updated-before-date",
                                 f"updated ({publication.updated}) is earlier than date ({publication.date})",
                                 "check both dates", severity="warning"))
-    if len(publication.summary) > 300:
+    if len(publication.summary) > SUMMARY_WARN_LENGTH:
         diags.append(Diagnostic(source, lines.get("summary", 1), "long-summary",
                                 f"the summary is {len(publication.summary)} characters long",
-                                "summaries over 300 characters are cut short in search results", severity="warning"))
+                                f"summaries over {SUMMARY_WARN_LENGTH} characters are cut short in search results",
+                                severity="warning"))
     return publication, diags

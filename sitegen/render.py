@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
@@ -23,7 +24,7 @@ from .cache import SignedBytecodeCache
 from .chart import year_chart
 from .config import SiteConfig
 from .guards import is_government_host
-from .markup import TOKEN_PREFIX
+from .markup import TOKEN_RE
 from .model import Body, Component, ListingItem
 from .routes import Route
 from .store import Bodies
@@ -31,7 +32,6 @@ from .strings import LANGUAGE_NAMES, strings_for
 from .urls import Urls, format_size
 
 ITEM_MEMO_SIZE = 20_000  # rendered list items a process keeps (about 1 KB each)
-_TOKEN_RE = re.compile(re.escape(TOKEN_PREFIX) + r"\d+-")
 _EXTERNAL_RE = re.compile(r'<a href="(https?://[^"]+)"(?![^>]*\bclass=)')
 
 
@@ -63,7 +63,7 @@ class Renderer:
     """Renders routes of one site; build one per process (templates compile once)."""
 
     def __init__(self, project: Path, config: SiteConfig, components: dict[str, Component], assets: Assets,
-                 bodies: Bodies, live_reload: str = "", bytecode_folder: Path | None = None):
+                 bodies: Bodies, bytecode_folder: Path | None = None):
         # The settings and the components are all a page needs of the site graph: the listings
         # it shows are in its route, so a quick rebuild can render a page without the graph.
         self.config = config
@@ -71,7 +71,6 @@ class Renderer:
         self.urls = Urls(config.base_url)
         self.assets = assets
         self.bodies = bodies
-        self.live_reload = live_reload
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(project / "templates"),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -128,7 +127,7 @@ class Renderer:
             if labels:
                 html = _mark_downloads(html, labels)
             resolved = {token: self.urls.link(path) for token, path, _ in links}
-            html = _TOKEN_RE.sub(lambda m: resolved.get(m.group(0), m.group(0)), html)
+            html = TOKEN_RE.sub(lambda m: resolved.get(m.group(0), m.group(0)), html)
         html = _EXTERNAL_RE.sub(
             lambda m: m.group(0) if is_government(m.group(1))
             else f'<a class="usa-link usa-link--external" rel="noreferrer" href="{m.group(1)}"', html)
@@ -142,7 +141,7 @@ class Renderer:
     def render_page(self, route: Route) -> str:
         context: dict[str, Any] = dict(route.context)
         language = self.language_of(route)
-        context.update(route=route, lang=language, t=strings_for(language), live_reload=Markup(self.live_reload))
+        context.update(route=route, lang=language, t=strings_for(language))
         context.setdefault("trail", ())
         context.setdefault("description", self.description(route))
         if "publication" in context:
@@ -152,8 +151,6 @@ class Renderer:
         elif "component" in context:
             context["body"] = self.body(context["component"].body, context["mission_links"])
         html = self.env.get_template(route.renderer).render(context)
-        if self.live_reload:
-            html = html.replace("</body>", f"{self.live_reload}</body>", 1)
         return html
 
     def language_of(self, route: Route) -> str:

@@ -263,3 +263,14 @@ def test_a_list_cannot_show_a_body_so_it_cannot_go_stale(tmp_path: Path) -> None
                                                           "template-error")
     assert "has no attribute 'body'" in problem.message and "publication page instead" in problem.hint
     assert project.check().diagnostics == report.diagnostics  # check says so too, before any build
+
+
+def test_a_no_cache_build_reads_and_writes_no_cache(tmp_path: Path) -> None:
+    project = Project(tmp_path / "site")
+    project.publication("x")
+    report = project.build(use_cache=False)
+    assert report.ok and report.parsed == 2 + 2 + 1  # components, pages, the publication
+    cache = project.root / ".sitegen-cache"
+    assert not cache.exists() or {path.name for path in cache.iterdir()} <= {"build.lock"}, list(cache.iterdir())
+    assert project.build().ok  # a cached build after it starts cold and works
+    assert project.build(use_cache=False).parsed == 5  # and the next --no-cache build does not use it
