@@ -55,8 +55,9 @@ import stat
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
+from types import TracebackType
 
 from .cache import write_file
 from .urls import is_safe_output
@@ -224,7 +225,8 @@ def _unlink(path: str) -> None:
         os.unlink(path)
 
 
-def _writable_then(function: Callable[[str], object], path: str, _info: object) -> None:
+def _writable_then(function: Callable[[str], object], path: str,
+                   info: tuple[type[BaseException], BaseException, TracebackType]) -> None:
     """rmtree's second try: a read-only folder of ours (say, copied from the live site's mode) is
     made writable, then the removal is repeated (and any error now is raised)."""
     parent = os.path.dirname(path)
@@ -232,7 +234,7 @@ def _writable_then(function: Callable[[str], object], path: str, _info: object) 
         os.chmod(parent, stat.S_IMODE(os.lstat(parent).st_mode) | stat.S_IRWXU)
         function(path)
         return
-    raise _info[1]  # type: ignore[index, misc]
+    raise info[1]
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -280,8 +282,8 @@ def _signals_held() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        for sig in received[:1]:
-            signal.raise_signal(sig)
+        for number in received[:1]:
+            signal.raise_signal(number)
 
 
 def _delay() -> float:
