@@ -62,9 +62,18 @@ class BuildOptions:
         return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
 
 
+@dataclass(frozen=True)
+class BuildEvent:
+    """One output the build rendered, and why: what tests assert on instead of the clock."""
+
+    output: str  # the output file, e.g. publications/x/index.html
+    why: str  # "new", "changed", "missing" (not in the output folder), "quick" (a body edit)
+
+
 @dataclass
 class BuildReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    events: list[BuildEvent] = field(default_factory=list)  # every output rendered, with its reason
     publications: int = 0
     routes: int = 0
     rendered: int = 0  # routes rendered (the others were unchanged)
@@ -334,6 +343,7 @@ def _publish_quick(options: BuildOptions, cache: Cache, plan: QuickPlan, previou
     report.next_due = previous.next_due
     report.diagnostics = list(previous.warnings)
     report.rendered = report.parsed = len(plan.routes)
+    report.events = [BuildEvent(route.output, "quick") for route in plan.routes]
     report.written = rendered.written
     report.timings["quick"] = time.perf_counter() - clock
     return True
@@ -398,8 +408,14 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
         report.diagnostics.append(Diagnostic(str(out), 0, "bad-output", str(exc)))
         return report
     old = previous.pages if previous else {}
-    todo = [i for i, route in enumerate(routes) if old.get(route.output) != fingerprints[route.output]
-            or route.output not in output.published]
+    todo = []
+    for index, route in enumerate(routes):
+        was = old.get(route.output)
+        why = "new" if was is None else "changed" if was != fingerprints[route.output] else \
+            "missing" if route.output not in output.published else ""
+        if why:
+            todo.append(index)
+            report.events.append(BuildEvent(route.output, why))
     try:
         renderer = Renderer(project, site.config, site.components, assets, cache.bodies,
                             bytecode_folder=cache.folder("templates") if options.use_cache else None)
