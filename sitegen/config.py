@@ -39,6 +39,10 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("description", "text", False, "One-sentence description of the library for search engines", ""),
     Field("page_size", "int", False, "Publications per index page", 20),
     Field("timezone", "timezone", False, "The site's time zone (IANA name): a bare publish_at date means midnight there", "America/New_York"),
+    Field("accessibility", "object", False, "How accessibility problems are reported", None, fields=(
+        Field("attachments", "severity", False, "Section 508 problems of attachments (untagged PDF, no language, "
+              "no title, no text layer, damaged): warning (the default) or error, which stops the build", "error"),
+    )),
     Field("agency", "object", True, "The agency that runs the site", None, fields=(
         Field("name", "text", True, "Agency name", "U.S. Department of Homeland Security"),
         Field("acronym", "text", True, "Agency acronym", "DHS"),
@@ -81,6 +85,7 @@ class SiteConfig:
     topics: tuple[tuple[str, str], ...]
     source_lines: tuple[tuple[str, int], ...] = ()
     timezone: str = "America/New_York"  # IANA name: where a bare publish_at date starts
+    attachment_checks: str = "warning"  # accessibility.attachments: the severity of attachments' Section 508 findings
 
     @property
     def base_path(self) -> str:
@@ -184,6 +189,7 @@ def load_config(project: Path, base_url: str | None = None) -> tuple[SiteConfig 
         description=values.get("description", ""),
         page_size=values.get("page_size", 20),
         timezone=values.get("timezone", "America/New_York"),
+        attachment_checks=values.get("accessibility", {}).get("attachments", "warning"),
         agency=agency,
         breadcrumb=links("breadcrumb"),
         navigation=links("navigation"),

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from .attachments import catalog_fields, media_type
 from .model import ListingItem
 from .redirects import netlify_redirects, s3_routing_rules
 from .urls import Urls
@@ -67,7 +68,7 @@ def atom_feed(renderer: Renderer, route: Route) -> bytes:
         for attachment in pub.attachments:
             add(entry, "link", rel="enclosure", href=urls.absolute(Urls.file(attachment.file)),
                 length=str(attachment.size), title=attachment.title,
-                type="application/pdf" if attachment.kind == "PDF" else "application/octet-stream")
+                type=media_type(attachment.file))
     return _xml(feed)
 
 
@@ -99,7 +100,7 @@ def publication_record(renderer: Renderer, pub: ListingItem, translations: tuple
         "topics": [{"key": key, "name": config.topic_name(key)} for key in pub.topics],
         "attachments": [{
             "title": a.title, "url": urls.absolute(Urls.file(a.file)), "size": a.size, "format": a.kind,
-            "language": a.language or pub.language or config.language,
+            "language": a.language or pub.language or config.language, **catalog_fields(a),
         } for a in pub.attachments],
         "aliases": [urls.absolute(alias) for alias in pub.aliases],
         "translations": [urls.absolute(Urls.publication(slug)) for slug in translations],

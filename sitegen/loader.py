@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from .accessibility import check_accessibility
+from .attachments import read_attachments
 from .cache import Cache, content_key
 from .diagnostics import Diagnostic
+from .documents import Document
 from .frontmatter import YamlDocument, parse_yaml, split_front_matter
 from .markup import Markup
 from .model import Attachment, Body, Component, Page, Publication, Retirement
@@ -65,6 +67,7 @@ class Content:
     files: frozenset[str] = frozenset()  # content-relative paths of every non-Markdown file
     parsed_count: int = 0  # files parsed this build (not from the cache)
     broken: set[str] = field(default_factory=set)  # content-relative Markdown files too broken to load
+    documents: dict[str, Document] = field(default_factory=dict)  # what each attachment read says, by content key
 
 
 def file_kind(path: str) -> str:
@@ -404,6 +407,8 @@ def load_content(project: Path, cache: Cache, jobs: int = 1,
             values = result.values
             content.pages.append(Page(stem, values["title"], values.get("summary", ""), values.get("updated"),
                                       source, result.body))
+    # Every attachment is read once per version of its bytes (attachments.py); its checks need the settings (site.py).
+    content.publications, content.documents = read_attachments(project, cache, content.publications, jobs)
     return content, diags
 
 

@@ -23,6 +23,7 @@ import dataclasses
 import os
 from typing import TYPE_CHECKING
 
+from .attachments import CHECKS
 from .cache import Cache
 from .loader import ParsedFile, Scan, parse_file, read_file
 from .manifest import Manifest, QuickState
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
 QUICK_LIMIT = 20  # changed files; past this a full build is about as fast
 RENDERER = "publication.html"
 # Warnings that follow from the front matter alone: unchanged fields and lines give the same ones.
-FRONT_MATTER_WARNINGS = frozenset({"long-summary", "updated-before-date"})
+# Attachments' findings follow from the front matter and the files, which an unchanged frame covers.
+FRONT_MATTER_WARNINGS = frozenset({"long-summary", "updated-before-date"}) | frozenset(CHECKS)
 
 
 def unchanged_front(parsed: ParsedFile, route: Route) -> bool:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from .attachments import downloads
 from .config import IDENTIFIER_LINKS, SiteConfig
 from .diagnostics import Diagnostic
 from .loader import file_kind
@@ -158,6 +159,7 @@ class _Planner:
         self.diags: list[Diagnostic] = []
         self.files_used: set[str] = set()  # files under content/files/ that published pages link to
         self._heads = {library: _trail_head(self.config, library) for library in (True, False)}
+        self.absolute = Urls(self.config.base_url).absolute
         base = urlsplit(self.config.base_url)
         try:
             base_port = _port(base.scheme.lower(), base.port)
@@ -374,6 +376,8 @@ class _Planner:
             "trail": self.trail(Crumb(component.name, Urls.listing("component", component.key)), Crumb(pub.title, "")),
             "translations": tuple((p.slug, p.title, p.language or config.language)
                                   for p in site.translations.get(pub.slug, ())),
+            # "PDF, 18 pages, 218 KB" in the page's language, and the JSON-LD MediaObjects
+            "downloads": downloads(pub, pub.language or config.language, config.language, self.absolute),
         }
         self.files_used.update(attachment.file for attachment in pub.attachments)
         self.add(Route(Urls.publication(pub.slug), "publication.html", context, source=pub.source, sitemap=True,

@@ -372,6 +372,15 @@ def is_placeholder(text: str) -> bool:
         word in lowered for word in ("placeholder", "changeme", "lorem", "xxx"))
 
 
+def _severity(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> str | None:
+    text = _text(c, value, path, f)
+    if text is not None and text not in ("warning", "error"):
+        c.error(path, "bad-value", f'"{f.name}" must be warning or error, not "{text}"',
+                f"{f.name}: error makes these problems stop the build")
+        return None
+    return text
+
+
 def _bool(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> bool | None:
     if not isinstance(value, bool):
         c.error(path, "wrong-type", f'"{f.name}" must be true or false, not {_describe(value)}')
@@ -389,7 +398,7 @@ def _mapping(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> Any:
 CONVERTERS: dict[str, Callable[[Checker, Any, tuple[Any, ...], Field], Any]] = {
     "text": _text, "url": _url, "date": _date, "key": _key, "keys": _keys, "slug": _slug,
     "language": _language, "file": _file, "moment": _moment, "slugs": _slugs, "objects": _objects, "object": _object, "int": _int, "paths": _paths, "timezone": _timezone,
-    "bool": _bool, "mapping": _mapping, "link": _link,
+    "bool": _bool, "mapping": _mapping, "link": _link, "severity": _severity,
 }
 
 
@@ -420,6 +429,7 @@ _JSON_TYPES: dict[str, dict[str, Any]] = {
     "mapping": {"type": "object"},
     "int": {"type": "integer", "minimum": 1},
     "timezone": {"type": "string"},
+    "severity": {"type": "string", "enum": ["warning", "error"]},
 }
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
+from .attachments import check_attachments
 from .config import SiteConfig
 from .diagnostics import Diagnostic, did_you_mean
 from .loader import Content
@@ -105,6 +106,7 @@ def build_site(config: SiteConfig, content: Content, drafts: bool = False, now: 
             broken.add(pub.source.removeprefix("content/"))
             rejected.append(pub)
 
+    diags += check_attachments(config, content.publications, content.documents)  # Section 508, at attachments: lines
     seen: dict[str, Publication] = {}
     for pub in sorted(valid, key=lambda p: p.source):
         if pub.slug in seen:

@@ -302,7 +302,10 @@ def test_publication_json_ld(site: Project) -> None:
     assert data["dateModified"] == "2020-06-02"
     assert data["url"] == BASE + "publications/alpha/"
     assert data["description"] == "Alpha summary for the parole unit."
-    assert data["associatedMedia"] == [BASE + "files/report.pdf", BASE + "files/data.csv"]
+    media = data["associatedMedia"]
+    assert [m["contentUrl"] for m in media] == [BASE + "files/report.pdf", BASE + "files/data.csv"]
+    assert [(m["@type"], m["encodingFormat"], m["inLanguage"]) for m in media] == [
+        ("MediaObject", "application/pdf", "en"), ("MediaObject", "text/csv", "en")]
 
 
 def test_front_matter_text_is_escaped(site: Project) -> None:
