@@ -13,19 +13,29 @@ an `updated` date. Bodies have about --words words with ## headings, a bullet li
 an external link, sometimes a numbered list or a footnote, and about 1 in 5 a relative link to
 another publication's .md file. Text comes from a pool of sentences generated once per run, so
 100,000 publications take seconds of CPU (plus disk time), not minutes. The about page links
-every shared file, so none of them goes unused.
+every shared file, so none of them goes unused. The shared files are real, accessible PDFs (tagged,
+with a language and a title) and a real XLSX, written with the standard library.
+
+With --pdfs, every publication also gets 0-3 attachments of its own (1.5 on average: 15,000 for
+10,000 publications), each a distinct real PDF of 1-30 pages of text under files/<year>/: most
+tagged with /Lang and a title shown in the title bar, about 1 in 7 untagged with no language and
+a placeholder title, 1 in 12 without DisplayDocTitle, 1 in 30 an image-only scan. They come
+from a random generator of their own, so the rest of the corpus is the same with or without them.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import os
 import random
 import re
 import shutil
 import sys
-from dataclasses import dataclass
+import zipfile
+import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -275,6 +285,7 @@ class Pub:
     summary: str
     attachment: tuple[str, str, str] | None  # (title, file, language)
     alias: bool
+    documents: list[tuple[str, str, str, int, str]] = field(default_factory=list)  # --pdfs: (title, file, language, pages, variant)
 
     @property
     def path(self) -> str:
@@ -481,9 +492,11 @@ class Corpus:
             lines.append(f"updated: {pub.updated.isoformat()}")
         lines += [f"component: {COMPONENTS[pub.component][0]}", f"type: {TYPES[pub.type][0]}",
                   f"topics: [{', '.join(pub.topics)}]", f"summary: {quote(pub.summary)}"]
-        if pub.attachment:
-            label, file, language = pub.attachment
-            lines += ["attachments:", f"  - title: {quote(label)}", f"    file: {file}"]
+        attached = ([pub.attachment] if pub.attachment else []) + [d[:3] for d in pub.documents]
+        if attached:
+            lines.append("attachments:")
+        for label, file, language in attached:
+            lines += [f"  - title: {quote(label)}", f"    file: {file}"]
             if language:
                 lines.append(f"    language: {language}")
         if pub.alias:
@@ -555,11 +568,132 @@ If you have difficulty accessing a document, contact the component that issued i
 """
 
 
-def _file_bytes(rng: random.Random, name: str, size: int) -> bytes:
+# -- real documents, standard library only ---------------------------------------------------------
+
+LINES_PER_PAGE = 46
+LINE_CHARS = 92
+
+
+def _pdf_string(text: str) -> bytes:
+    return b"(" + text.encode("cp1252", "replace").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def pdf_document(pages: list[list[str]], title: str, language: str = "en-US", tagged: bool = True,
+                 display_title: bool = True, image_only: bool = False, seed: int = 0) -> bytes:
+    """A real PDF: Helvetica text pages (Flate-compressed), an Info title and, when `tagged`, marked
+    content in a structure tree (Document > P per page) with its parent tree, /MarkInfo and /Lang.
+    `image_only` pages are one grey image each and no text, as a scan without OCR is."""
+    count = len(pages)
+    objects: dict[int, bytes] = {}
+    first_page = 8
+    kids = " ".join(f"{first_page + 3 * i} 0 R" for i in range(count))
+    catalog = b"<< /Type /Catalog /Pages 2 0 R"
+    if tagged:
+        catalog += b" /MarkInfo << /Marked true >> /StructTreeRoot 5 0 R"
+    if language:
+        catalog += b" /Lang " + _pdf_string(language)
+    if display_title:
+        catalog += b" /ViewerPreferences << /DisplayDocTitle true >>"
+    objects[1] = catalog + b" >>"
+    objects[2] = f"<< /Type /Pages /Kids [{kids}] /Count {count} >>".encode()
+    objects[3] = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+    objects[4] = b"<< /Title " + _pdf_string(title) + b" /Producer (bench/corpus.py) >>"
+    paragraphs = " ".join(f"{first_page + 3 * i + 2} 0 R" for i in range(count))
+    objects[5] = f"<< /Type /StructTreeRoot /K 6 0 R /ParentTree 7 0 R /ParentTreeNextKey {count} >>".encode()
+    objects[6] = f"<< /Type /StructElem /S /Document /P 5 0 R /K [{paragraphs}] >>".encode()
+    nums = " ".join(f"{i} [{first_page + 3 * i + 2} 0 R]" for i in range(count))
+    objects[7] = f"<< /Nums [{nums}] >>".encode()
+    image = 0
+    if image_only:
+        rng = random.Random(seed)
+        width, height = 153, 198
+        rows = bytearray()
+        for _ in range(height):
+            ink = rng.random() < 0.45
+            rows += bytes(rng.randrange(30, 90) if ink and rng.random() < 0.6 else 250 for _ in range(width))
+        image = first_page + 3 * count
+        packed = zlib.compress(bytes(rows), 6)
+        objects[image] = (f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceGray "
+                          f"/BitsPerComponent 8 /Filter /FlateDecode /Length {len(packed)} >>\nstream\n").encode() \
+            + packed + b"\nendstream"
+    for index, lines in enumerate(pages):
+        number = first_page + 3 * index
+        if image_only:
+            resources = f"<< /XObject << /Im0 {image} 0 R >> >>"
+            body = b"q 612 0 0 792 0 0 cm /Im0 Do Q"
+        else:
+            resources = "<< /Font << /F1 3 0 R >> >>"
+            body = b"BT /F1 10 Tf 13 TL 60 740 Td " + b" T* ".join(_pdf_string(line) + b" Tj" for line in lines) + b" ET"
+        if tagged:
+            body = b"/P <</MCID 0>> BDC " + body + b" EMC"
+        packed = zlib.compress(body, 1)
+        parent = f" /StructParents {index}" if tagged else ""
+        objects[number] = (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources {resources} "
+                           f"/Contents {number + 1} 0 R{parent} >>").encode()
+        objects[number + 1] = f"<< /Length {len(packed)} /Filter /FlateDecode >>\nstream\n".encode() + packed + b"\nendstream"
+        objects[number + 2] = f"<< /Type /StructElem /S /P /P 6 0 R /Pg {number} 0 R /K 0 >>".encode()
+    if not tagged:
+        for number in (5, 6, 7):
+            objects[number] = b"null"
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
+    size = max(objects) + 1
+    start = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    out += b"".join(b"%010d 00000 n \n" % offsets[n] if n in offsets else b"0000000000 65535 f \n"
+                    for n in range(1, size))
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 4 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, start)
+    return bytes(out)
+
+
+def page_lines(rng: random.Random, pool: list[tuple[str, int]], pages: int) -> list[list[str]]:
+    """`pages` pages of LINES_PER_PAGE lines of running text from the sentence pool."""
+    result = []
+    for _ in range(pages):
+        text = " ".join(sentence for sentence, _ in rng.choices(pool, k=LINES_PER_PAGE * 2))
+        lines, line = [], ""
+        for word in text.split():
+            if len(line) + len(word) + 1 > LINE_CHARS:
+                lines.append(line)
+                if len(lines) == LINES_PER_PAGE:
+                    break
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        result.append(lines)
+    return result
+
+
+def xlsx_document(title: str, rows: int) -> bytes:
+    """A real XLSX workbook with its docProps (title) and shared strings."""
+    strings = "".join(f"<si><t>Row {n}</t></si>" for n in range(rows))
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        "docProps/core.xml": ('<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties '
+                              'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+                              f'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{title}</dc:title>'
+                              '<dc:language>en-US</dc:language></cp:coreProperties>'),
+        "xl/sharedStrings.xml": f'<?xml version="1.0" encoding="UTF-8"?><sst>{strings}</sst>',
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), text)
+    return buffer.getvalue()
+
+
+def _file_bytes(rng: random.Random, name: str, size: int, pool: list[tuple[str, int]] | None = None) -> bytes:
     if name.endswith(".pdf"):
-        head = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-        tail = b"\n%%EOF\n"
-        return head + rng.randbytes(size - len(head) - len(tail)) + tail
+        own = random.Random(f"file-{name}")
+        pages = max(1, size // 3000)
+        spanish = name.startswith("declaracion")
+        return pdf_document(page_lines(own, pool or [("Text.", 1)], pages), FILE_TITLES[[n for n, _ in FILES].index(name)],
+                            language="es" if spanish else "en-US")
+    if name.endswith(".xlsx"):
+        return xlsx_document("Performance data tables", size // 40)
     if name.endswith(".csv"):
         rows = ["state,fiscal_year,program,amount"]
         while sum(len(r) + 1 for r in rows) < size:
@@ -581,16 +715,45 @@ def prepare_outdir(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def generate(n: int, out: Path, words: int = 1000, seed: int = 1) -> Corpus:
+def add_documents(corpus: Corpus, seed: int) -> None:
+    """--pdfs: 0-3 attachments of 1-30 pages for each publication, from a generator of their own."""
+    rng = random.Random(f"pdfs-{seed}")
+    for pub in corpus.pubs:
+        count = rng.choices([0, 1, 2, 3], weights=[2, 3, 3, 2])[0]
+        for number in range(1, count + 1):
+            roll = rng.random()
+            variant = "scan" if roll < 1 / 30 else "untagged" if roll < 0.18 else "no-display" if roll < 0.26 else "tagged"
+            pages = rng.randint(1, 3) if variant == "scan" else rng.randint(1, 30)
+            title = pub.title if number == 1 else f"{pub.title}: appendix {chr(64 + number)}"
+            pub.documents.append((title, f"files/{pub.year}/{pub.slug}-{number}.pdf", "", pages, variant))
+
+
+def write_documents(corpus: Corpus, content: Path, seed: int) -> None:
+    for pub in corpus.pubs:
+        if pub.documents:
+            (content / "files" / str(pub.year)).mkdir(exist_ok=True)
+        for title, file, _, pages, variant in pub.documents:
+            rng = random.Random(f"{seed}-{file}")
+            data = pdf_document(page_lines(rng, corpus.pool, pages) if variant != "scan" else [[]] * pages,
+                                "untitled" if variant == "untagged" else title,
+                                language="" if variant == "untagged" else "en-US", tagged=variant != "untagged",
+                                display_title=variant == "tagged", image_only=variant == "scan",
+                                seed=rng.randrange(1 << 30))
+            (content / file).write_bytes(data)
+
+
+def generate(n: int, out: Path, words: int = 1000, seed: int = 1, pdfs: bool = False) -> Corpus:
     """Write the whole project; returns the corpus (its publications' metadata)."""
     out = Path(out)
     prepare_outdir(out)
     corpus = Corpus(n, words, seed)
     rng = corpus.rng
+    if pdfs:
+        add_documents(corpus, seed)
     content = out / "content"
     for folder in ("components", "pages", "files", "publications"):
         (content / folder).mkdir(parents=True)
-    (out / MARKER).write_text(f"bench/corpus.py n={n} words={words} seed={seed}\n", encoding="utf-8")
+    (out / MARKER).write_text(f"bench/corpus.py n={n} words={words} seed={seed}{' pdfs' * pdfs}\n", encoding="utf-8")
     (content / "site.yaml").write_text(_site_yaml(), encoding="utf-8")
     (content / "types.yaml").write_text("".join(f"{k}: {name}\n" for k, name, _ in TYPES), encoding="utf-8")
     (content / "topics.yaml").write_text("".join(f"{k}: {name}\n" for k, name in TOPICS), encoding="utf-8")
@@ -601,7 +764,9 @@ def generate(n: int, out: Path, words: int = 1000, seed: int = 1) -> Corpus:
     (content / "pages" / "about.md").write_text(ABOUT + files, encoding="utf-8")
     (content / "pages" / "accessibility.md").write_text(ACCESSIBILITY, encoding="utf-8")
     for name, size in FILES:
-        (content / "files" / name).write_bytes(_file_bytes(rng, name, size))
+        (content / "files" / name).write_bytes(_file_bytes(rng, name, size, corpus.pool))
+    if pdfs:
+        write_documents(corpus, content, seed)
     for year in sorted({p.year for p in corpus.pubs}):
         (content / "publications" / str(year)).mkdir()
     base = str(content) + os.sep
@@ -620,10 +785,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("outdir", type=Path, help="project folder to write (replaced if an earlier corpus)")
     parser.add_argument("--words", type=int, default=1000, help="approximate words per publication body")
     parser.add_argument("--seed", type=int, default=1, help="random seed; same seed, same bytes")
+    parser.add_argument("--pdfs", action="store_true",
+                        help="give each publication 0-3 real PDFs of 1-30 pages of its own (1.5 on average)")
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("N must be at least 1")
-    generate(args.n, args.outdir, args.words, args.seed)
+    generate(args.n, args.outdir, args.words, args.seed, args.pdfs)
     print(f"wrote {args.n:,} publications to {args.outdir}", file=sys.stderr)
     return 0
 
