@@ -26,7 +26,7 @@ import json
 import os
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from .diagnostics import Diagnostic, Severity
 from .documents import Document, Limits, format_of, read_documents, reader_signature
 from .model import Attachment, Publication
-from .store import sign, verify
+from .store import Bodies, sign, verify
 from .strings import strings_for
 from .urls import Urls, format_size
 
@@ -82,62 +82,71 @@ def media_type(path: str) -> str:
 
 
 class DocumentStore:
-    """documents.sqlite: records and text by content key, and the content key of each file by its stat."""
+    """documents.sqlite: records and text by content key, and the content key of each file by its stat.
 
-    def __init__(self, path: Path, secret: bytes, read: bool = True, write: bool = True):
-        self.path = path
+    Read from `sources` (the cache folder's database, unless --no-cache), written to `target`
+    (the cache folder's; a scratch folder's when the cache may not be written: `check`, --no-cache).
+    """
+
+    def __init__(self, secret: bytes, sources: tuple[Path, ...], target: Path | None):
         self.secret = secret
-        self.read = read  # False: --no-cache, nothing earlier is used
-        self.write = write  # False: `sitegen check`, nothing is written
-        self._db: sqlite3.Connection | None = None
+        self.sources = sources
+        self.target = target
+        self._db: dict[Path, sqlite3.Connection | None] = {}
 
-    def db(self) -> sqlite3.Connection | None:
-        if self._db is not None:
-            return self._db
-        if not self.write and not self.path.is_file():
-            return None
-        try:
-            if self.write:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            uri = f"file:{self.path}" + ("" if self.write else "?mode=ro")
-            db = sqlite3.connect(uri, uri=True, isolation_level=None)
-            schema = tuple(row[0] for row in db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' ORDER BY name"))
-            if schema != _TABLES:
-                if not self.write:
-                    db.close()
-                    return None
-                for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
-                    db.execute(f'DROP TABLE "{name}"')  # not ours, or an older format: start again
-                for statement in _TABLES:
-                    db.execute(statement)
-            if self.write:
-                db.execute("PRAGMA synchronous = OFF")  # a cache: a crash costs a re-read, never a wrong answer
-        except sqlite3.DatabaseError:
-            return None
-        self._db = db
+    def db(self, path: Path, write: bool = False) -> sqlite3.Connection | None:
+        if self._db.get(path) is not None or (path in self._db and not write):
+            return self._db[path]
+        db = None
+        if write or path.is_file():
+            try:
+                if write:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(f"file:{path}" + ("" if write else "?mode=ro"), uri=True, isolation_level=None)
+                schema = tuple(row[0] for row in db.execute(
+                    "SELECT sql FROM sqlite_master WHERE type = 'table' ORDER BY name"))
+                if schema != _TABLES:
+                    if write:
+                        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+                            db.execute(f'DROP TABLE "{name}"')  # not ours, or an older format: start again
+                        for statement in _TABLES:
+                            db.execute(statement)
+                    else:
+                        db.close()
+                        db = None
+                if db is not None and write:
+                    db.execute("PRAGMA synchronous = OFF")  # a cache: a crash costs a re-read, never a wrong answer
+            except sqlite3.DatabaseError:
+                db = None
+        self._db[path] = db
         return db
+
+    def _readable(self) -> list[sqlite3.Connection]:
+        paths = list(dict.fromkeys(self.sources + ((self.target,) if self.target else ())))
+        found = [self.db(path, write=path == self.target) for path in paths]
+        return [db for db in found if db is not None]
 
     def known(self) -> tuple[dict[str, tuple[str, str]], dict[str, Document]]:
         """(path -> (stat, key), key -> Document) of every authenticated row."""
-        db = self.db() if self.read else None
-        if db is None:
-            return {}, {}
         files: dict[str, tuple[str, str]] = {}
         records: dict[str, Document] = {}
-        try:
-            for path, stat, key, mac in db.execute("SELECT path, stat, key, mac FROM files"):
-                if verify(self.secret, b"document-file", str(path).encode(), f"{stat}\0{key}".encode(), mac):
-                    files[path] = (stat, key)
-            for key, record, mac in db.execute("SELECT key, record, mac FROM documents"):
-                if verify(self.secret, b"document", str(key).encode(), record, mac):
-                    with contextlib.suppress(ValueError, TypeError):
-                        records[key] = Document.from_json(json.loads(record))
-        except sqlite3.DatabaseError:
-            return {}, {}
+        for db in [self.db(path) for path in self.sources]:
+            if db is None:
+                continue
+            try:
+                for path, stat, key, mac in db.execute("SELECT path, stat, key, mac FROM files"):
+                    if verify(self.secret, b"document-file", str(path).encode(), f"{stat}\0{key}".encode(), mac):
+                        files[path] = (stat, key)
+                for key, record, mac in db.execute("SELECT key, record, mac FROM documents"):
+                    if verify(self.secret, b"document", str(key).encode(), record, mac):
+                        with contextlib.suppress(ValueError, TypeError):
+                            records[key] = Document.from_json(json.loads(record))
+            except sqlite3.DatabaseError:
+                continue
         return files, records
 
     def put(self, files: dict[str, tuple[str, str]], read: dict[str, tuple[Document, str]]) -> None:
-        db = self.db() if self.write else None
+        db = self.db(self.target, write=True) if self.target else None
         if db is None:
             return
         rows = []
@@ -146,59 +155,71 @@ class DocumentStore:
             packed = zlib.compress(text.encode("utf-8"), 6)
             rows.append((key, record, sign(self.secret, b"document", key.encode(), record),
                          packed, sign(self.secret, b"document-text", key.encode(), packed)))
-        try:
-            with db:
-                db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?)", rows)
-                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                               [(path, stat, key, sign(self.secret, b"document-file", path.encode(),
-                                                       f"{stat}\0{key}".encode()))
-                                for path, (stat, key) in files.items()])
-        except sqlite3.DatabaseError:
-            return
+        with contextlib.suppress(sqlite3.DatabaseError), _transaction(db):
+            db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?)", rows)
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                           [(path, stat, key, sign(self.secret, b"document-file", path.encode(),
+                                                   f"{stat}\0{key}".encode()))
+                            for path, (stat, key) in files.items()])
 
     def keep_only(self, paths: set[str], keys: set[str]) -> None:
         """Forget files no publication attaches any more, and records no file has."""
-        db = self.db() if self.write else None
+        db = self.db(self.target, write=True) if self.target else None
         if db is None:
             return
-        try:
-            with db:
-                stale_paths = [(path,) for (path,) in db.execute("SELECT path FROM files") if path not in paths]
-                stale_keys = [(key,) for (key,) in db.execute("SELECT key FROM documents") if key not in keys]
-                db.executemany("DELETE FROM files WHERE path = ?", stale_paths)
-                db.executemany("DELETE FROM documents WHERE key = ?", stale_keys)
-        except sqlite3.DatabaseError:
-            return
+        with contextlib.suppress(sqlite3.DatabaseError), _transaction(db):
+            stale_paths = [(path,) for (path,) in db.execute("SELECT path FROM files") if path not in paths]
+            stale_keys = [(key,) for (key,) in db.execute("SELECT key FROM documents") if key not in keys]
+            db.executemany("DELETE FROM files WHERE path = ?", stale_paths)
+            db.executemany("DELETE FROM documents WHERE key = ?", stale_keys)
 
     def text(self, key: str) -> str:
         """The search text of one document ("" when it is not kept or does not verify)."""
-        db = self.db()
-        if db is None:
-            return ""
-        try:
-            row = db.execute("SELECT text, text_mac FROM documents WHERE key = ?", (key,)).fetchone()
-        except sqlite3.DatabaseError:
-            return ""
-        if row is None or not verify(self.secret, b"document-text", key.encode(), row[0], row[1]):
-            return ""
-        try:
-            return zlib.decompress(row[0]).decode("utf-8")
-        except (zlib.error, UnicodeDecodeError):
-            return ""
+        for db in self._readable():
+            try:
+                row = db.execute("SELECT text, text_mac FROM documents WHERE key = ?", (key,)).fetchone()
+            except sqlite3.DatabaseError:
+                continue
+            if row is not None and verify(self.secret, b"document-text", key.encode(), row[0], row[1]):
+                with contextlib.suppress(zlib.error, UnicodeDecodeError):
+                    return str(zlib.decompress(row[0]).decode("utf-8"))
+        return ""
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        for db in self._db.values():
+            if db is not None:
+                db.close()
+        self._db = {}
+
+
+@contextlib.contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """One transaction for many rows (the connection is in autocommit mode otherwise)."""
+    db.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _scratch(bodies: Bodies) -> Path | None:
+    return bodies.scratch.path.with_name(DATABASE) if bodies.scratch is not None else None
 
 
 def store_for(cache: Cache) -> DocumentStore:
-    return DocumentStore(cache.root / DATABASE, cache.store.key, read=cache.enabled, write=cache.store.writable)
+    main = cache.root / DATABASE
+    sources = (main,) if cache.enabled else ()
+    target = main if cache.store.writable else _scratch(cache.bodies)
+    return DocumentStore(cache.store.key, sources, target)
 
 
-def texts(bodies_store_path: Path, secret: bytes) -> DocumentStore:
-    """The store beside the body store, for the search index (which knows only the bodies)."""
-    return DocumentStore(bodies_store_path.with_name(DATABASE), secret, read=True, write=False)
+def texts(bodies: Bodies) -> DocumentStore:
+    """Where the search index finds the attachments' text: beside the bodies it indexes."""
+    scratch = _scratch(bodies)
+    return DocumentStore(bodies.store.key, (*((scratch,) if scratch else ()), bodies.store.path.with_name(DATABASE)),
+                         None)
 
 
 # -- reading --------------------------------------------------------------------------------------

@@ -28,6 +28,8 @@ from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from pathlib import Path
 
+from .attachments import DocumentStore
+from .attachments import texts as attachment_texts
 from .model import Publication
 from .site import Site
 from .store import Bodies
@@ -73,10 +75,26 @@ def shard_fingerprint(site: Site, members: tuple[Publication, ...]) -> str:
     return digest.hexdigest()
 
 
-def _render(site: Site, pub: Publication, bodies: Bodies) -> str:
+def _attachment_sections(pub: Publication, documents: DocumentStore | None) -> str:
+    """The text of each attachment (at most documents.TEXT_LIMIT characters), under a heading
+    with the id its entry has on the publication page: Pagefind makes each a sub-result, so the
+    search page can say that a word matched in the document, and link to its download."""
+    if documents is None:
+        return ""
+    sections = []
+    for number, attachment in enumerate(pub.attachments, 1):
+        text = documents.text(attachment.document) if attachment.document else ""
+        if text:
+            lang = f' lang="{escape(attachment.language)}"' if attachment.language else ""
+            sections.append(f'<section{lang}><h2 id="attachment-{number}">{escape(attachment.title)} '
+                            f"({escape(attachment.kind)})</h2><p>{escape(text)}</p></section>")
+    return "".join(sections)
+
+
+def _render(site: Site, pub: Publication, bodies: Bodies, documents: DocumentStore | None = None) -> str:
     config = site.config
     component = site.components[pub.component]
-    text = _TAG.sub(" ", bodies.get(pub.body.key))
+    text = _TAG.sub(" ", bodies.get(pub.body.key)) + _attachment_sections(pub, documents)
     filters = [("component", component.name), ("type", config.type_name(pub.type)), ("year", str(pub.year))]
     filters += [("topic", config.topic_name(topic)) for topic in pub.topics]
     meta = [("title", pub.title), ("date", pub.date.isoformat()), ("component", component.name),
@@ -116,10 +134,14 @@ def build_shard(site: Site, name: str, members: tuple[Publication, ...], bodies:
     """
     documents = work / name / "documents"
     bundle = work / name / "bundle"
-    for pub in members:
-        folder = documents / Urls.publication(pub.slug).strip("/")
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "index.html").write_text(_render(site, pub, bodies), encoding="utf-8")
+    texts = attachment_texts(bodies)  # opened in this thread: SQLite connections stay in theirs
+    try:
+        for pub in members:
+            folder = documents / Urls.publication(pub.slug).strip("/")
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "index.html").write_text(_render(site, pub, bodies, texts), encoding="utf-8")
+    finally:
+        texts.close()
     command = [*_pagefind(), "--site", str(documents), "--output-path", str(bundle),
                "--force-language", site.config.language, "--quiet"]
     try:

@@ -27,6 +27,20 @@
       var meta = result.meta || {};
       var line = [formatDate(meta.date), meta.component].filter(Boolean).join(" \u00b7 ");
       result.excerpt = '<span class="search-result__meta">' + escape(line) + "</span><br>" + escape(meta.summary || "");
+      // Attachments' text is indexed under a heading per document (sitegen/search.py): a word
+      // found there is said to be in the document, with a link to its entry on the page.
+      var inDocuments = (result.sub_results || []).filter(function (sub) {
+        return /#attachment-\d+$/.test(sub.url || "") && sub.locations && sub.locations.length;
+      });
+      if (inDocuments.length) {
+        result.excerpt += '<br><span class="search-result__documents">Found in ' + inDocuments.map(function (sub) {
+          var link = document.createElement("a");  // built by the DOM: the URL and title are escaped
+          link.className = "usa-link";
+          link.href = sub.url;
+          link.textContent = sub.title;
+          return link.outerHTML;
+        }).join(", ") + "</span>";
+      }
       result.meta = { title: meta.title };  // shown once above, not again as tags
       return result;
     }
