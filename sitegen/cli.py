@@ -242,6 +242,29 @@ def new_publication_command(component: str, type_: str, arguments: tuple[str, ..
                "`sitegen check`, then remove the line draft: true to publish it.")
 
 
+@main.group("report")
+def report_group() -> None:
+    """Reports about the content, for the people who look after it."""
+
+
+@report_group.command("attachments")
+@click.argument("project", default=".", type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", help="Output format.")
+def report_attachments_command(project: str, fmt: str) -> None:
+    """List every attachment with its pages, size, language and Section 508 status.
+
+    \b
+    Example:  sitegen report attachments --format csv > attachments.csv
+    """
+    from .report import attachment_rows, to_csv, to_table
+
+    rows, problems = attachment_rows(_project(project))
+    errors = [d for d in problems if d.severity == "error"]
+    if errors:
+        _print_diagnostics(errors)
+    click.echo(to_csv(rows) if fmt == "csv" else to_table(rows), nl=False)
+
+
 @main.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of publication front matter (for editors)."""

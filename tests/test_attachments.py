@@ -142,3 +142,23 @@ def test_attachment_text_is_searchable_with_its_publication(project: Project) ->
     assert {"element": "h2", "id": "attachment-1", "text": "The report (PDF)"} in [
         {k: a[k] for k in ("element", "id", "text")} for a in good["anchors"]]
     assert 'id="attachment-1"' in project.html("/publications/good/")  # where a document match links to
+
+
+def test_report_attachments_as_table_and_csv(project: Project) -> None:
+    import csv
+    import io
+
+    runner = CliRunner()
+    table = runner.invoke(main, ["report", "attachments", str(project.root)])
+    assert table.exit_code == 0, table.output
+    assert "| content/publications/2020/good.md:" in table.stdout and "| pass |" in table.stdout
+    assert "8 attachments" in table.stdout and "with Section 508 problems" in table.stdout
+    result = runner.invoke(main, ["report", "attachments", str(project.root), "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 8
+    plain = next(row for row in rows if row["file"] == "files/plain.pdf")
+    assert (plain["pages"], plain["tagged"], plain["text_layer"], plain["language"]) == ("2", "no", "yes", "en")
+    assert plain["status"] == "fails: untagged, no language, no title"
+    informe = next(row for row in rows if row["file"] == "files/informe.pdf")
+    assert (informe["pages"], informe["language"], informe["pdf_language"], informe["status"]) == ("12", "es", "es", "pass")
+    assert not (project.root / ".sitegen-cache").exists()  # like check: nothing written
