@@ -24,6 +24,7 @@ from typing import Any
 from .assets import AssetError, Assets, collect_assets, find_uswds
 from .cache import CODE_SIGNATURE, Cache
 from .config import load_config
+from .contexts import FileContext
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
 from .loader import Scan, load_content, scan_project
 from .manifest import Manifest, QuickState
@@ -398,7 +399,8 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
 
     clock = time.perf_counter()
     signature = _site_signature(options, site, assets)
-    files = [(route.output, project / "content" / route.context["file"]) for route in routes if route.renderer == "file"]
+    files = [(route.output, project / "content" / route.context.file) for route in routes
+             if isinstance(route.context, FileContext)]
     routes = [route for route in routes if route.renderer != "file"]
     fingerprints = route_fingerprints(routes, signature)
     try:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .attachments import catalog_fields, media_type
+from .contexts import AliasesContext, CatalogContext, FeedContext, SitemapContext, expect
 from .model import ListingItem
 from .redirects import netlify_redirects, s3_routing_rules
 from .urls import Urls
@@ -37,7 +38,8 @@ def _xml(root: ET.Element) -> bytes:
 
 def atom_feed(renderer: Renderer, route: Route) -> bytes:
     urls, config = renderer.urls, renderer.config
-    items: tuple[ListingItem, ...] = route.context["items"]
+    context = expect(route.context, FeedContext)
+    items = context.items
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": config.language})
 
@@ -48,10 +50,10 @@ def atom_feed(renderer: Renderer, route: Route) -> bytes:
         return element
 
     add(feed, "id", urls.absolute(route.path))
-    add(feed, "title", route.context["title"])
+    add(feed, "title", context.title)
     add(feed, "updated", max((_timestamp(p.last_modified) for p in items), default=EPOCH))
     add(feed, "link", rel="self", type="application/atom+xml", href=urls.absolute(route.path))
-    add(feed, "link", rel="alternate", type="text/html", href=urls.absolute(route.context["alternate"]))
+    add(feed, "link", rel="alternate", type="text/html", href=urls.absolute(context.alternate))
     author = add(feed, "author")
     add(author, "name", config.agency.name)
     add(author, "uri", config.agency.url)
@@ -75,7 +77,7 @@ def atom_feed(renderer: Renderer, route: Route) -> bytes:
 def sitemap(renderer: Renderer, route: Route) -> bytes:
     ET.register_namespace("", SITEMAP)
     root = ET.Element(f"{{{SITEMAP}}}urlset")
-    for path, lastmod in sorted(route.context["entries"]):
+    for path, lastmod in sorted(expect(route.context, SitemapContext).entries):
         url = ET.SubElement(root, f"{{{SITEMAP}}}url")
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = renderer.urls.absolute(path)
         if lastmod:
@@ -110,8 +112,9 @@ def publication_record(renderer: Renderer, pub: ListingItem, translations: tuple
 
 def catalog(renderer: Renderer, route: Route) -> bytes:
     config = renderer.config
-    items = route.context["items"]
-    translations = dict(route.context.get("translations", ()))
+    context = expect(route.context, CatalogContext)
+    items = context.items
+    translations = dict(context.translations)
     data = {
         "title": config.title,
         "home": config.base_url,
@@ -128,9 +131,9 @@ def robots(renderer: Renderer, route: Route) -> bytes:
 
 
 def netlify_redirects_file(renderer: Renderer, route: Route) -> bytes:
-    return netlify_redirects(route.context["aliases"], renderer.urls.base_path)
+    return netlify_redirects(expect(route.context, AliasesContext).aliases, renderer.urls.base_path)
 
 
 def s3_routing_rules_file(renderer: Renderer, route: Route) -> bytes:
     hostname = urlsplit(renderer.config.base_url).netloc
-    return s3_routing_rules(route.context["aliases"], renderer.urls.base_path, hostname=hostname)
+    return s3_routing_rules(expect(route.context, AliasesContext).aliases, renderer.urls.base_path, hostname=hostname)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from .attachments import CHECKS
 from .cache import Cache
+from .contexts import PublicationContext, expect
 from .loader import ParsedFile, Scan, parse_file, read_file
 from .manifest import Manifest, QuickState
 from .routes import Route
@@ -41,7 +42,7 @@ FRONT_MATTER_WARNINGS = frozenset({"long-summary", "updated-before-date"}) | fro
 
 def unchanged_front(parsed: ParsedFile, route: Route) -> bool:
     """True when a new parse of a publication differs from the one on its page in the body text only."""
-    old = route.context["publication"]
+    old = expect(route.context, PublicationContext).publication
     return (not parsed.diagnostics and parsed.front_key == old.front_key
             and parsed.lines == old.lines  # a clean parse has no repeated field, so no dedup to undo
             and [(link.token, link.target, link.fragment) for link in parsed.body.links]
@@ -83,8 +84,9 @@ def plan_quick(options: BuildOptions, cache: Cache, scan: Scan, previous: Manife
         parsed = parse_file("publication", source, read_file(os.path.join(options.project, source)), key, cache.bodies)
         if not unchanged_front(parsed, old):
             return None
-        publication = dataclasses.replace(old.context["publication"], body=parsed.body)
-        routes.append(dataclasses.replace(old, context={**old.context, "publication": publication}))
+        context = expect(old.context, PublicationContext)
+        publication = dataclasses.replace(context.publication, body=parsed.body)
+        routes.append(dataclasses.replace(old, context=dataclasses.replace(context, publication=publication)))
         parsed_files[key] = parsed
     keys = {**state.keys, **{source: scan.keys[source] for source in changed}}
     return QuickPlan(routes, parsed_files, dataclasses.replace(state, keys=keys))

@@ -23,6 +23,7 @@ from .assets import Assets
 from .cache import SignedBytecodeCache
 from .chart import year_chart
 from .config import SiteConfig
+from .contexts import Context, ListingContext, PageContext, PublicationContext, RedirectContext
 from .guards import is_government_host
 from .markup import TOKEN_RE
 from .model import Body, Component, ListingItem
@@ -139,34 +140,36 @@ class Renderer:
         return WRITERS[route.renderer](self, route)
 
     def render_page(self, route: Route) -> str:
-        context: dict[str, Any] = dict(route.context)
+        """A page: its context's fields, the body (the only HTML marked safe) and the page's language."""
+        ctx = route.context
         language = self.language_of(route)
-        context.update(route=route, lang=language, t=strings_for(language))
-        context.setdefault("trail", ())
-        context.setdefault("description", self.description(route))
-        if "publication" in context:
-            context["body"] = self.body(context["publication"].body, context["links"])
-        elif "page" in context:
-            context["body"] = self.body(context["page"].body, context["links"])
-        elif "component" in context:
-            context["body"] = self.body(context["component"].body, context["mission_links"])
-        html = self.env.get_template(route.renderer).render(context)
-        return html
+        variables: dict[str, Any] = {**ctx.fields(), "route": route, "lang": language, "t": strings_for(language),
+                                     "description": self.description(ctx),
+                                     # a redirect page's canonical address is the publication's
+                                     "canonical": ctx.target if isinstance(ctx, RedirectContext) else route.path}
+        variables.setdefault("trail", ())
+        if isinstance(ctx, PublicationContext):
+            variables["body"] = self.body(ctx.publication.body, ctx.links)
+        elif isinstance(ctx, PageContext):
+            variables["body"] = self.body(ctx.page.body, ctx.links)
+        elif isinstance(ctx, ListingContext) and ctx.component is not None:
+            variables["body"] = self.body(ctx.component.body, ctx.mission_links)
+        return self.env.get_template(route.renderer).render(variables)
 
     def language_of(self, route: Route) -> str:
-        pub = route.context.get("publication")
-        return (pub.language if pub is not None and pub.language else "") or self.config.language
-
-    def description(self, route: Route) -> str:
         ctx = route.context
-        if "publication" in ctx:
-            return ctx["publication"].summary
-        if "page" in ctx and ctx["page"].summary:
-            return ctx["page"].summary
-        if "component" in ctx:
-            return f"Publications of {ctx['component'].name} ({ctx['component'].acronym}), newest first."
-        if ctx.get("heading"):
-            return f"{ctx['heading']}: publications of the {self.config.agency.name}, newest first."
+        language = ctx.publication.language if isinstance(ctx, PublicationContext) else ""
+        return language or self.config.language
+
+    def description(self, ctx: Context) -> str:
+        if isinstance(ctx, PublicationContext):
+            return ctx.publication.summary
+        if isinstance(ctx, PageContext) and ctx.page.summary:
+            return ctx.page.summary
+        if isinstance(ctx, ListingContext) and ctx.component is not None:
+            return f"Publications of {ctx.component.name} ({ctx.component.acronym}), newest first."
+        if isinstance(ctx, ListingContext) and ctx.heading:
+            return f"{ctx.heading}: publications of the {self.config.agency.name}, newest first."
         return self.config.description or f"Publications of the {self.config.agency.name}."
 
 

@@ -9,6 +9,7 @@ rendered again.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import operator
@@ -20,6 +21,27 @@ from urllib.parse import unquote, urlsplit
 
 from .attachments import downloads
 from .config import IDENTIFIER_LINKS, SiteConfig
+from .contexts import (
+    PAGE_CONTEXTS,
+    AliasesContext,
+    CatalogContext,
+    Context,
+    Crumb,
+    FeedContext,
+    FileContext,
+    HomeContext,
+    ListingContext,
+    NotFoundContext,
+    PageContext,
+    Pagination,
+    PublicationContext,
+    RedirectContext,
+    RobotsContext,
+    SearchContext,
+    SitemapContext,
+    expect,
+    with_listings,
+)
 from .diagnostics import Diagnostic
 from .loader import file_kind
 from .markup import has_id, ids_hint
@@ -34,34 +56,10 @@ FACET_TITLES = {"component": "Component", "type": "Type", "topic": "Topic", "yea
 
 
 @dataclass(frozen=True)
-class Crumb:
-    title: str
-    url: str  # site path or absolute URL; empty for the current page
-
-
-@dataclass(frozen=True)
-class Pagination:
-    page: int
-    pages: int
-    total: int
-    first: int  # 1-based number of the first item on this page
-    last: int
-    paths: tuple[str, ...]  # site path of every page, 1..pages
-
-    @property
-    def prev(self) -> str:
-        return self.paths[self.page - 2] if self.page > 1 else ""
-
-    @property
-    def next(self) -> str:
-        return self.paths[self.page] if self.page < self.pages else ""
-
-
-@dataclass(frozen=True)
 class Route:
     path: str
     renderer: str  # a template name (*.html) or a writer name (feed, sitemap, catalog, robots)
-    context: dict[str, Any] = field(compare=False)
+    context: Context = field(compare=False)
     source: str = ""  # the file that asked for this route, for collision messages
     sitemap: bool = False  # content pages are listed in the sitemap; redirects and 404 are not
     lastmod: str = ""  # for the sitemap, from content
@@ -73,7 +71,7 @@ class Route:
     def fingerprint(self, site_signature: str, memo: dict[int, str] | None = None) -> str:
         """A hash of everything this route shows; equal fingerprints render equal bytes."""
         parts = [site_signature, self.path, self.renderer]
-        _canonical(sorted(self.context.items()), parts, {} if memo is None else memo)
+        _canonical(sorted(self.context.fields().items()), parts, {} if memo is None else memo)
         return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
 
@@ -176,10 +174,11 @@ class _Planner:
     def add(self, route: Route) -> None:
         """Plan a route. Lists of publications in its data become ListingItems (no bodies): what a
         list shows is then what its fingerprint covers, whatever a template asks for."""
-        for name, value in route.context.items():
-            if type(value) is tuple and value and type(value[0]) is Publication:
-                route.context[name] = tuple(pub.listing for pub in value)
-        self.routes.append(route)
+        kind = PAGE_CONTEXTS.get(route.renderer)
+        if kind is not None:  # each template is given its own kind of context (a planner bug otherwise)
+            expect(route.context, kind)
+        context = with_listings(route.context)
+        self.routes.append(route if context is route.context else dataclasses.replace(route, context=context))
 
     # -- link resolution -------------------------------------------------------------------
 
@@ -284,10 +283,10 @@ class _Planner:
         self.site_links: list[tuple[str, int, str, str, str]] = []
         listed = site.listed
         summary = _facet_summary(site)
-        self.add(Route("/", "home.html", {
-            "title": config.title, "latest": listed[:HOME_LATEST], "facets": summary, "total": len(listed),
-            "chart": _per_year(listed),
-        }, sitemap=True, lastmod=_lastmod(listed)))
+        self.add(Route("/", "home.html", HomeContext(
+            title=config.title, latest=listed[:HOME_LATEST], facets=summary, total=len(listed),  # type: ignore[arg-type]
+            chart=_per_year(listed),
+        ), sitemap=True, lastmod=_lastmod(listed)))
         library = self.trail(library=False) + (Crumb(config.title, ""),)
         self.listing("", "", config.title, listed, library,
                      extra={"facets": summary, "library": True, "chart": _per_year(listed)}, feed="/feed.xml")
@@ -309,20 +308,20 @@ class _Planner:
             self.page(page)
         # SPEC: the breadcrumb is on every page but home, the site's own pages included.
         bundles = tuple(f"/pagefind/{name}/" for name in shard_of(site.publications))
-        self.add(Route("/search/", "search.html", {"title": "Search publications", "facets": summary, "bundles": bundles,
-                                                   "trail": self.trail(Crumb("Search publications", ""))},
-                       sitemap=True))
-        self.add(Route("/404.html", "404.html", {"title": "Page not found",
-                                                 "trail": self.trail(Crumb("Page not found", ""))}))
-        self.add(Route("/feed.xml", "feed", {"title": config.title, "items": listed[:FEED_SIZE],
-                                              "alternate": Urls.listing()}))
-        self.add(Route("/publications/index.json", "catalog", {"items": site.publications,
-                                                                "translations": _translation_slugs(site)}))
-        self.add(Route("/robots.txt", "robots", {}))
+        self.add(Route("/search/", "search.html", SearchContext(
+            title="Search publications", facets=summary, bundles=bundles,
+            trail=self.trail(Crumb("Search publications", ""))), sitemap=True))
+        self.add(Route("/404.html", "404.html", NotFoundContext(
+            title="Page not found", trail=self.trail(Crumb("Page not found", "")))))
+        self.add(Route("/feed.xml", "feed", FeedContext(
+            title=config.title, items=listed[:FEED_SIZE], alternate=Urls.listing())))  # type: ignore[arg-type]
+        self.add(Route("/publications/index.json", "catalog", CatalogContext(
+            items=site.publications, translations=_translation_slugs(site))))  # type: ignore[arg-type]
+        self.add(Route("/robots.txt", "robots", RobotsContext()))
         # Host-specific redirect files for the aliases (the HTML redirect pages work everywhere).
         aliases = tuple((alias, Urls.publication(pub.slug)) for pub in site.publications for alias in pub.aliases)
-        self.add(Route("/_redirects", "netlify-redirects", {"aliases": aliases}))
-        self.add(Route("/s3-routing-rules.json", "s3-routing-rules", {"aliases": aliases}))
+        self.add(Route("/_redirects", "netlify-redirects", AliasesContext(aliases)))
+        self.add(Route("/s3-routing-rules.json", "s3-routing-rules", AliasesContext(aliases)))
 
     def listing(self, kind: str, key: str, title: str, items: tuple[Publication, ...], crumbs: tuple[Crumb, ...],
                 extra: dict[str, Any] | None = None, feed: str = "", source: str = "") -> None:
@@ -331,15 +330,16 @@ class _Planner:
                                           lambda n: Urls.listing(kind, key, n)):
             page_crumbs = crumbs if pagination.page == 1 else crumbs[:-1] + (
                 Crumb(crumbs[-1].title, first), Crumb(f"Page {pagination.page}", ""))
-            self.add(Route(pagination.paths[pagination.page - 1], "listing.html", {
-                "title": title if pagination.page == 1 else f"{title}, page {pagination.page}",
-                "heading": title, "kind": kind, "key": key, "items": chunk, "pagination": pagination,
-                "trail": page_crumbs, "feed": feed, **(extra or {}),
-            }, source=source, sitemap=True, lastmod=_lastmod(chunk)))
+            self.add(Route(pagination.paths[pagination.page - 1], "listing.html", ListingContext(
+                title=title if pagination.page == 1 else f"{title}, page {pagination.page}",
+                heading=title, kind=kind, key=key, items=chunk, pagination=pagination,  # type: ignore[arg-type]
+                trail=page_crumbs, feed=feed, **(extra or {}),
+            ), source=source, sitemap=True, lastmod=_lastmod(chunk)))
 
     def feed(self, path: str, title: str, items: tuple[Publication, ...], alternate: str, source: str = "") -> str:
-        self.add(Route(path, "feed", {"title": f"{title}: {self.config.title}", "items": items[:FEED_SIZE],
-                                      "alternate": alternate}, source=source))
+        self.add(Route(path, "feed", FeedContext(title=f"{title}: {self.config.title}",
+                                                 items=items[:FEED_SIZE], alternate=alternate),  # type: ignore[arg-type]
+                       source=source))
         return path
 
     def facet_listing(self, facet: Facet) -> None:
@@ -368,36 +368,36 @@ class _Planner:
     def publication(self, pub: Publication) -> None:
         site, config = self.site, self.config
         component = site.components[pub.component]
-        context = {
-            "title": pub.title, "publication": pub, "component": component,
-            "type_name": config.type_name(pub.type),
-            "topics": tuple((key, config.topic_name(key)) for key in pub.topics),
-            "links": self.resolve(pub.body, pub.source),
-            "trail": self.trail(Crumb(component.name, Urls.listing("component", component.key)), Crumb(pub.title, "")),
-            "translations": tuple((p.slug, p.title, p.language or config.language)
-                                  for p in site.translations.get(pub.slug, ())),
+        context = PublicationContext(
+            title=pub.title, publication=pub, component=component,
+            type_name=config.type_name(pub.type),
+            topics=tuple((key, config.topic_name(key)) for key in pub.topics),
+            links=self.resolve(pub.body, pub.source),
+            trail=self.trail(Crumb(component.name, Urls.listing("component", component.key)), Crumb(pub.title, "")),
+            translations=tuple((p.slug, p.title, p.language or config.language)
+                               for p in site.translations.get(pub.slug, ())),
             # "PDF, 18 pages, 218 KB" in the page's language, and the JSON-LD MediaObjects
-            "downloads": downloads(pub, pub.language or config.language, config.language, self.absolute),
-        }
+            downloads=downloads(pub, pub.language or config.language, config.language, self.absolute),
+        )
         self.files_used.update(attachment.file for attachment in pub.attachments)
         self.add(Route(Urls.publication(pub.slug), "publication.html", context, source=pub.source, sitemap=True,
                        lastmod=pub.last_modified.isoformat()))
         for alias in pub.aliases:
             target = Urls.publication(pub.slug)
             self.add(Route(alias if alias.endswith((".html", ".htm")) else alias.rstrip("/") + "/", "redirect.html",
-                           {"title": pub.title, "target": target, "line": pub.line_of("aliases"),
-                            "trail": context["trail"]}, source=pub.source))
+                           RedirectContext(title=pub.title, target=target, line=pub.line_of("aliases"),
+                                           trail=context.trail), source=pub.source))
 
     def page(self, page: Page) -> None:
-        self.add(Route(Urls.page(page.slug), "page.html", {
-            "title": page.title, "page": page, "links": self.resolve(page.body, page.source),
-            "trail": self.trail(Crumb(page.title, "")),
-        }, source=page.source, sitemap=True, lastmod=page.updated.isoformat() if page.updated else ""))
+        self.add(Route(Urls.page(page.slug), "page.html", PageContext(
+            title=page.title, page=page, links=self.resolve(page.body, page.source),
+            trail=self.trail(Crumb(page.title, "")),
+        ), source=page.source, sitemap=True, lastmod=page.updated.isoformat() if page.updated else ""))
 
     def add_files(self) -> None:
         """Publish only the files that published pages use: a draft's PDF must not go live early."""
         for path in sorted(self.files_used):
-            self.add(Route(Urls.file(path), "file", {"file": path}))
+            self.add(Route(Urls.file(path), "file", FileContext(path)))
         for path in sorted(self.site.files - self.files_used):
             if path.startswith("files/"):
                 self.diags.append(Diagnostic(f"content/{path}", 0, "unused-file",
@@ -506,10 +506,9 @@ def _port(scheme: str, port: int | None) -> int | None:
 
 
 def _alias_line(route: Route) -> int:
-    if route.renderer == "redirect.html":
-        return route.context["line"]
-    pub = route.context.get("publication")
-    return pub.line_of("slug") if pub is not None else 0
+    if isinstance(route.context, RedirectContext):
+        return route.context.line
+    return route.context.publication.line_of("slug") if isinstance(route.context, PublicationContext) else 0
 
 
 def _per_year(publications: tuple[Publication, ...]) -> tuple[tuple[int, int], ...]:
@@ -539,7 +538,7 @@ def plan_routes(site: Site, project: Path) -> tuple[list[Route], list[Diagnostic
     planner = _Planner(site, project)
     planner.plan()
     planner.add_files()
-    planner.add(Route("/sitemap.xml", "sitemap", {
-        "entries": tuple((r.path, r.lastmod) for r in planner.routes if r.sitemap)}))
+    planner.add(Route("/sitemap.xml", "sitemap", SitemapContext(
+        tuple((r.path, r.lastmod) for r in planner.routes if r.sitemap))))
     planner.check()  # after every route is planned, the sitemap included
     return planner.routes, planner.diags

@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-from click.testing import CliRunner
-
 from sitegen.cli import main
 from sitegen.schema import markdown_table
 
@@ -25,3 +23,13 @@ def test_every_command_and_option_is_documented() -> None:
                 for option in getattr(param, "opts", []):
                     if option.startswith("--") and option != "--help":
                         assert option in README, f"sitegen {name}: {option}"
+
+
+def test_the_template_variable_table_is_generated_from_the_context_types() -> None:
+    """Each page kind's variables are its context class's fields: the README's table is theirs."""
+    from sitegen.contexts import template_variables
+
+    start = "<!-- template-variables: generated from sitegen/contexts.py -->\n"
+    assert start in README
+    table = README.split(start, 1)[1].split("<!-- /template-variables -->", 1)[0]
+    assert table == template_variables(), "regenerate the table: see the README's Templates section"
