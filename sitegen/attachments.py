@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .config import SiteConfig
 
 DATABASE = "documents.sqlite"
+STORE_BATCH = 200  # documents read per transaction of the store
 _TABLES = (
     "CREATE TABLE documents (key TEXT PRIMARY KEY, record BLOB NOT NULL, mac BLOB NOT NULL, text BLOB NOT NULL, "
     "text_mac BLOB NOT NULL)",
@@ -259,10 +260,20 @@ def read_attachments(project: Path, cache: Cache, publications: list[Publication
             new_files[relative] = (stat, key)
             if key not in records:
                 todo.append((key, path, format_of(relative)))
-        read = read_documents(todo, workers, limits or Limits()) if todo else {}
-        records.update({key: document for key, (document, _) in read.items()})
-        if read or new_files:
-            store.put(new_files, read)
+        batch: dict[str, tuple[Document, str]] = {}
+
+        def keep(key: str, document: Document, text: str) -> None:
+            """Each result to the store as it comes, a few hundred rows per transaction."""
+            records[key] = document
+            batch[key] = (document, text)
+            if len(batch) >= STORE_BATCH:
+                store.put({}, batch)
+                batch.clear()
+
+        if todo:
+            read_documents(todo, workers, limits or Limits(), sink=keep)
+        if batch or new_files:
+            store.put(new_files, batch)
         if any(path not in keys for path in known_files) or set(records) - set(keys.values()):
             store.keep_only(set(keys), set(keys.values()))
     finally:

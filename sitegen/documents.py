@@ -42,12 +42,12 @@ import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-TEXT_LIMIT = 20_000  # characters of each document's text kept for search (about 3,000 words)
+TEXT_LIMIT = 5_000  # characters of each document's text kept for search (about 750 words: its first page or two)
 MEMORY_LIMIT = 1 << 30  # bytes of address space a reader process may use
 CPU_LIMIT = 20  # CPU seconds a reader may spend on one file
 WALL_LIMIT = 60.0  # seconds the build waits for one file before it kills the reader
@@ -355,20 +355,29 @@ class _Reader:
                     stream.close()
 
 
-def read_documents(jobs: Iterable[tuple[str, str, str]], workers: int = 1,
-                   limits: Limits = Limits()) -> dict[str, tuple[Document, str]]:
+def read_documents(jobs: Iterable[tuple[str, str, str]], workers: int = 1, limits: Limits = Limits(),
+                   sink: Callable[[str, Document, str], None] | None = None) -> dict[str, tuple[Document, str]]:
     """Read every (key, path, kind) job; returns key -> (Document, text).
 
     PDFs go to reader processes (at most `workers`, each under `limits`); Office files are
     read here, since the standard library's ZIP and a size cap per part bound them already.
+    With a `sink`, each result goes to it as it arrives and the returned texts are empty, so
+    15,000 documents' text is never all in memory at once.
     """
     results: dict[str, tuple[Document, str]] = {}
+
+    def deliver(key: str, document: Document, text: str) -> None:
+        if sink is not None:
+            sink(key, document, text)
+            text = ""
+        results[key] = (document, text)
+
     queue: list[tuple[str, str, str]] = []
     for key, path, kind in {job[0]: job for job in jobs}.values():  # one read per content key
         if kind == "pdf":
             queue.append((key, path, kind))
         else:
-            results[key] = read_document(path, kind, limits.text)
+            deliver(key, *read_document(path, kind, limits.text))
     if not queue:
         return results
     queue.reverse()  # popped from the end: the given order
@@ -398,7 +407,7 @@ def read_documents(jobs: Iterable[tuple[str, str, str]], workers: int = 1,
     def retire(reader: _Reader, problem: Document | None) -> None:
         """A reader that died or overran: its file gets `problem`, a new reader takes the rest."""
         if reader.job is not None and problem is not None:
-            results[reader.job[0]] = (problem, "")
+            deliver(reader.job[0], problem, "")
         reader.job = None
         if reader.process.stdout is not None:
             with contextlib.suppress(KeyError, ValueError):
@@ -429,7 +438,7 @@ def read_documents(jobs: Iterable[tuple[str, str, str]], workers: int = 1,
                 while b"\n" in reader.buffer and reader.job is not None:
                     line, reader.buffer = reader.buffer.split(b"\n", 1)
                     answer = json.loads(line)
-                    results[reader.job[0]] = (Document.from_json(answer["document"]), answer["text"])
+                    deliver(reader.job[0], Document.from_json(answer["document"]), answer["text"])
                     feed(reader)
             now = time.monotonic()
             for reader in [r for r in readers if r.job is not None and r.deadline <= now]:
