@@ -66,7 +66,7 @@ class Project:
         return self.write(f"content/pages/{slug}.md", f"---\ntitle: {title}\n---\n{body}\n")
 
     def publication(self, slug: str, *, title: str | None = None, date: str = "2020-01-01", component: str = "ice",
-                    type: str = "fact-sheet", summary: str = "A summary.", body: str = "Body text.",
+                    type: str = "fact-sheet", summary: str = "A summary.", body: str = "Body text.",  # noqa: A002 - the field
                     folder: str = "", **fields: object) -> Path:
         data = {"title": title or f"Publication {slug}", "date": date, "component": component, "type": type,
                 "summary": summary, **fields}

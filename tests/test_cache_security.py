@@ -15,8 +15,8 @@ import os
 import pickle
 import sqlite3
 import stat
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import jinja2.bccache
 import pytest

@@ -49,7 +49,7 @@ def shows_title(folder: Path, title: bytes) -> set[str]:
             if path.is_file() and title in path.read_bytes() and "pagefind" not in path.parts}
 
 
-def test_one_edited_publication_lists_that_page_and_its_listings_and_feeds(edited) -> None:
+def test_one_edited_publication_lists_that_page_and_its_listings_and_feeds(edited: tuple[ChangeReport, Path, Path]) -> None:
     report, old, _new = edited
     # Exactly the files that showed the old title changed, and nothing else.
     changed = {change.path for change in report.changed if change.kind != "search-index"}
@@ -76,7 +76,7 @@ def test_one_edited_publication_lists_that_page_and_its_listings_and_feeds(edite
                                        f"{counts['feed']} feeds changed, ")
 
 
-def test_markdown_report(edited) -> None:
+def test_markdown_report(edited: tuple[ChangeReport, Path, Path]) -> None:
     report, _old, _new = edited
     text = report.to_markdown()
     assert text.startswith("## Changes to the built site\n\n1 publication changed, ")
@@ -87,7 +87,7 @@ def test_markdown_report(edited) -> None:
     assert "cbp" not in text and "other-ice" not in text
 
 
-def test_report_is_deterministic(edited) -> None:
+def test_report_is_deterministic(edited: tuple[ChangeReport, Path, Path]) -> None:
     report, old, new = edited
     again = compare(old, new)
     assert again.to_markdown() == report.to_markdown() and again.to_json() == report.to_json()
@@ -200,7 +200,7 @@ def test_site_paths_and_natural_order(tmp_path: Path) -> None:
                                                  "/publications/page/10/"]
 
 
-def test_cli(edited) -> None:
+def test_cli(edited: tuple[ChangeReport, Path, Path]) -> None:
     report, old, new = edited
     runner = CliRunner()
     result = runner.invoke(main, ["diff", str(old), str(new)])

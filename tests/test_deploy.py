@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
@@ -126,7 +127,7 @@ def server_block(http_port: int, https_port: int, root: Path, cert: Path, key: P
 
 
 @pytest.fixture(scope="module")
-def nginx(sample: Path, tmp_path_factory: pytest.TempPathFactory):
+def nginx(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]]:
     binary = nginx_binary()
     folder = tmp_path_factory.mktemp("nginx")
     cert, key = certificate(folder)
@@ -194,7 +195,7 @@ def get(port: int, path: str, *, tls: bool = True, headers: dict[str, str] | Non
 SECURITY_HEADERS = ("strict-transport-security", "x-content-type-options", "referrer-policy", "content-security-policy")
 
 
-def test_nginx_serves_pages_under_the_base_path(nginx, sample: Path) -> None:
+def test_nginx_serves_pages_under_the_base_path(nginx: dict[str, int], sample: Path) -> None:
     status, headers, body = get(nginx["https"], "/library/")
     assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
     assert b"<h1>Publications Library</h1>" in body
@@ -214,7 +215,7 @@ def test_nginx_serves_pages_under_the_base_path(nginx, sample: Path) -> None:
     assert status == 302 and headers["location"].endswith("/library/")
 
 
-def test_nginx_cache_headers_and_types(nginx, sample: Path) -> None:
+def test_nginx_cache_headers_and_types(nginx: dict[str, int], sample: Path) -> None:
     css = next((sample / "assets").rglob("uswds.min.css")).relative_to(sample).as_posix()
     status, headers, _ = get(nginx["https"], f"/library/{css}")
     assert status == 200 and headers["content-type"].startswith("text/css")
@@ -238,7 +239,7 @@ def test_nginx_cache_headers_and_types(nginx, sample: Path) -> None:
     assert headers["cache-control"] == "public, max-age=3600"
 
 
-def test_nginx_404_page_and_hidden_files(nginx) -> None:
+def test_nginx_404_page_and_hidden_files(nginx: dict[str, int]) -> None:
     for path in ("/library/no-such-page/", "/library/publications/no-such-slug/", "/elsewhere",
                  "/library/.sitegen-output"):
         status, headers, body = get(nginx["https"], path)
@@ -248,7 +249,7 @@ def test_nginx_404_page_and_hidden_files(nginx) -> None:
             assert name in headers, (path, name)
 
 
-def test_nginx_gzip_and_https_redirect(nginx) -> None:
+def test_nginx_gzip_and_https_redirect(nginx: dict[str, int]) -> None:
     status, headers, body = get(nginx["https"], "/library/", headers={"Accept-Encoding": "gzip"})
     assert status == 200 and headers.get("content-encoding") == "gzip"
     assert b"<h1>Publications Library</h1>" in gzip.decompress(body)
@@ -275,7 +276,7 @@ class FakeAWS(http.server.ThreadingHTTPServer):
     def put(self, name: str, size: int, content_type: str = "", cache: str = "") -> None:
         with self.lock:
             self.objects[name] = {"size": size, "type": content_type, "cache": cache,
-                                  "modified": dt.datetime.now(dt.timezone.utc)}
+                                  "modified": dt.datetime.now(dt.UTC)}
 
 
 class FakeAWSHandler(http.server.BaseHTTPRequestHandler):
@@ -380,7 +381,7 @@ class FakeAWSHandler(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def fake_aws(tmp_path: Path):
+def fake_aws(tmp_path: Path) -> Iterator[tuple[FakeAWS, dict[str, str]]]:
     aws = shutil.which("aws")
     if not aws:
         pytest.fail("the AWS CLI is not installed: `pip install -e '.[test]'` installs it (PyPI package awscli); "
@@ -412,7 +413,7 @@ def run_sync(site: Path, env: dict[str, str], *args: str) -> subprocess.Complete
     return result
 
 
-def test_s3_sync_publishes_with_types_cache_headers_and_delete(fake_aws, project: Project) -> None:
+def test_s3_sync_publishes_with_types_cache_headers_and_delete(fake_aws: tuple[FakeAWS, dict[str, str]], project: Project) -> None:
     server, env = fake_aws
     project.write("content/files/report.pdf", "%PDF-1.4 report")
     project.publication("first", date="2020-01-01", aliases=["/publication/first"],
@@ -474,7 +475,7 @@ def test_s3_sync_publishes_with_types_cache_headers_and_delete(fake_aws, project
     assert "nothing changed" in again.stderr
 
 
-def test_s3_sync_dry_run_changes_nothing(fake_aws, project: Project) -> None:
+def test_s3_sync_dry_run_changes_nothing(fake_aws: tuple[FakeAWS, dict[str, str]], project: Project) -> None:
     server, env = fake_aws
     project.publication("first", date="2020-01-01")
     assert project.build().ok

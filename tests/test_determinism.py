@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sitegen.builder import BuildOptions, BuildReport, build
-from sitegen.pages import PARALLEL_THRESHOLD as RENDER_PARALLEL_THRESHOLD
 from sitegen.output import MARKER
+from sitegen.pages import PARALLEL_THRESHOLD as RENDER_PARALLEL_THRESHOLD
 from sitekit import Project
 
 COMPONENTS = ("ice", "cbp")

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from sitegen.cli import main
 from sitekit import Project
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 
@@ -226,7 +226,7 @@ def test_search_index_holds_exactly_the_published_publications(library: Project)
     assert again.written == 0  # the search fingerprint did not change: Pagefind did not run again
 
 
-def test_a_large_index_is_sharded_and_an_edit_reindexes_one_shard(project: Project, monkeypatch) -> None:
+def test_a_large_index_is_sharded_and_an_edit_reindexes_one_shard(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     import sitegen.search
 
     monkeypatch.setattr(sitegen.search, "SHARD_SIZE", 2)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.guards import _looks_fine, _PageChecker, check_page, is_government_host  # noqa: PLC2701
+from sitegen.guards import _looks_fine, _PageChecker, check_page, is_government_host
 from sitegen.sanitize import publishable_html
 
 REPO = Path(__file__).resolve().parent.parent
@@ -165,7 +165,7 @@ def _parsed_problems(html: str) -> list[str]:
     return [problem.message for problem in checker.problems]
 
 
-def test_a_guard_problem_fails_the_build_and_keeps_the_old_site(tmp_path) -> None:
+def test_a_guard_problem_fails_the_build_and_keeps_the_old_site(tmp_path: Path) -> None:
     from sitekit import Project
 
     project = Project(tmp_path / "s")
@@ -176,7 +176,7 @@ def test_a_guard_problem_fails_the_build_and_keeps_the_old_site(tmp_path) -> Non
     template.write_text(template.read_text().replace("<h1>{{ pub.title }}</h1>", "<h1>{{ '' }}</h1>"))
     report = project.build()
     assert not report.ok
-    problem = [d for d in report.diagnostics if d.code == "output-guard"][0]
+    problem = next(d for d in report.diagnostics if d.code == "output-guard")
     # Attributed to the template line that made it, with the page it would have broken.
     line = template.read_text().splitlines().index("  <h1>{{ '' }}</h1>") + 1
     assert (problem.path, problem.line) == ("templates/publication.html", line), problem

@@ -14,14 +14,14 @@ import json
 import re
 from pathlib import Path
 
-import import_fixtures as fx
 import lxml.html
 import pytest
 import yaml
 from click.testing import CliRunner
-from sitekit import Project
 
+import import_fixtures as fx
 from sitegen.cli import main
+from sitekit import Project
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -18,14 +18,14 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import import_fixtures as fx
 import lxml.html
 import pytest
 from click.testing import CliRunner
-from payloads import PAYLOADS
-from sitekit import Project
 
+import import_fixtures as fx
+from payloads import PAYLOADS
 from sitegen.cli import main
+from sitekit import Project
 
 MAPPING = """\
 fields:

@@ -85,7 +85,7 @@ def check_feed(path: Path, self_url: str, expected: list[tuple[str, dt.date, dt.
         assert [n.text for n in one("a:id", entry)] == [url]
         assert len(one("a:title", entry)) == 1 and one("a:title", entry)[0].text.strip()
         assert [rfc3339(n.text) for n in one("a:updated", entry)] == [
-            dt.datetime.combine(modified, dt.time(), dt.timezone.utc)]
+            dt.datetime.combine(modified, dt.time(), dt.UTC)]
         published_ = one("a:published", entry)
         if published_:
             assert rfc3339(published_[0].text).date() == date
@@ -93,7 +93,7 @@ def check_feed(path: Path, self_url: str, expected: list[tuple[str, dt.date, dt.
         assert len(one("a:summary", entry)) == 1 and one("a:summary", entry)[0].text.strip()
     # Dates come from content, never from the clock.
     assert rfc3339(one("a:updated")[0].text) == dt.datetime.combine(
-        max(item[2] for item in expected[:50]), dt.time(), dt.timezone.utc)
+        max(item[2] for item in expected[:50]), dt.time(), dt.UTC)
     assert [e.link for e in parsed.entries] == [f"{BASE}publications/{slug}/" for slug, _, _ in expected[:50]]
     return tree
 

@@ -7,6 +7,7 @@ on elements and attributes, never on whole-page text.
 from __future__ import annotations
 
 import json
+
 import lxml.html
 import pytest
 

@@ -189,7 +189,7 @@ def test_every_payload_is_refused_and_publishes_nothing(clean_site: Path, tmp_pa
     project, before, entries = fresh_site(clean_site, tmp_path / "site")
     cases = [(name, body, codes) for g, name, body, codes in PAYLOADS if g == group]
     written = {}
-    for index, (name, body, codes) in enumerate(cases):
+    for index, (name, body, _codes) in enumerate(cases):
         written[name] = write_payload(project, location, index, name, body)
 
     # One check over the whole group: every payload file has its own errors, at lines of its body,
@@ -288,7 +288,7 @@ def test_a_mission_statement_cannot_take_the_component_pages_ids(tmp_path: Path)
     project.publication("two", date="2021-02-02")
     project.component("ice", "Immigration and Customs Enforcement", "ICE",
                       "## Component type\n\nOur mission.\n\n## Years {: #component-year }\n\nMore.")
-    exit_code, output = run("check", str(project.root), "--format", "json")
+    exit_code, _output = run("check", str(project.root), "--format", "json")
     if exit_code == 1:
         return
     assert build(project)[0] == 0
@@ -311,7 +311,7 @@ UNTERMINATED = [
 @pytest.mark.parametrize("name,body", UNTERMINATED, ids=[n for n, _ in UNTERMINATED])
 def test_check_refuses_a_body_that_ends_inside_markup(tmp_path: Path, name: str, body: str) -> None:
     project = Project(tmp_path / "site")
-    path, lines = write_payload(project, "publication", 0, name, body)
+    path, _lines = write_payload(project, "publication", 0, name, body)
     assert not active_content(published(body)), "the published HTML must stay inert in any case"
     exit_code, output = run("check", str(project.root), "--format", "json")
     assert exit_code == 1 and any(d["path"] == path for d in json.loads(output)), output

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.redirects import (S3_ROUTING_RULES_LIMIT, netlify_redirects, redirect_rules, s3_overflow,
-                               s3_routing_rules)
+from sitegen.redirects import S3_ROUTING_RULES_LIMIT, netlify_redirects, redirect_rules, s3_overflow, s3_routing_rules
 from sitegen.urls import Urls, output_file
 from sitekit import Project
 

@@ -7,7 +7,6 @@ the generator against the content rather than against itself.
 from __future__ import annotations
 
 import datetime as dt
-
 import math
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit

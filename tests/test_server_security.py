@@ -8,7 +8,7 @@ import os
 import select
 import socket
 import time
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 

@@ -298,7 +298,7 @@ def test_empty_file(project: Project) -> None:
 def test_bytes_that_are_not_utf8(project: Project) -> None:
     path = project.root / PATH
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes("---\ntitle: A title\ndate: 2020-01-01\ncomponent: ice\ntype: fact-sheet\n".encode()
+    path.write_bytes(b"---\ntitle: A title\ndate: 2020-01-01\ncomponent: ice\ntype: fact-sheet\n"
                      + b"summary: Caf\xe9 in Windows-1252\n---\nBody.\n")
     report = project.build()
     assert report.ok is False

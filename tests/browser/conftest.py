@@ -16,16 +16,28 @@ import shutil
 import socketserver
 import subprocess
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from sitegen.builder import BuildOptions, build
 
-from .site_under_test import (AXE_JS, BASE_PATH, CHROMIUM_ARGS, EXTERNAL_LINKS, LINKINATOR, PAGE_KINDS, REPO,
-                             SCREENSHOTS, VNU_JAR, chromium_path, missing, require, site_file)
-
+from .site_under_test import (
+    AXE_JS,
+    BASE_PATH,
+    CHROMIUM_ARGS,
+    EXTERNAL_LINKS,
+    LINKINATOR,
+    PAGE_KINDS,
+    REPO,
+    SCREENSHOTS,
+    VNU_JAR,
+    chromium_path,
+    missing,
+    require,
+    site_file,
+)
 
 # -- the built site --------------------------------------------------------------------------------
 

@@ -13,9 +13,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .site_under_test import BASE_PATH, site_file
-
 from sitegen.guards import check_page
+
+from .site_under_test import BASE_PATH, site_file
 
 
 def test_nu_html_checker_finds_no_errors(site_dir: Path, html_pages: dict[str, str],
@@ -24,7 +24,7 @@ def test_nu_html_checker_finds_no_errors(site_dir: Path, html_pages: dict[str, s
     try:
         report = json.loads(vnu_run.stderr)  # vnu writes its report to stderr
     except json.JSONDecodeError:
-        raise AssertionError(f"vnu.jar gave no JSON report (exit {vnu_run.returncode}):\n{vnu_run.stderr[-2000:]}")
+        raise AssertionError(f"vnu.jar gave no JSON report (exit {vnu_run.returncode}):\n{vnu_run.stderr[-2000:]}") from None
     checked = {line.strip() for line in vnu_run.stdout.splitlines() if line.strip().endswith(".html")}
     assert len(checked) == len(html_pages), f"vnu checked {len(checked)} of {len(html_pages)} HTML files"
     errors = [f"{m.get('url', '').removeprefix('file:' + str(site_dir) + '/')}:{m.get('lastLine', '?')}: {m['message']}"
@@ -40,7 +40,7 @@ def test_linkinator_finds_no_broken_links(html_pages: dict[str, str],
         report = json.loads(linkinator_run.stdout)
     except json.JSONDecodeError:
         raise AssertionError(f"linkinator gave no JSON (exit {linkinator_run.returncode}):\n"
-                             f"{linkinator_run.stdout[-1000:]}{linkinator_run.stderr[-2000:]}")
+                             f"{linkinator_run.stdout[-1000:]}{linkinator_run.stderr[-2000:]}") from None
     broken = [f"[{link['status']}] {link['url']} (on {link.get('parent', '?')})"
               for link in report["links"] if link["state"] == "BROKEN"]
     assert not broken, f"{len(broken)} broken links:\n" + "\n".join(broken)

@@ -24,13 +24,13 @@ import functools
 import http.server
 import socketserver
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from payloads import INERT, PAYLOADS
-from playwright.sync_api import Error as PlaywrightError
 from sitegen.markup import Markup
 from sitegen.sanitize import publishable_html
 from sitekit import Project
@@ -339,7 +339,7 @@ def exercise(page, watch: Watch, url: str, container: str = ".publication-body",
         found = page.evaluate(FINISH, [container])
     except PlaywrightError as error:  # the page went away under the harness: a payload navigated it
         return [*watch.problems, f"the page went away: {str(error).splitlines()[0]}"], []
-    if page.url.split("#")[0] != url.split("#")[0]:
+    if page.url.split("#")[0] != url.split("#", maxsplit=1)[0]:
         watch.problems.append(f"left the page for {page.url}")
     return found["log"] + watch.problems, found["inspect"]
 

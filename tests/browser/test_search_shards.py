@@ -7,8 +7,7 @@ import http.server
 import os
 import socketserver
 import threading
-from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
