@@ -33,7 +33,8 @@ def _timestamp(date: dt.date) -> str:
 
 def _xml(root: ET.Element) -> bytes:
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
 
 
 def atom_feed(renderer: Renderer, route: Route) -> bytes:

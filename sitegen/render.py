@@ -48,7 +48,9 @@ def format_date(value: dt.date | None, language: str = "en") -> str:
     if not value:
         return ""
     strings = strings_for(language)
-    return strings["date_format"].format(month=strings["months"][value.month - 1], day=value.day, year=value.year)
+    text: str = strings["date_format"].format(month=strings["months"][value.month - 1], day=value.day,
+                                              year=value.year)
+    return text
 
 
 def is_government(url: str) -> bool:

@@ -172,8 +172,8 @@ class _Planner:
         return self._heads[library] + crumbs
 
     def add(self, route: Route) -> None:
-        """Plan a route. Lists of publications in its data become ListingItems (no bodies): what a
-        list shows is then what its fingerprint covers, whatever a template asks for."""
+        """Plan a route. Lists of publications in its data are ListingItems (no bodies), so what a
+        list shows is what its fingerprint covers; `with_listings` makes sure of it."""
         kind = PAGE_CONTEXTS.get(route.renderer)
         if kind is not None:  # each template is given its own kind of context (a planner bug otherwise)
             expect(route.context, kind)
@@ -284,7 +284,7 @@ class _Planner:
         listed = site.listed
         summary = _facet_summary(site)
         self.add(Route("/", "home.html", HomeContext(
-            title=config.title, latest=listed[:HOME_LATEST], facets=summary, total=len(listed),  # type: ignore[arg-type]
+            title=config.title, latest=_listed(listed[:HOME_LATEST]), facets=summary, total=len(listed),
             chart=_per_year(listed),
         ), sitemap=True, lastmod=_lastmod(listed)))
         library = self.trail(library=False) + (Crumb(config.title, ""),)
@@ -314,9 +314,9 @@ class _Planner:
         self.add(Route("/404.html", "404.html", NotFoundContext(
             title="Page not found", trail=self.trail(Crumb("Page not found", "")))))
         self.add(Route("/feed.xml", "feed", FeedContext(
-            title=config.title, items=listed[:FEED_SIZE], alternate=Urls.listing())))  # type: ignore[arg-type]
+            title=config.title, items=_listed(listed[:FEED_SIZE]), alternate=Urls.listing())))
         self.add(Route("/publications/index.json", "catalog", CatalogContext(
-            items=site.publications, translations=_translation_slugs(site))))  # type: ignore[arg-type]
+            items=_listed(site.publications), translations=_translation_slugs(site))))
         self.add(Route("/robots.txt", "robots", RobotsContext()))
         # Host-specific redirect files for the aliases (the HTML redirect pages work everywhere).
         aliases = tuple((alias, Urls.publication(pub.slug)) for pub in site.publications for alias in pub.aliases)
@@ -332,13 +332,13 @@ class _Planner:
                 Crumb(crumbs[-1].title, first), Crumb(f"Page {pagination.page}", ""))
             self.add(Route(pagination.paths[pagination.page - 1], "listing.html", ListingContext(
                 title=title if pagination.page == 1 else f"{title}, page {pagination.page}",
-                heading=title, kind=kind, key=key, items=chunk, pagination=pagination,  # type: ignore[arg-type]
+                heading=title, kind=kind, key=key, items=_listed(chunk), pagination=pagination,
                 trail=page_crumbs, feed=feed, **(extra or {}),
             ), source=source, sitemap=True, lastmod=_lastmod(chunk)))
 
     def feed(self, path: str, title: str, items: tuple[Publication, ...], alternate: str, source: str = "") -> str:
         self.add(Route(path, "feed", FeedContext(title=f"{title}: {self.config.title}",
-                                                 items=items[:FEED_SIZE], alternate=alternate),  # type: ignore[arg-type]
+                                                 items=_listed(items[:FEED_SIZE]), alternate=alternate),
                        source=source))
         return path
 
@@ -526,7 +526,12 @@ def _translation_slugs(site: Site) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def _lastmod(publications: tuple[Publication, ...]) -> str:
-    return max((p.last_modified for p in publications), default=None).isoformat() if publications else ""
+    return max(p.last_modified for p in publications).isoformat() if publications else ""
+
+
+def _listed(publications: tuple[Publication, ...]) -> tuple[ListingItem, ...]:
+    """Publications as a list shows them: without their bodies (see ListingItem)."""
+    return tuple(pub.listing for pub in publications)
 
 
 def _facet_summary(site: Site) -> dict[str, tuple[tuple[str, str, int], ...]]:
