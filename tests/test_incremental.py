@@ -258,7 +258,7 @@ def test_a_list_cannot_show_a_body_so_it_cannot_go_stale(tmp_path: Path) -> None
     report = project.build()
     assert not report.ok
     [problem] = [d for d in report.diagnostics if d.severity == "error"]
-    line = item.read_text().splitlines().index(next(l for l in item.read_text().splitlines() if "sections)" in l)) + 1
+    line = item.read_text().splitlines().index(next(row for row in item.read_text().splitlines() if "sections)" in row)) + 1
     assert (problem.path, problem.line, problem.code) == ("templates/partials/publication_item.html", line,
                                                           "template-error")
     assert "has no attribute 'body'" in problem.message and "publication page instead" in problem.hint
