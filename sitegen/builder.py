@@ -394,9 +394,18 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
         report.diagnostics = sort_diagnostics(report.diagnostics + _page_problems(options, analysis, cache, progress))
         return report
     report.next_due = analysis.site.next_due
-    site, routes, assets = analysis.site, analysis.routes, analysis.assets
-    report.publications, report.routes = len(site.publications), len(routes)
+    report.publications, report.routes = len(analysis.site.publications), len(analysis.routes)
+    _publish_full(options, cache, analysis.site, analysis.routes, analysis.assets, previous, output,
+                  (scan, whole, frame), report, progress)
+    return report
 
+
+def _publish_full(options: BuildOptions, cache: Cache, site: Site, routes: list[Route], assets: Assets,
+                  previous: Manifest | None, output: Output, inputs: tuple[Scan, str, str], report: BuildReport,
+                  progress: Progress | None) -> None:
+    """Render what changed, index, copy the files, publish, and record the build (or report why not)."""
+    project, out = options.project, options.output
+    scan, whole, frame = inputs
     clock = time.perf_counter()
     signature = _site_signature(options, site, assets)
     files = [(route.output, project / "content" / route.context.file) for route in routes
@@ -408,16 +417,8 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
             previous = None  # links or devices in the live site: trust nothing of it, render everything
     except OutputError as exc:
         report.diagnostics.append(Diagnostic(str(out), 0, "bad-output", str(exc)))
-        return report
-    old = previous.pages if previous else {}
-    todo = []
-    for index, route in enumerate(routes):
-        was = old.get(route.output)
-        why = "new" if was is None else "changed" if was != fingerprints[route.output] else \
-            "missing" if route.output not in output.published else ""
-        if why:
-            todo.append(index)
-            report.events.append(BuildEvent(route.output, why))
+        return
+    todo = _changed(routes, fingerprints, previous.pages if previous else {}, output, report)
     try:
         renderer = Renderer(project, site.config, site.components, assets, cache.bodies,
                             bytecode_folder=cache.folder("templates") if options.use_cache else None)
@@ -430,7 +431,7 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
         if rendered.diagnostics:
             report.diagnostics = sort_diagnostics(report.diagnostics + merge_repeats(rendered.diagnostics))
             output.abort()
-            return report
+            return
         clock = time.perf_counter()
         search_files, search_print, written_search = _search(options, site, cache, output, previous)
         written += written_search
@@ -461,7 +462,20 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
     except BaseException:
         output.abort()
         raise
-    return report
+
+
+def _changed(routes: list[Route], fingerprints: dict[str, str], old: dict[str, str], output: Output,
+             report: BuildReport) -> list[int]:
+    """The routes to render (their indexes), each recorded as an event with its reason."""
+    todo = []
+    for index, route in enumerate(routes):
+        was = old.get(route.output)
+        why = "new" if was is None else "changed" if was != fingerprints[route.output] else \
+            "missing" if route.output not in output.published else ""
+        if why:
+            todo.append(index)
+            report.events.append(BuildEvent(route.output, why))
+    return todo
 
 
 __all__ = ["MARKER", "BuildOptions", "BuildReport", "build", "check"]
