@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Severity
 from .model import BodyLink
 
 IMAGE_FILE_RE = re.compile(r"\.(png|jpe?g|gif|webp|svg|bmp|tiff?)$", re.IGNORECASE)
@@ -296,8 +296,8 @@ def check_accessibility(html: str, body: str, source: str, first_line: int,
             lines = _Source(body)
         return lines.find(needles)
 
-    def add(index: int, code: str, message: str, hint: str, severity: str = "error") -> None:
-        diags.append(Diagnostic(source, first_line + index, code, message, hint, severity))  # type: ignore[arg-type]
+    def add(index: int, code: str, message: str, hint: str, severity: Severity = "error") -> None:
+        diags.append(Diagnostic(source, first_line + index, code, message, hint, severity))
 
     # Headings: the page title is the h1, so the body's levels start below it.
     previous = 1

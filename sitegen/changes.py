@@ -191,7 +191,8 @@ def _describe(relative: str, data: bytes) -> Change:
     if kind in ("publication", "page"):
         title = _title(data)
     elif kind == "redirect":
-        found = _REFRESH_URL.search(_REFRESH.search(data[:16384]).group(0))  # type: ignore[union-attr]
+        refresh = _REFRESH.search(data[:16384])  # classify found it
+        found = _REFRESH_URL.search(refresh.group(0)) if refresh else None
         target = html.unescape(found.group(1).decode("utf-8", "replace")).strip() if found else ""
     return Change(kind, site_path(relative), title, target)
 

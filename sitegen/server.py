@@ -29,7 +29,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 from urllib.parse import unquote, urlsplit
 
 from watchfiles import watch
@@ -38,6 +38,9 @@ from .builder import BuildOptions, BuildReport, build
 from .config import load_config
 from .diagnostics import Diagnostic
 from .urls import Urls
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 EVENTS_PATH = "/__sitegen/events"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
@@ -147,7 +150,7 @@ class HeadDeadline(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+    def readinto(self, buffer: WriteableBuffer) -> int:
         if self.deadline is not None:
             left = self.deadline - time.monotonic()
             if left <= 0:
@@ -359,6 +362,7 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         self.stream_slots = threading.BoundedSemaphore(max_connections // 2)
         super().__init__(address, handler)
 
+    # A TCP server's requests are sockets (typeshed's type also covers UDP's (data, socket) pairs).
     def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
         if not self.slots.acquire(blocking=False):
             refuse_busy(request)
@@ -370,7 +374,7 @@ class PreviewHTTPServer(ThreadingHTTPServer):
             self.slots.release()  # no thread started to release it
             raise
 
-    def process_request_thread(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+    def process_request_thread(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]  # as above
         try:
             super().process_request_thread(request, client_address)
         finally:
