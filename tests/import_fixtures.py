@@ -24,6 +24,8 @@ import os
 import sys
 from pathlib import Path
 
+from pdf_fixtures import tagged_pdf
+
 PDF = b"%PDF-1.4\n% test attachment\n"
 
 CSV_MAPPING = """\
@@ -109,7 +111,8 @@ def files_mirror(root: Path) -> Path:
                      "2021-05/ice-annual.pdf", "feeds/cbp-report.pdf", "pages/PIA_ICE_050.PDF"):
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(PDF + relative.encode())
+        # Real, accessible PDFs: the build reads every attachment and checks it for Section 508.
+        path.write_bytes(tagged_pdf(title=f"Attachment {Path(relative).stem}", marker=relative))
     (root / "publications" / "secrets.pdf").symlink_to("/etc/passwd")
     return root
 
