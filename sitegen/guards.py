@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 TEMPLATE_SYNTAX = ("{{", "{%")
 # Where template-like text is legitimate page content (a code sample that shows a template).
-_LITERAL_TAGS = frozenset({"code", "pre", "samp", "kbd"})
+LITERAL_TAGS = frozenset({"code", "pre", "samp", "kbd"})
 # Elements that end the text "after a download link" (the link's own list item, paragraph, cell).
 _BLOCK_TAGS = frozenset({"address", "article", "aside", "blockquote", "body", "dd", "details", "div", "dl", "dt",
                          "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -119,7 +119,7 @@ class _PageChecker(HTMLParser):
                             evidence=attrs.get("src") or "")
             elif self.h1_text is not None and attrs.get("alt"):
                 self.h1_text.append(attrs["alt"] or "")
-        elif tag in _LITERAL_TAGS:
+        elif tag in LITERAL_TAGS:
             self.literal_depth += 1
         elif tag == "h1":
             self.h1_depth += 1
@@ -179,7 +179,7 @@ class _PageChecker(HTMLParser):
                 self.h1_text = None
         elif tag == "main" and self.main_depth:
             self.main_depth -= 1
-        if tag in _LITERAL_TAGS and self.literal_depth:
+        if tag in LITERAL_TAGS and self.literal_depth:
             self.literal_depth -= 1
 
     def handle_data(self, data: str) -> None:

@@ -83,8 +83,23 @@ class Retirement:
     reason: str
 
 
+class _Dated:
+    """The dates a publication is shown by, as a page and in a list."""
+
+    date: dt.date
+    updated: dt.date | None
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    @property
+    def last_modified(self) -> dt.date:
+        return self.updated or self.date
+
+
 @dataclass(frozen=True)
-class ListingItem:
+class ListingItem(_Dated):
     """A publication in a list (listings, feeds, index.json): its front matter, never its body.
 
     A body edit re-renders only that publication's page, because no list can show a body: a
@@ -108,17 +123,9 @@ class ListingItem:
     extra: Any
     digest: str
 
-    @property
-    def year(self) -> int:
-        return self.date.year
-
-    @property
-    def last_modified(self) -> dt.date:
-        return self.updated or self.date
-
 
 @dataclass(frozen=True)
-class Publication:
+class Publication(_Dated):
     slug: str
     title: str
     date: dt.date
@@ -161,11 +168,3 @@ class Publication:
     def line_of(self, name: str) -> int:
         """The line of a front-matter field, for diagnostics found after loading."""
         return dict(self.lines).get(name, 1)
-
-    @property
-    def year(self) -> int:
-        return self.date.year
-
-    @property
-    def last_modified(self) -> dt.date:
-        return self.updated or self.date

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -26,6 +27,31 @@ SITE_YAML = {
                    "performance": "https://www.dhs.gov/performance-financial-reports",
                    "privacy": "https://www.dhs.gov/privacy-policy"},
 }
+
+
+# A valid publication file and where the case tables of the diagnostics tests put it.
+CASE = "content/publications/2020/case.md"
+GOOD_PUBLICATION = """\
+---
+title: A good title
+date: 2020-05-01
+component: ice
+type: fact-sheet
+topics: [privacy]
+summary: A summary.
+---
+Body text.
+"""
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under root by relative path, with its bytes: outputs compared byte for byte."""
+    files = {}
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            path = Path(folder, name)
+            files[path.relative_to(root).as_posix()] = path.read_bytes()
+    return files
 
 
 class Project:

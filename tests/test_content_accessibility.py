@@ -15,19 +15,10 @@ from click.testing import CliRunner
 from sitegen.accessibility import check_accessibility
 from sitegen.cli import main
 from sitegen.markup import Markup
-from sitekit import Project
+from sitekit import CASE, GOOD_PUBLICATION, Project
 
-PUB = "content/publications/2020/case.md"
-FRONT = """\
----
-title: A good title
-date: 2020-05-01
-component: ice
-type: fact-sheet
-topics: [privacy]
-summary: A summary.
----
-"""
+PUB = CASE
+FRONT = GOOD_PUBLICATION.removesuffix("Body text.\n")
 BODY_LINE = 9
 CODES = {"empty-link", "extra-h1", "heading-skip", "table-without-header", "alt-is-filename", "vague-link-text"}
 ERRORS = CODES - {"vague-link-text"}

@@ -20,20 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen.cli import main
-from sitekit import Project
+from sitekit import CASE, GOOD_PUBLICATION, Project
 
-PUB = "content/publications/2020/case.md"
-GOOD = """\
----
-title: A good title
-date: 2020-05-01
-component: ice
-type: fact-sheet
-topics: [privacy]
-summary: A summary.
----
-Body text.
-"""
+PUB, GOOD = CASE, GOOD_PUBLICATION
 
 
 def replace(old: str, new: str) -> Callable[[Project], None]:

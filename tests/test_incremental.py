@@ -8,16 +8,7 @@ import shutil
 from pathlib import Path
 
 from sitegen.builder import BuildOptions, build
-from sitekit import Project
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    files = {}
-    for folder, _dirs, names in os.walk(root):
-        for name in names:
-            path = Path(folder, name)
-            files[path.relative_to(root).as_posix()] = path.read_bytes()
-    return files
+from sitekit import Project, tree
 
 
 def clean_build(project: Project, tmp: Path) -> dict[str, bytes]:

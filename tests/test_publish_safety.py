@@ -21,19 +21,10 @@ import pytest
 
 from sitegen.builder import BuildOptions, build
 from sitegen.output import DELAY_VARIABLE, INSIDE_STAGING, MARKER, Output
-from sitekit import REPO, Project
+from sitekit import REPO, Project, tree
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 ENV.pop("CI", None)
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    files = {}
-    for folder, _dirs, names in os.walk(root):
-        for name in names:
-            path = Path(folder, name)
-            files[path.relative_to(root).as_posix()] = path.read_bytes()
-    return files
 
 
 def clean(project: Project, tmp: Path) -> dict[str, bytes]:

@@ -20,20 +20,9 @@ from hypothesis import strategies as st
 from sitegen import frontmatter
 from sitegen.cli import main
 from sitegen.loader import parse_file
-from sitekit import Project
+from sitekit import CASE, GOOD_PUBLICATION, Project
 
-PUB = "content/publications/2020/case.md"
-GOOD = """\
----
-title: A good title
-date: 2020-05-01
-component: ice
-type: fact-sheet
-topics: [privacy]
-summary: A summary.
----
-Body text.
-"""
+PUB, GOOD = CASE, GOOD_PUBLICATION
 # line:  1 ---  2 title  3 date  4 component  5 type  6 topics  7 summary  8 ---  9 body
 
 
