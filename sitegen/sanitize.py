@@ -28,6 +28,8 @@ from html.parser import HTMLParser
 import nh3
 
 from .diagnostics import Diagnostic
+from .guards import LITERAL_TAGS as _LITERAL_TAGS
+from .guards import TEMPLATE_SYNTAX  # what the output guard takes for a template mistake
 
 ALLOWED_TAGS = frozenset("""
 a abbr b blockquote br caption cite code col colgroup dd del details dfn div dl dt em figcaption
@@ -86,15 +88,16 @@ def unsafe_url(value: str) -> str:
     return ""
 
 
-TEMPLATE_MARKERS = ("{{", "{%")  # what the output guard takes for a template mistake
 TEMPLATE_HINT = 'to show it as written, put it in `backticks`; otherwise remove it'
-_LITERAL_TAGS = frozenset({"code", "pre", "samp", "kbd"})
 _VOID_TAGS = frozenset({"br", "hr", "img", "col", "wbr"})
+# What each table element may hold directly; anything else is moved out by the HTML parser.
+_TABLE_CHILDREN = {"table": ("caption", "colgroup", "thead", "tbody", "tfoot", "tr"), "thead": ("tr",),
+                   "tbody": ("tr",), "tfoot": ("tr",), "tr": ("td", "th"), "colgroup": ("col",)}
 
 
 def template_marker(text: str) -> str:
     """The template-like text ("{{ name }}") in `text` that no page may publish, or ""."""
-    for marker, closing in zip(TEMPLATE_MARKERS, ("}}", "%}")):
+    for marker, closing in zip(TEMPLATE_SYNTAX, ("}}", "%}")):
         index = text.find(marker)
         if index >= 0:
             line = text[index:].split("\n", 1)[0]
@@ -113,6 +116,12 @@ class _Checker(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _LITERAL_TAGS:
             self.literal_depth += 1
+        parent = self.open[-1] if self.open else ""
+        if tag not in _TABLE_CHILDREN.get(parent, (tag,)):
+            # A browser moves it out of the table (`[TOC]` in a table row does this), so the page
+            # would not show what the text says.
+            self.problems.append(("html-nesting", f"<{tag}> cannot be inside <{parent}>; browsers move it out of "
+                                  "the table", f"<{tag}" if tag != "div" else "[toc]"))
         if tag not in _VOID_TAGS:
             self.open.append(tag)
         if tag not in ALLOWED_TAGS:

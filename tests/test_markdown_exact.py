@@ -481,6 +481,18 @@ def test_an_unclosed_inline_tag_is_reported() -> None:
         ("html-unclosed", FRONT.count("\n") + 1)]
 
 
+def test_toc_inside_a_table_row_is_reported() -> None:
+    """Found by the Hypothesis test: Python-Markdown puts the [TOC] box straight into a <tr>, and
+    a browser (and the sanitizer) move it out of the table: the editor is told, at the line."""
+    body = "| privacy | privacy |\n| --- | --- |\n[TOC]\n"
+    stored = _Kept()
+    parsed = loader.parse_file("publication", GENERATED, (FRONT + body).encode(), "toc", stored)  # type: ignore[arg-type]
+    ours = MARKUP.render(body, GENERATED, "publications/2020", FRONT.count("\n") + 1).html
+    compare(GENERATED, body, ours, stored.html, stock_markdown().convert(body))  # (a) and (b) hold
+    assert [(d.code, d.line) for d in parsed.diagnostics if d.code.startswith("html")] == [
+        ("html-nesting", FRONT.count("\n") + 1 + 2)]
+
+
 def test_the_comparison_catches_what_it_must() -> None:
     """The oracle itself: a dropped footnote, a token where stock wrote an external URL, a changed DOM."""
     body = "Text.[^1] [a](../2019/x.md)\n\n[^1]: Note.\n"
