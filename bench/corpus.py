@@ -43,42 +43,102 @@ MARKER = ".bench-corpus"  # written into OUTDIR, so a re-run may safely replace 
 
 COMPONENTS = [
     # key, name, acronym, url, mission, preferred topics
-    ("cbp", "U.S. Customs and Border Protection", "CBP", "https://www.cbp.gov/",
-     "U.S. Customs and Border Protection protects the American people, safeguards our borders, and enhances the nation's economic prosperity.",
-     ["border-security", "trade", "aviation-security", "law-enforcement"]),
-    ("cisa", "Cybersecurity and Infrastructure Security Agency", "CISA", "https://www.cisa.gov/",
-     "The Cybersecurity and Infrastructure Security Agency leads the national effort to understand, manage, and reduce risk to the cyber and physical infrastructure Americans rely on every hour of every day.",
-     ["cybersecurity", "critical-infrastructure", "emergency-management"]),
-    ("crcl", "Office for Civil Rights and Civil Liberties", "CRCL", "https://www.dhs.gov/office-civil-rights-and-civil-liberties",
-     "The Office for Civil Rights and Civil Liberties supports the Department as it secures the nation while preserving individual liberty, fairness, and equality under the law.",
-     ["civil-rights", "detention", "immigration-enforcement"]),
-    ("fema", "Federal Emergency Management Agency", "FEMA", "https://www.fema.gov/",
-     "The Federal Emergency Management Agency helps people before, during, and after disasters.",
-     ["disaster-recovery", "emergency-management", "preparedness"]),
-    ("fletc", "Federal Law Enforcement Training Centers", "FLETC", "https://www.fletc.gov/",
-     "The Federal Law Enforcement Training Centers prepare the federal law enforcement community to safeguard the American people, our homeland, and our values.",
-     ["law-enforcement", "preparedness"]),
-    ("ia", "Office of Intelligence and Analysis", "I&A", "https://www.dhs.gov/office-intelligence-and-analysis",
-     "The Office of Intelligence and Analysis equips the Homeland Security Enterprise with the timely intelligence and information it needs to keep the homeland safe, secure, and resilient.",
-     ["counterterrorism", "critical-infrastructure", "privacy"]),
-    ("ice", "U.S. Immigration and Customs Enforcement", "ICE", "https://www.ice.gov/",
-     "The mission of U.S. Immigration and Customs Enforcement is to protect America from the cross-border crime and illegal immigration that threaten national security and public safety.",
-     ["immigration-enforcement", "detention", "law-enforcement"]),
-    ("st", "Science and Technology Directorate", "S&T", "https://www.dhs.gov/science-and-technology",
-     "The Science and Technology Directorate is the primary research and development arm of the Department of Homeland Security.",
-     ["science-and-technology", "cybersecurity", "preparedness"]),
-    ("tsa", "Transportation Security Administration", "TSA", "https://www.tsa.gov/",
-     "The Transportation Security Administration protects the nation's transportation systems to ensure freedom of movement for people and commerce.",
-     ["aviation-security", "privacy", "counterterrorism"]),
-    ("uscg", "U.S. Coast Guard", "USCG", "https://www.uscg.mil/",
-     "The U.S. Coast Guard ensures our nation's maritime safety, security, and stewardship.",
-     ["maritime-security", "emergency-management", "law-enforcement"]),
-    ("uscis", "U.S. Citizenship and Immigration Services", "USCIS", "https://www.uscis.gov/",
-     "U.S. Citizenship and Immigration Services administers the nation's lawful immigration system, safeguarding its integrity and promise by efficiently and fairly adjudicating requests for immigration benefits.",
-     ["immigration-benefits", "privacy", "civil-rights"]),
-    ("usss", "U.S. Secret Service", "USSS", "https://www.secretservice.gov/",
-     "The U.S. Secret Service protects national leaders, visiting heads of state, designated sites, and National Special Security Events, and safeguards the nation's financial infrastructure.",
-     ["law-enforcement", "cybersecurity", "counterterrorism"]),
+    (
+        "cbp",
+        "U.S. Customs and Border Protection",
+        "CBP",
+        "https://www.cbp.gov/",
+        "U.S. Customs and Border Protection protects the American people, safeguards our borders, and enhances the nation's economic prosperity.",
+        ["border-security", "trade", "aviation-security", "law-enforcement"],
+    ),
+    (
+        "cisa",
+        "Cybersecurity and Infrastructure Security Agency",
+        "CISA",
+        "https://www.cisa.gov/",
+        "The Cybersecurity and Infrastructure Security Agency leads the national effort to understand, manage, and reduce risk to the cyber and physical infrastructure Americans rely on every hour of every day.",
+        ["cybersecurity", "critical-infrastructure", "emergency-management"],
+    ),
+    (
+        "crcl",
+        "Office for Civil Rights and Civil Liberties",
+        "CRCL",
+        "https://www.dhs.gov/office-civil-rights-and-civil-liberties",
+        "The Office for Civil Rights and Civil Liberties supports the Department as it secures the nation while preserving individual liberty, fairness, and equality under the law.",
+        ["civil-rights", "detention", "immigration-enforcement"],
+    ),
+    (
+        "fema",
+        "Federal Emergency Management Agency",
+        "FEMA",
+        "https://www.fema.gov/",
+        "The Federal Emergency Management Agency helps people before, during, and after disasters.",
+        ["disaster-recovery", "emergency-management", "preparedness"],
+    ),
+    (
+        "fletc",
+        "Federal Law Enforcement Training Centers",
+        "FLETC",
+        "https://www.fletc.gov/",
+        "The Federal Law Enforcement Training Centers prepare the federal law enforcement community to safeguard the American people, our homeland, and our values.",
+        ["law-enforcement", "preparedness"],
+    ),
+    (
+        "ia",
+        "Office of Intelligence and Analysis",
+        "I&A",
+        "https://www.dhs.gov/office-intelligence-and-analysis",
+        "The Office of Intelligence and Analysis equips the Homeland Security Enterprise with the timely intelligence and information it needs to keep the homeland safe, secure, and resilient.",
+        ["counterterrorism", "critical-infrastructure", "privacy"],
+    ),
+    (
+        "ice",
+        "U.S. Immigration and Customs Enforcement",
+        "ICE",
+        "https://www.ice.gov/",
+        "The mission of U.S. Immigration and Customs Enforcement is to protect America from the cross-border crime and illegal immigration that threaten national security and public safety.",
+        ["immigration-enforcement", "detention", "law-enforcement"],
+    ),
+    (
+        "st",
+        "Science and Technology Directorate",
+        "S&T",
+        "https://www.dhs.gov/science-and-technology",
+        "The Science and Technology Directorate is the primary research and development arm of the Department of Homeland Security.",
+        ["science-and-technology", "cybersecurity", "preparedness"],
+    ),
+    (
+        "tsa",
+        "Transportation Security Administration",
+        "TSA",
+        "https://www.tsa.gov/",
+        "The Transportation Security Administration protects the nation's transportation systems to ensure freedom of movement for people and commerce.",
+        ["aviation-security", "privacy", "counterterrorism"],
+    ),
+    (
+        "uscg",
+        "U.S. Coast Guard",
+        "USCG",
+        "https://www.uscg.mil/",
+        "The U.S. Coast Guard ensures our nation's maritime safety, security, and stewardship.",
+        ["maritime-security", "emergency-management", "law-enforcement"],
+    ),
+    (
+        "uscis",
+        "U.S. Citizenship and Immigration Services",
+        "USCIS",
+        "https://www.uscis.gov/",
+        "U.S. Citizenship and Immigration Services administers the nation's lawful immigration system, safeguarding its integrity and promise by efficiently and fairly adjudicating requests for immigration benefits.",
+        ["immigration-benefits", "privacy", "civil-rights"],
+    ),
+    (
+        "usss",
+        "U.S. Secret Service",
+        "USSS",
+        "https://www.secretservice.gov/",
+        "The U.S. Secret Service protects national leaders, visiting heads of state, designated sites, and National Special Security Events, and safeguards the nation's financial infrastructure.",
+        ["law-enforcement", "cybersecurity", "counterterrorism"],
+    ),
 ]
 COMPONENT_WEIGHTS = [14, 9, 4, 14, 4, 5, 14, 6, 10, 7, 10, 3]
 
@@ -96,147 +156,492 @@ TYPES = [
 ]
 
 TOPICS = [
-    ("aviation-security", "Aviation Security"), ("border-security", "Border Security"),
-    ("civil-rights", "Civil Rights and Civil Liberties"), ("counterterrorism", "Counterterrorism"),
-    ("critical-infrastructure", "Critical Infrastructure"), ("cybersecurity", "Cybersecurity"),
-    ("detention", "Detention"), ("disaster-recovery", "Disaster Recovery"),
-    ("emergency-management", "Emergency Management"), ("immigration-benefits", "Immigration Benefits"),
-    ("immigration-enforcement", "Immigration Enforcement"), ("law-enforcement", "Law Enforcement"),
-    ("maritime-security", "Maritime Security"), ("preparedness", "Preparedness"), ("privacy", "Privacy"),
-    ("science-and-technology", "Science and Technology"), ("trade", "Trade"),
+    ("aviation-security", "Aviation Security"),
+    ("border-security", "Border Security"),
+    ("civil-rights", "Civil Rights and Civil Liberties"),
+    ("counterterrorism", "Counterterrorism"),
+    ("critical-infrastructure", "Critical Infrastructure"),
+    ("cybersecurity", "Cybersecurity"),
+    ("detention", "Detention"),
+    ("disaster-recovery", "Disaster Recovery"),
+    ("emergency-management", "Emergency Management"),
+    ("immigration-benefits", "Immigration Benefits"),
+    ("immigration-enforcement", "Immigration Enforcement"),
+    ("law-enforcement", "Law Enforcement"),
+    ("maritime-security", "Maritime Security"),
+    ("preparedness", "Preparedness"),
+    ("privacy", "Privacy"),
+    ("science-and-technology", "Science and Technology"),
+    ("trade", "Trade"),
 ]
 
 # Shared attachment files: (name, size in bytes). Tiny stand-ins for real documents.
 FILES = [
-    ("privacy-impact-assessment-template.pdf", 48_213), ("annual-report-summary.pdf", 182_407),
-    ("environmental-assessment-final.pdf", 96_530), ("fact-sheet-print-version.pdf", 12_884),
-    ("testimony-written-statement.pdf", 31_075), ("declaracion-en-espanol.pdf", 14_392),
-    ("performance-data-tables.xlsx", 22_610), ("grant-allocations.csv", 6_144),
+    ("privacy-impact-assessment-template.pdf", 48_213),
+    ("annual-report-summary.pdf", 182_407),
+    ("environmental-assessment-final.pdf", 96_530),
+    ("fact-sheet-print-version.pdf", 12_884),
+    ("testimony-written-statement.pdf", 31_075),
+    ("declaracion-en-espanol.pdf", 14_392),
+    ("performance-data-tables.xlsx", 22_610),
+    ("grant-allocations.csv", 6_144),
 ]
-FILE_TITLES = ["Privacy Impact Assessment template", "Annual report summary", "Environmental assessment (final)",
-               "Fact sheet, print version", "Written testimony", "Declaraci\u00f3n en espa\u00f1ol",
-               "Performance data tables", "Grant allocations by state"]
+FILE_TITLES = [
+    "Privacy Impact Assessment template",
+    "Annual report summary",
+    "Environmental assessment (final)",
+    "Fact sheet, print version",
+    "Written testimony",
+    "Declaraci\u00f3n en espa\u00f1ol",
+    "Performance data tables",
+    "Grant allocations by state",
+]
 
-SYSTEM_PREFIX = ["Automated", "Enterprise", "Integrated", "National", "Electronic", "Biometric", "Advanced",
-                 "Unified", "Secure", "Mobile", "Global", "Joint", "Regional", "Continuous", "Digital"]
-SYSTEM_MIDDLE = ["Targeting", "Case Management", "Records", "Screening", "Identity Verification", "Analytics",
-                 "Enrollment", "Data Exchange", "Surveillance", "Reporting", "Credentialing", "Incident Tracking",
-                 "Document Management", "Benefits Processing", "Inspection", "Vetting", "Threat Assessment",
-                 "Grants Management", "Travel Document", "License Plate Reader", "Training Records"]
-SYSTEM_SUFFIX = ["System", "Program", "Platform", "Pilot", "Environment", "Service", "Initiative", "Database",
-                 "Application", "Portal", "Tool"]
-RECORD_SUBJECTS = ["Border Crossing Information", "Alien File, Index, and National File Tracking",
-                   "Disaster Recovery Assistance Files", "Secure Flight Records", "Personnel Security Files",
-                   "Law Enforcement Training Records", "Trusted Traveler Program", "Grant Applicant Records",
-                   "Cybersecurity Incident Reports", "Visitor and Guest Access", "Claims Records",
-                   "Background Investigation Records", "Detainee Health Records", "Maritime Vessel Records",
-                   "Complaint and Inquiry Records", "Redress and Response Records"]
-PROGRAMS = ["TSA PreCheck", "Global Entry", "E-Verify", "Secure Communities", "the National Flood Insurance Program",
-            "the Homeland Security Grant Program", "Operation Stonegarden", "the Continuous Diagnostics and Mitigation Program",
-            "the Student and Exchange Visitor Program", "Deferred Action for Childhood Arrivals",
-            "the Urban Areas Security Initiative", "the Visa Waiver Program", "Hazard Mitigation Assistance",
-            "the Biometric Exit Program", "the Port Security Grant Program", "Community Emergency Response Teams",
-            "the Chemical Facility Anti-Terrorism Standards Program", "the Nationwide Suspicious Activity Reporting Initiative",
-            "Known Crewmember", "the Refugee Admissions Program", "Shelter and Services Program",
-            "the Emergency Food and Shelter Program", "Next Generation First Responder", "the Blue Campaign"]
-REPORT_KINDS = ["Annual Report", "Report to Congress", "After-Action Report", "Progress Report",
-                "Performance Report", "Annual Performance Report", "Quarterly Report", "Data Report"]
-FACILITIES = ["Border Patrol Station", "Port of Entry Expansion", "Training Facility", "Family Residential Center",
-              "Remote Video Surveillance System Upgrade", "Tactical Infrastructure Maintenance", "Operations Center",
-              "Housing Complex", "Marine Unit Boathouse", "Radiation Portal Monitor Deployment", "Communications Tower"]
-PLACES = ["Laredo, Texas", "Nogales, Arizona", "El Paso, Texas", "San Diego, California", "Brunswick, Georgia",
-          "Artesia, New Mexico", "Blaine, Washington", "Calais, Maine", "Dilley, Texas", "Yuma, Arizona",
-          "Miami, Florida", "Detroit, Michigan", "Sault Ste. Marie, Michigan", "Houlton, Maine", "Del Rio, Texas",
-          "Cheltenham, Maryland", "Charleston, South Carolina", "Honolulu, Hawaii", "San Juan, Puerto Rico"]
-EVENTS = ["Hurricane Recovery Efforts", "the Southwest Border", "Winter Storm Preparedness", "the Anniversary of September 11",
-          "Wildfire Response Operations", "Election Security", "Holiday Travel Security", "Recent Cybersecurity Incidents",
-          "the National Terrorism Advisory System Bulletin", "Flood Response in the Midwest", "Tropical Storm Preparations",
-          "Protecting Critical Infrastructure", "the Reopening of Ports of Entry", "Unaccompanied Children"]
-OFFICIALS = ["Secretary", "Acting Secretary", "Deputy Secretary", "Under Secretary", "Administrator",
-             "Commissioner", "Director", "Acting Director", "Chief Privacy Officer", "Assistant Secretary"]
-COMMITTEES = ["Committee on Homeland Security", "Committee on Homeland Security and Governmental Affairs",
-              "Committee on Appropriations", "Committee on the Judiciary", "Committee on Commerce, Science, and Transportation",
-              "Committee on Oversight and Accountability", "Committee on Transportation and Infrastructure"]
-THEMES = ["Securing the Border", "Cybersecurity of Federal Networks", "Disaster Preparedness", "Aviation Security",
-          "Emerging Threats to the Homeland", "Immigration Benefits Processing", "Maritime Domain Awareness",
-          "Protecting Soft Targets", "Countering Violent Extremism", "Workforce Readiness", "Supply Chain Security",
-          "Biometric Identity Management", "Resilience of Critical Infrastructure", "Information Sharing"]
-AUDIENCES = ["State and Local Partners", "Grant Recipients", "Applicants", "Employers", "Industry Partners",
-             "Tribal Governments", "Airport Operators", "Emergency Managers", "Field Personnel", "Travelers"]
+SYSTEM_PREFIX = [
+    "Automated",
+    "Enterprise",
+    "Integrated",
+    "National",
+    "Electronic",
+    "Biometric",
+    "Advanced",
+    "Unified",
+    "Secure",
+    "Mobile",
+    "Global",
+    "Joint",
+    "Regional",
+    "Continuous",
+    "Digital",
+]
+SYSTEM_MIDDLE = [
+    "Targeting",
+    "Case Management",
+    "Records",
+    "Screening",
+    "Identity Verification",
+    "Analytics",
+    "Enrollment",
+    "Data Exchange",
+    "Surveillance",
+    "Reporting",
+    "Credentialing",
+    "Incident Tracking",
+    "Document Management",
+    "Benefits Processing",
+    "Inspection",
+    "Vetting",
+    "Threat Assessment",
+    "Grants Management",
+    "Travel Document",
+    "License Plate Reader",
+    "Training Records",
+]
+SYSTEM_SUFFIX = [
+    "System",
+    "Program",
+    "Platform",
+    "Pilot",
+    "Environment",
+    "Service",
+    "Initiative",
+    "Database",
+    "Application",
+    "Portal",
+    "Tool",
+]
+RECORD_SUBJECTS = [
+    "Border Crossing Information",
+    "Alien File, Index, and National File Tracking",
+    "Disaster Recovery Assistance Files",
+    "Secure Flight Records",
+    "Personnel Security Files",
+    "Law Enforcement Training Records",
+    "Trusted Traveler Program",
+    "Grant Applicant Records",
+    "Cybersecurity Incident Reports",
+    "Visitor and Guest Access",
+    "Claims Records",
+    "Background Investigation Records",
+    "Detainee Health Records",
+    "Maritime Vessel Records",
+    "Complaint and Inquiry Records",
+    "Redress and Response Records",
+]
+PROGRAMS = [
+    "TSA PreCheck",
+    "Global Entry",
+    "E-Verify",
+    "Secure Communities",
+    "the National Flood Insurance Program",
+    "the Homeland Security Grant Program",
+    "Operation Stonegarden",
+    "the Continuous Diagnostics and Mitigation Program",
+    "the Student and Exchange Visitor Program",
+    "Deferred Action for Childhood Arrivals",
+    "the Urban Areas Security Initiative",
+    "the Visa Waiver Program",
+    "Hazard Mitigation Assistance",
+    "the Biometric Exit Program",
+    "the Port Security Grant Program",
+    "Community Emergency Response Teams",
+    "the Chemical Facility Anti-Terrorism Standards Program",
+    "the Nationwide Suspicious Activity Reporting Initiative",
+    "Known Crewmember",
+    "the Refugee Admissions Program",
+    "Shelter and Services Program",
+    "the Emergency Food and Shelter Program",
+    "Next Generation First Responder",
+    "the Blue Campaign",
+]
+REPORT_KINDS = [
+    "Annual Report",
+    "Report to Congress",
+    "After-Action Report",
+    "Progress Report",
+    "Performance Report",
+    "Annual Performance Report",
+    "Quarterly Report",
+    "Data Report",
+]
+FACILITIES = [
+    "Border Patrol Station",
+    "Port of Entry Expansion",
+    "Training Facility",
+    "Family Residential Center",
+    "Remote Video Surveillance System Upgrade",
+    "Tactical Infrastructure Maintenance",
+    "Operations Center",
+    "Housing Complex",
+    "Marine Unit Boathouse",
+    "Radiation Portal Monitor Deployment",
+    "Communications Tower",
+]
+PLACES = [
+    "Laredo, Texas",
+    "Nogales, Arizona",
+    "El Paso, Texas",
+    "San Diego, California",
+    "Brunswick, Georgia",
+    "Artesia, New Mexico",
+    "Blaine, Washington",
+    "Calais, Maine",
+    "Dilley, Texas",
+    "Yuma, Arizona",
+    "Miami, Florida",
+    "Detroit, Michigan",
+    "Sault Ste. Marie, Michigan",
+    "Houlton, Maine",
+    "Del Rio, Texas",
+    "Cheltenham, Maryland",
+    "Charleston, South Carolina",
+    "Honolulu, Hawaii",
+    "San Juan, Puerto Rico",
+]
+EVENTS = [
+    "Hurricane Recovery Efforts",
+    "the Southwest Border",
+    "Winter Storm Preparedness",
+    "the Anniversary of September 11",
+    "Wildfire Response Operations",
+    "Election Security",
+    "Holiday Travel Security",
+    "Recent Cybersecurity Incidents",
+    "the National Terrorism Advisory System Bulletin",
+    "Flood Response in the Midwest",
+    "Tropical Storm Preparations",
+    "Protecting Critical Infrastructure",
+    "the Reopening of Ports of Entry",
+    "Unaccompanied Children",
+]
+OFFICIALS = [
+    "Secretary",
+    "Acting Secretary",
+    "Deputy Secretary",
+    "Under Secretary",
+    "Administrator",
+    "Commissioner",
+    "Director",
+    "Acting Director",
+    "Chief Privacy Officer",
+    "Assistant Secretary",
+]
+COMMITTEES = [
+    "Committee on Homeland Security",
+    "Committee on Homeland Security and Governmental Affairs",
+    "Committee on Appropriations",
+    "Committee on the Judiciary",
+    "Committee on Commerce, Science, and Transportation",
+    "Committee on Oversight and Accountability",
+    "Committee on Transportation and Infrastructure",
+]
+THEMES = [
+    "Securing the Border",
+    "Cybersecurity of Federal Networks",
+    "Disaster Preparedness",
+    "Aviation Security",
+    "Emerging Threats to the Homeland",
+    "Immigration Benefits Processing",
+    "Maritime Domain Awareness",
+    "Protecting Soft Targets",
+    "Countering Violent Extremism",
+    "Workforce Readiness",
+    "Supply Chain Security",
+    "Biometric Identity Management",
+    "Resilience of Critical Infrastructure",
+    "Information Sharing",
+]
+AUDIENCES = [
+    "State and Local Partners",
+    "Grant Recipients",
+    "Applicants",
+    "Employers",
+    "Industry Partners",
+    "Tribal Governments",
+    "Airport Operators",
+    "Emergency Managers",
+    "Field Personnel",
+    "Travelers",
+]
 
-HEADINGS = ["Background", "Overview", "Legal authorities", "Scope of this document", "Information collected",
-            "Uses of the information", "Notice", "Data retention", "Information sharing", "Redress",
-            "Security controls", "Findings", "Recommendations", "Next steps", "Program performance",
-            "Stakeholder engagement", "Budget and resources", "Environmental effects", "Alternatives considered",
-            "Public comment", "Implementation", "Oversight and accountability", "Training", "Lessons learned",
-            "Coordination with partners", "Risks and mitigations", "Methodology", "Conclusion"]
+HEADINGS = [
+    "Background",
+    "Overview",
+    "Legal authorities",
+    "Scope of this document",
+    "Information collected",
+    "Uses of the information",
+    "Notice",
+    "Data retention",
+    "Information sharing",
+    "Redress",
+    "Security controls",
+    "Findings",
+    "Recommendations",
+    "Next steps",
+    "Program performance",
+    "Stakeholder engagement",
+    "Budget and resources",
+    "Environmental effects",
+    "Alternatives considered",
+    "Public comment",
+    "Implementation",
+    "Oversight and accountability",
+    "Training",
+    "Lessons learned",
+    "Coordination with partners",
+    "Risks and mitigations",
+    "Methodology",
+    "Conclusion",
+]
 
-SUBJECTS = ["The Department", "The component", "The program office", "Each participating agency", "The Privacy Office",
-            "The system", "This assessment", "The Office of the Chief Information Officer", "The oversight board",
-            "The review team", "The agency", "The working group", "The Office of Inspector General"]
-PLURAL_SUBJECTS = ["Field personnel", "Authorized users", "State and local partners", "Program managers", "Contractors",
-                   "Regional offices", "Grant recipients", "Supervisors", "Frontline officers"]
-VERBS = ["collects", "maintains", "reviews", "shares", "retains", "evaluates", "reports", "coordinates",
-         "documents", "verifies", "monitors", "updates", "protects", "analyzes", "publishes", "audits",
-         "transmits", "safeguards", "prioritizes", "tracks"]
-OBJECTS = ["personally identifiable information about travelers", "records of border crossings",
-           "grant applications from state and local governments", "biometric and biographic data",
-           "case management records", "information about disaster survivors", "requests for immigration benefits",
-           "reports of suspicious activity", "training completion records", "vulnerability information from industry partners",
-           "the results of background investigations", "performance data for each fiscal year",
-           "information provided by members of the public", "audit logs of system access",
-           "statistics on processing times", "incident reports from field offices", "the names and addresses of applicants",
-           "environmental data for each proposed site", "recommendations from the advisory committee",
-           "complaints alleging civil rights violations", "cargo manifests submitted by carriers"]
-QUALIFIERS = ["in accordance with the Privacy Act of 1974", "on a quarterly basis", "to support mission operations",
-              "before any information is shared with external partners", "consistent with applicable retention schedules",
-              "under the authority of the Homeland Security Act of 2002", "through secure, encrypted connections",
-              "as required by the E-Government Act of 2002", "with the approval of the Chief Privacy Officer",
-              "in coordination with federal, state, local, tribal, and territorial partners", "at least once each year",
-              "to identify trends and emerging risks", "only when there is a documented need to know",
-              "as described in the applicable system of records notice", "to improve the accuracy of its records",
-              "within 30 days of a request", "using role-based access controls", "to measure progress toward its goals",
-              "following the guidance of the Office of Management and Budget", "in plain language"]
-OPENERS = ["In addition,", "As a result,", "Where appropriate,", "During the review period,", "Since the program began,",
-           "To reduce risk,", "Under current policy,", "In most cases,", "For this reason,", "Beginning in the next fiscal year,"]
-EXTRA_CLAUSES = ["and the results are reviewed by senior leadership", "which allows it to respond quickly to new requirements",
-                 "although some legacy records remain in paper form", "so that individuals can correct inaccurate information",
-                 "and no information is sold or used for marketing", "while minimizing the burden on the public",
-                 "and exceptions are documented in writing", "which reduces duplicate data entry"]
-LIST_ITEMS = ["Limit collection to the minimum information necessary", "Encrypt data in transit and at rest",
-              "Review user access every 90 days", "Publish updated guidance for applicants",
-              "Train all personnel before they are granted access", "Conduct annual privacy compliance reviews",
-              "Coordinate with state and local emergency managers", "Provide notice at the point of collection",
-              "Offer a redress process for individuals who believe their records are inaccurate",
-              "Share information only under written agreements", "Retain records no longer than the approved schedule",
-              "Report performance results to Congress each year", "Test contingency plans before hurricane season",
-              "Expand outreach to underserved communities", "Measure processing times against published goals",
-              "Replace outdated equipment at ports of entry", "Consult with tribal governments early in the process",
-              "Document the purpose of each data element", "Audit system logs for unauthorized access",
-              "Translate key documents into the most commonly spoken languages"]
-BOLD_LEADS = ["Over-collection.", "Unauthorized access.", "Inaccurate information.", "Data retention.",
-              "Transparency.", "Accountability.", "Use limitation.", "Security."]
-EXTERNAL_LINKS = [("the DHS Privacy Office", "https://www.dhs.gov/privacy"),
-                  ("the Federal Register", "https://www.federalregister.gov/agencies/homeland-security-department"),
-                  ("the Government Accountability Office", "https://www.gao.gov/"),
-                  ("the Office of Inspector General", "https://www.oig.dhs.gov/reports"),
-                  ("Congress.gov", "https://www.congress.gov/"),
-                  ("Ready.gov", "https://www.ready.gov/"),
-                  ("the FEMA website", "https://www.fema.gov/disaster"),
-                  ("the CISA Known Exploited Vulnerabilities Catalog", "https://www.cisa.gov/known-exploited-vulnerabilities-catalog"),
-                  ("USA.gov", "https://www.usa.gov/"),
-                  ("the DHS FOIA Library", "https://www.dhs.gov/foia-library")]
-RISKS = ["Unauthorized disclosure", "Inaccurate records", "Excessive retention", "Function creep", "Insider threat",
-         "System outage", "Loss of portable media", "Incomplete notice"]
-MITIGATIONS = ["Role-based access and quarterly audits", "Verification against authoritative sources",
-               "Automated deletion at the end of the retention period", "Written purpose limitations",
-               "Continuous monitoring of user activity", "Redundant hosting in two regions",
-               "Encryption of all removable devices", "Revised privacy notice on every form"]
+SUBJECTS = [
+    "The Department",
+    "The component",
+    "The program office",
+    "Each participating agency",
+    "The Privacy Office",
+    "The system",
+    "This assessment",
+    "The Office of the Chief Information Officer",
+    "The oversight board",
+    "The review team",
+    "The agency",
+    "The working group",
+    "The Office of Inspector General",
+]
+PLURAL_SUBJECTS = [
+    "Field personnel",
+    "Authorized users",
+    "State and local partners",
+    "Program managers",
+    "Contractors",
+    "Regional offices",
+    "Grant recipients",
+    "Supervisors",
+    "Frontline officers",
+]
+VERBS = [
+    "collects",
+    "maintains",
+    "reviews",
+    "shares",
+    "retains",
+    "evaluates",
+    "reports",
+    "coordinates",
+    "documents",
+    "verifies",
+    "monitors",
+    "updates",
+    "protects",
+    "analyzes",
+    "publishes",
+    "audits",
+    "transmits",
+    "safeguards",
+    "prioritizes",
+    "tracks",
+]
+OBJECTS = [
+    "personally identifiable information about travelers",
+    "records of border crossings",
+    "grant applications from state and local governments",
+    "biometric and biographic data",
+    "case management records",
+    "information about disaster survivors",
+    "requests for immigration benefits",
+    "reports of suspicious activity",
+    "training completion records",
+    "vulnerability information from industry partners",
+    "the results of background investigations",
+    "performance data for each fiscal year",
+    "information provided by members of the public",
+    "audit logs of system access",
+    "statistics on processing times",
+    "incident reports from field offices",
+    "the names and addresses of applicants",
+    "environmental data for each proposed site",
+    "recommendations from the advisory committee",
+    "complaints alleging civil rights violations",
+    "cargo manifests submitted by carriers",
+]
+QUALIFIERS = [
+    "in accordance with the Privacy Act of 1974",
+    "on a quarterly basis",
+    "to support mission operations",
+    "before any information is shared with external partners",
+    "consistent with applicable retention schedules",
+    "under the authority of the Homeland Security Act of 2002",
+    "through secure, encrypted connections",
+    "as required by the E-Government Act of 2002",
+    "with the approval of the Chief Privacy Officer",
+    "in coordination with federal, state, local, tribal, and territorial partners",
+    "at least once each year",
+    "to identify trends and emerging risks",
+    "only when there is a documented need to know",
+    "as described in the applicable system of records notice",
+    "to improve the accuracy of its records",
+    "within 30 days of a request",
+    "using role-based access controls",
+    "to measure progress toward its goals",
+    "following the guidance of the Office of Management and Budget",
+    "in plain language",
+]
+OPENERS = [
+    "In addition,",
+    "As a result,",
+    "Where appropriate,",
+    "During the review period,",
+    "Since the program began,",
+    "To reduce risk,",
+    "Under current policy,",
+    "In most cases,",
+    "For this reason,",
+    "Beginning in the next fiscal year,",
+]
+EXTRA_CLAUSES = [
+    "and the results are reviewed by senior leadership",
+    "which allows it to respond quickly to new requirements",
+    "although some legacy records remain in paper form",
+    "so that individuals can correct inaccurate information",
+    "and no information is sold or used for marketing",
+    "while minimizing the burden on the public",
+    "and exceptions are documented in writing",
+    "which reduces duplicate data entry",
+]
+LIST_ITEMS = [
+    "Limit collection to the minimum information necessary",
+    "Encrypt data in transit and at rest",
+    "Review user access every 90 days",
+    "Publish updated guidance for applicants",
+    "Train all personnel before they are granted access",
+    "Conduct annual privacy compliance reviews",
+    "Coordinate with state and local emergency managers",
+    "Provide notice at the point of collection",
+    "Offer a redress process for individuals who believe their records are inaccurate",
+    "Share information only under written agreements",
+    "Retain records no longer than the approved schedule",
+    "Report performance results to Congress each year",
+    "Test contingency plans before hurricane season",
+    "Expand outreach to underserved communities",
+    "Measure processing times against published goals",
+    "Replace outdated equipment at ports of entry",
+    "Consult with tribal governments early in the process",
+    "Document the purpose of each data element",
+    "Audit system logs for unauthorized access",
+    "Translate key documents into the most commonly spoken languages",
+]
+BOLD_LEADS = [
+    "Over-collection.",
+    "Unauthorized access.",
+    "Inaccurate information.",
+    "Data retention.",
+    "Transparency.",
+    "Accountability.",
+    "Use limitation.",
+    "Security.",
+]
+EXTERNAL_LINKS = [
+    ("the DHS Privacy Office", "https://www.dhs.gov/privacy"),
+    ("the Federal Register", "https://www.federalregister.gov/agencies/homeland-security-department"),
+    ("the Government Accountability Office", "https://www.gao.gov/"),
+    ("the Office of Inspector General", "https://www.oig.dhs.gov/reports"),
+    ("Congress.gov", "https://www.congress.gov/"),
+    ("Ready.gov", "https://www.ready.gov/"),
+    ("the FEMA website", "https://www.fema.gov/disaster"),
+    (
+        "the CISA Known Exploited Vulnerabilities Catalog",
+        "https://www.cisa.gov/known-exploited-vulnerabilities-catalog",
+    ),
+    ("USA.gov", "https://www.usa.gov/"),
+    ("the DHS FOIA Library", "https://www.dhs.gov/foia-library"),
+]
+RISKS = [
+    "Unauthorized disclosure",
+    "Inaccurate records",
+    "Excessive retention",
+    "Function creep",
+    "Insider threat",
+    "System outage",
+    "Loss of portable media",
+    "Incomplete notice",
+]
+MITIGATIONS = [
+    "Role-based access and quarterly audits",
+    "Verification against authoritative sources",
+    "Automated deletion at the end of the retention period",
+    "Written purpose limitations",
+    "Continuous monitoring of user activity",
+    "Redundant hosting in two regions",
+    "Encryption of all removable devices",
+    "Revised privacy notice on every form",
+]
 STATUSES = ["Complete", "In progress", "Planned", "Ongoing", "Under review"]
-MILESTONES = ["Requirements approved", "Pilot launched", "Public comment period closed", "Final rule published",
-              "Nationwide deployment", "Independent evaluation", "Contract awarded", "Training completed"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MILESTONES = [
+    "Requirements approved",
+    "Pilot launched",
+    "Public comment period closed",
+    "Final rule published",
+    "Nationwide deployment",
+    "Independent evaluation",
+    "Contract awarded",
+    "Training completed",
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 START = dt.date(2000, 1, 1)
 DAYS = (dt.date(2025, 12, 31) - START).days + 1
@@ -285,7 +690,9 @@ class Pub:
     summary: str
     attachment: tuple[str, str, str] | None  # (title, file, language)
     alias: bool
-    documents: list[tuple[str, str, str, int, str]] = field(default_factory=list)  # --pdfs: (title, file, language, pages, variant)
+    documents: list[tuple[str, str, str, int, str]] = field(
+        default_factory=list
+    )  # --pdfs: (title, file, language, pages, variant)
 
     @property
     def path(self) -> str:
@@ -327,8 +734,10 @@ class Corpus:
         kind = TYPES[typ][0]
         if kind == "privacy-impact-assessment":
             counters[(key, kind)] = number = counters.get((key, kind), 0) + 1
-            return (f"DHS/{acr}/PIA-{number:03d} {rng.choice(SYSTEM_PREFIX)} {rng.choice(SYSTEM_MIDDLE)} "
-                    f"{rng.choice(SYSTEM_SUFFIX)}")
+            return (
+                f"DHS/{acr}/PIA-{number:03d} {rng.choice(SYSTEM_PREFIX)} {rng.choice(SYSTEM_MIDDLE)} "
+                f"{rng.choice(SYSTEM_SUFFIX)}"
+            )
         if kind == "system-of-records-notice":
             counters[(key, kind)] = number = counters.get((key, kind), 0) + 1
             return f"DHS/{acr}-{number:03d} {rng.choice(RECORD_SUBJECTS)} System of Records"
@@ -351,8 +760,10 @@ class Corpus:
             return f"Guidance on {program} for {rng.choice(AUDIENCES)}"
         if kind == "testimony":
             chamber = rng.choice(["House", "Senate"])
-            return (f"Written Testimony of {acronym} {rng.choice(OFFICIALS)} for a {chamber} "
-                    f"{rng.choice(COMMITTEES)} Hearing Titled \u201c{rng.choice(THEMES)}\u201d")
+            return (
+                f"Written Testimony of {acronym} {rng.choice(OFFICIALS)} for a {chamber} "
+                f"{rng.choice(COMMITTEES)} Hearing Titled \u201c{rng.choice(THEMES)}\u201d"
+            )
         if kind == "strategy":
             return f"{acronym} {rng.choice(THEMES)} Strategy, {year}\u2013{year + 4}"
         return f"Memorandum on {rng.choice(THEMES)} ({MONTHS[month - 1]} {year})"
@@ -360,8 +771,10 @@ class Corpus:
     def _summary(self, rng: random.Random, title: str, comp: int, typ: int) -> str:
         name = _the(COMPONENTS[comp][1])
         type_name = TYPES[typ][1].lower()
-        first = (f"This {type_name} from {name} {rng.choice(VERBS).removesuffix('s')}s "
-                 f"how the component handles {rng.choice(OBJECTS)}.")
+        first = (
+            f"This {type_name} from {name} {rng.choice(VERBS).removesuffix('s')}s "
+            f"how the component handles {rng.choice(OBJECTS)}."
+        )
         if "PIA-" in title:
             first = f"{name[0].upper()}{name[1:]} is publishing this Privacy Impact Assessment because the system {rng.choice(VERBS)} {rng.choice(OBJECTS)}."
         second = rng.choice(self.pool)[0]
@@ -404,8 +817,22 @@ class Corpus:
                 language = "es" if name.startswith("declaracion") else ""
                 label = f"{title} (en espa\u00f1ol)" if language else title
                 attachment = (label, f"files/{name}", language)
-            pubs.append(Pub(i, slug, date.year, date, updated, comp, typ, topics, title,
-                            self._summary(rng, title, comp, typ), attachment, rng.random() < 0.05))
+            pubs.append(
+                Pub(
+                    i,
+                    slug,
+                    date.year,
+                    date,
+                    updated,
+                    comp,
+                    typ,
+                    topics,
+                    title,
+                    self._summary(rng, title, comp, typ),
+                    attachment,
+                    rng.random() < 0.05,
+                )
+            )
         return pubs
 
     def _paragraph(self, sentences: list[tuple[str, int]]) -> str:
@@ -414,11 +841,15 @@ class Corpus:
     def _table(self, rng: random.Random, pub: Pub) -> list[str]:
         kind = rng.randrange(3)
         if kind == 0:
-            rows = ["| Fiscal year | Applications received | Applications approved | Average days to decide |",
-                    "| --- | ---: | ---: | ---: |"]
+            rows = [
+                "| Fiscal year | Applications received | Applications approved | Average days to decide |",
+                "| --- | ---: | ---: | ---: |",
+            ]
             for year in range(pub.year - 4, pub.year):
                 received = rng.randrange(2_000, 900_000)
-                rows.append(f"| {year} | {received:,} | {int(received * rng.uniform(0.55, 0.97)):,} | {rng.randrange(12, 240)} |")
+                rows.append(
+                    f"| {year} | {received:,} | {int(received * rng.uniform(0.55, 0.97)):,} | {rng.randrange(12, 240)} |"
+                )
             return rows
         if kind == 1:
             rows = ["| Risk | Mitigation | Status |", "| --- | --- | --- |"]
@@ -427,7 +858,9 @@ class Corpus:
             return rows
         rows = ["| Milestone | Target date | Status |", "| --- | --- | --- |"]
         for milestone in rng.sample(MILESTONES, 5):
-            rows.append(f"| {milestone} | {rng.choice(MONTHS)} {pub.year + rng.randrange(0, 3)} | {rng.choice(STATUSES)} |")
+            rows.append(
+                f"| {milestone} | {rng.choice(MONTHS)} {pub.year + rng.randrange(0, 3)} | {rng.choice(STATUSES)} |"
+            )
         return rows
 
     def body(self, pub: Pub) -> str:
@@ -441,10 +874,12 @@ class Corpus:
         start = 0
         while start < need:
             size = rng.randint(3, 6)
-            paragraphs.append(self._paragraph(sentences[start:start + size]))
+            paragraphs.append(self._paragraph(sentences[start : start + size]))
             start += size
-        intro = (f"This {type_name.lower()} was issued by {_the(component[1])} ({component[2]}) on "
-                 f"{MONTHS[pub.date.month - 1]} {pub.date.day}, {pub.year}. ")
+        intro = (
+            f"This {type_name.lower()} was issued by {_the(component[1])} ({component[2]}) on "
+            f"{MONTHS[pub.date.month - 1]} {pub.date.day}, {pub.year}. "
+        )
         text, link_url = rng.choice(EXTERNAL_LINKS)
         paragraphs[0] = intro + paragraphs[0] + f" More information is available from [{text}]({link_url})."
         if pub.attachment:
@@ -465,7 +900,7 @@ class Corpus:
         rest = paragraphs[1:] or [rng.choice(self.pool)[0]]
         per = max(1, -(-len(rest) // len(headings)))
         for number, heading in enumerate(headings):
-            chunk = rest[number * per:(number + 1) * per]
+            chunk = rest[number * per : (number + 1) * per]
             if not chunk and number >= 2:
                 break
             out += [f"## {heading}", ""]
@@ -483,15 +918,22 @@ class Corpus:
             elif number == 2 and rng.random() < 0.5:
                 out += [f"{k}. {item}" for k, item in enumerate(rng.sample(LIST_ITEMS, 3), 1)] + [""]
         if footnote:
-            out += [f"[^1]: See the {component[2]} records schedule approved by the National Archives and Records Administration.", ""]
+            out += [
+                f"[^1]: See the {component[2]} records schedule approved by the National Archives and Records Administration.",
+                "",
+            ]
         return "\n".join(out)
 
     def publication_text(self, pub: Pub) -> str:
         lines = ["---", f"title: {quote(pub.title)}", f"date: {pub.date.isoformat()}"]
         if pub.updated:
             lines.append(f"updated: {pub.updated.isoformat()}")
-        lines += [f"component: {COMPONENTS[pub.component][0]}", f"type: {TYPES[pub.type][0]}",
-                  f"topics: [{', '.join(pub.topics)}]", f"summary: {quote(pub.summary)}"]
+        lines += [
+            f"component: {COMPONENTS[pub.component][0]}",
+            f"type: {TYPES[pub.type][0]}",
+            f"topics: [{', '.join(pub.topics)}]",
+            f"summary: {quote(pub.summary)}",
+        ]
         attached = ([pub.attachment] if pub.attachment else []) + [d[:3] for d in pub.documents]
         if attached:
             lines.append("attachments:")
@@ -575,11 +1017,22 @@ LINE_CHARS = 92
 
 
 def _pdf_string(text: str) -> bytes:
-    return b"(" + text.encode("cp1252", "replace").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+    return (
+        b"("
+        + text.encode("cp1252", "replace").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+        + b")"
+    )
 
 
-def pdf_document(pages: list[list[str]], title: str, language: str = "en-US", tagged: bool = True,
-                 display_title: bool = True, image_only: bool = False, seed: int = 0) -> bytes:
+def pdf_document(
+    pages: list[list[str]],
+    title: str,
+    language: str = "en-US",
+    tagged: bool = True,
+    display_title: bool = True,
+    image_only: bool = False,
+    seed: int = 0,
+) -> bytes:
     """A real PDF: Helvetica text pages (Flate-compressed), an Info title and, when `tagged`, marked
     content in a structure tree (Document > P per page) with its parent tree, /MarkInfo and /Lang.
     `image_only` pages are one grey image each and no text, as a scan without OCR is."""
@@ -613,9 +1066,14 @@ def pdf_document(pages: list[list[str]], title: str, language: str = "en-US", ta
             rows += bytes(rng.randrange(30, 90) if ink and rng.random() < 0.6 else 250 for _ in range(width))
         image = first_page + 3 * count
         packed = zlib.compress(bytes(rows), 6)
-        objects[image] = (f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceGray "
-                          f"/BitsPerComponent 8 /Filter /FlateDecode /Length {len(packed)} >>\nstream\n").encode() \
-            + packed + b"\nendstream"
+        objects[image] = (
+            (
+                f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceGray "
+                f"/BitsPerComponent 8 /Filter /FlateDecode /Length {len(packed)} >>\nstream\n"
+            ).encode()
+            + packed
+            + b"\nendstream"
+        )
     for index, lines in enumerate(pages):
         number = first_page + 3 * index
         if image_only:
@@ -623,14 +1081,20 @@ def pdf_document(pages: list[list[str]], title: str, language: str = "en-US", ta
             body = b"q 612 0 0 792 0 0 cm /Im0 Do Q"
         else:
             resources = "<< /Font << /F1 3 0 R >> >>"
-            body = b"BT /F1 10 Tf 13 TL 60 740 Td " + b" T* ".join(_pdf_string(line) + b" Tj" for line in lines) + b" ET"
+            body = (
+                b"BT /F1 10 Tf 13 TL 60 740 Td " + b" T* ".join(_pdf_string(line) + b" Tj" for line in lines) + b" ET"
+            )
         if tagged:
             body = b"/P <</MCID 0>> BDC " + body + b" EMC"
         packed = zlib.compress(body, 1)
         parent = f" /StructParents {index}" if tagged else ""
-        objects[number] = (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources {resources} "
-                           f"/Contents {number + 1} 0 R{parent} >>").encode()
-        objects[number + 1] = f"<< /Length {len(packed)} /Filter /FlateDecode >>\nstream\n".encode() + packed + b"\nendstream"
+        objects[number] = (
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources {resources} "
+            f"/Contents {number + 1} 0 R{parent} >>"
+        ).encode()
+        objects[number + 1] = (
+            f"<< /Length {len(packed)} /Filter /FlateDecode >>\nstream\n".encode() + packed + b"\nendstream"
+        )
         objects[number + 2] = f"<< /Type /StructElem /S /P /P 6 0 R /Pg {number} 0 R /K 0 >>".encode()
     if not tagged:
         for number in (5, 6, 7):
@@ -643,8 +1107,9 @@ def pdf_document(pages: list[list[str]], title: str, language: str = "en-US", ta
     size = max(objects) + 1
     start = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % size
-    out += b"".join(b"%010d 00000 n \n" % offsets[n] if n in offsets else b"0000000000 65535 f \n"
-                    for n in range(1, size))
+    out += b"".join(
+        b"%010d 00000 n \n" % offsets[n] if n in offsets else b"0000000000 65535 f \n" for n in range(1, size)
+    )
     out += b"trailer\n<< /Size %d /Root 1 0 R /Info 4 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, start)
     return bytes(out)
 
@@ -672,10 +1137,12 @@ def xlsx_document(title: str, rows: int) -> bytes:
     strings = "".join(f"<si><t>Row {n}</t></si>" for n in range(rows))
     parts = {
         "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
-        "docProps/core.xml": ('<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties '
-                              'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-                              f'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{title}</dc:title>'
-                              '<dc:language>en-US</dc:language></cp:coreProperties>'),
+        "docProps/core.xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties '
+            'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            f'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{title}</dc:title>'
+            "<dc:language>en-US</dc:language></cp:coreProperties>"
+        ),
         "xl/sharedStrings.xml": f'<?xml version="1.0" encoding="UTF-8"?><sst>{strings}</sst>',
     }
     buffer = io.BytesIO()
@@ -690,15 +1157,20 @@ def _file_bytes(rng: random.Random, name: str, size: int, pool: list[tuple[str, 
         own = random.Random(f"file-{name}")
         pages = max(1, size // 3000)
         spanish = name.startswith("declaracion")
-        return pdf_document(page_lines(own, pool or [("Text.", 1)], pages), FILE_TITLES[[n for n, _ in FILES].index(name)],
-                            language="es" if spanish else "en-US")
+        return pdf_document(
+            page_lines(own, pool or [("Text.", 1)], pages),
+            FILE_TITLES[[n for n, _ in FILES].index(name)],
+            language="es" if spanish else "en-US",
+        )
     if name.endswith(".xlsx"):
         return xlsx_document("Performance data tables", size // 40)
     if name.endswith(".csv"):
         rows = ["state,fiscal_year,program,amount"]
         while sum(len(r) + 1 for r in rows) < size:
-            rows.append(f"{rng.choice(['TX', 'CA', 'FL', 'NY', 'AZ', 'LA', 'PR'])},{rng.randrange(2000, 2026)},"
-                        f"{rng.choice(['HSGP', 'UASI', 'SHSP', 'OPSG'])},{rng.randrange(10_000, 9_000_000)}")
+            rows.append(
+                f"{rng.choice(['TX', 'CA', 'FL', 'NY', 'AZ', 'LA', 'PR'])},{rng.randrange(2000, 2026)},"
+                f"{rng.choice(['HSGP', 'UASI', 'SHSP', 'OPSG'])},{rng.randrange(10_000, 9_000_000)}"
+            )
         return ("\n".join(rows) + "\n").encode()
     return b"PK\x03\x04" + rng.randbytes(size - 4)
 
@@ -722,7 +1194,9 @@ def add_documents(corpus: Corpus, seed: int) -> None:
         count = rng.choices([0, 1, 2, 3], weights=[2, 3, 3, 2])[0]
         for number in range(1, count + 1):
             roll = rng.random()
-            variant = "scan" if roll < 1 / 30 else "untagged" if roll < 0.18 else "no-display" if roll < 0.26 else "tagged"
+            variant = (
+                "scan" if roll < 1 / 30 else "untagged" if roll < 0.18 else "no-display" if roll < 0.26 else "tagged"
+            )
             pages = rng.randint(1, 3) if variant == "scan" else rng.randint(1, 30)
             title = pub.title if number == 1 else f"{pub.title}: appendix {chr(64 + number)}"
             pub.documents.append((title, f"files/{pub.year}/{pub.slug}-{number}.pdf", "", pages, variant))
@@ -734,11 +1208,15 @@ def write_documents(corpus: Corpus, content: Path, seed: int) -> None:
             (content / "files" / str(pub.year)).mkdir(exist_ok=True)
         for title, file, _, pages, variant in pub.documents:
             rng = random.Random(f"{seed}-{file}")
-            data = pdf_document(page_lines(rng, corpus.pool, pages) if variant != "scan" else [[]] * pages,
-                                "untitled" if variant == "untagged" else title,
-                                language="" if variant == "untagged" else "en-US", tagged=variant != "untagged",
-                                display_title=variant == "tagged", image_only=variant == "scan",
-                                seed=rng.randrange(1 << 30))
+            data = pdf_document(
+                page_lines(rng, corpus.pool, pages) if variant != "scan" else [[]] * pages,
+                "untitled" if variant == "untagged" else title,
+                language="" if variant == "untagged" else "en-US",
+                tagged=variant != "untagged",
+                display_title=variant == "tagged",
+                image_only=variant == "scan",
+                seed=rng.randrange(1 << 30),
+            )
             (content / file).write_bytes(data)
 
 
@@ -759,7 +1237,8 @@ def generate(n: int, out: Path, words: int = 1000, seed: int = 1, pdfs: bool = F
     (content / "topics.yaml").write_text("".join(f"{k}: {name}\n" for k, name in TOPICS), encoding="utf-8")
     for key, name, acronym, url, mission, _ in COMPONENTS:
         (content / "components" / f"{key}.md").write_text(
-            f"---\nname: {name}\nacronym: {quote(acronym)}\nurl: {url}\n---\n{mission}\n", encoding="utf-8")
+            f"---\nname: {name}\nacronym: {quote(acronym)}\nurl: {url}\n---\n{mission}\n", encoding="utf-8"
+        )
     files = "".join(f"- [{title}](../files/{name})\n" for (name, _), title in zip(FILES, FILE_TITLES))
     (content / "pages" / "about.md").write_text(ABOUT + files, encoding="utf-8")
     (content / "pages" / "accessibility.md").write_text(ACCESSIBILITY, encoding="utf-8")
@@ -779,14 +1258,18 @@ def generate(n: int, out: Path, words: int = 1000, seed: int = 1, pdfs: bool = F
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("n", type=int, help="number of publications (e.g. 100 to 100000)")
     parser.add_argument("outdir", type=Path, help="project folder to write (replaced if an earlier corpus)")
     parser.add_argument("--words", type=int, default=1000, help="approximate words per publication body")
     parser.add_argument("--seed", type=int, default=1, help="random seed; same seed, same bytes")
-    parser.add_argument("--pdfs", action="store_true",
-                        help="give each publication 0-3 real PDFs of 1-30 pages of its own (1.5 on average)")
+    parser.add_argument(
+        "--pdfs",
+        action="store_true",
+        help="give each publication 0-3 real PDFs of 1-30 pages of its own (1.5 on average)",
+    )
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("N must be at least 1")

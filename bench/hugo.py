@@ -286,7 +286,7 @@ def convert_markdown(text: str, stem: str | None = None) -> str:
         raise ValueError("no front matter")
     end = text.index("\n---\n", 3)
     lines = text[4:end].split("\n")
-    body = text[end + 5:]
+    body = text[end + 5 :]
     front = _front_matter(lines, stem) if stem is not None else lines
     return "---\n" + "\n".join(front) + "\n---\n" + body
 
@@ -341,14 +341,18 @@ def write_project(source: Path, dest: Path) -> int:
         name = next(line.partition(":")[2].strip() for line in text[4:end].splitlines() if line.startswith("name:"))
         term = content / "components" / path.stem
         term.mkdir(parents=True)
-        (term / "_index.md").write_text(f"---\ntitle: {_yaml_quote(name)}\n---\n{text[end + 5:]}", encoding="utf-8")
+        (term / "_index.md").write_text(f"---\ntitle: {_yaml_quote(name)}\n---\n{text[end + 5 :]}", encoding="utf-8")
     for taxonomy, file in (("types", "types.yaml"), ("topics", "topics.yaml")):
         for key, name in _names(src / file):
             term = content / taxonomy / key
             term.mkdir(parents=True)
             (term / "_index.md").write_text(f"---\ntitle: {_yaml_quote(name)}\n---\n", encoding="utf-8")
-    for taxonomy, title in (("components", "Components"), ("types", "Publication types"), ("topics", "Topics"),
-                            ("years", "Years")):
+    for taxonomy, title in (
+        ("components", "Components"),
+        ("types", "Publication types"),
+        ("topics", "Topics"),
+        ("years", "Years"),
+    ):
         (content / taxonomy).mkdir(parents=True, exist_ok=True)
         (content / taxonomy / "_index.md").write_text(f"---\ntitle: {title}\n---\n", encoding="utf-8")
     return count

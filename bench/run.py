@@ -46,17 +46,26 @@ import corpus  # noqa: E402  (bench/ is not a package)
 import hugo as hugo_site  # noqa: E402
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
-SUMMARY_RE = re.compile(r"Built ([\d,]+) publications, ([\d,]+) pages in ([\d.]+) s \((\d+) workers?\); "
-                        r"([\d,]+) rendered, ([\d,]+) files written, ([\d,]+) removed(?:; (\d+) warnings?)?")
+SUMMARY_RE = re.compile(
+    r"Built ([\d,]+) publications, ([\d,]+) pages in ([\d.]+) s \((\d+) workers?\); "
+    r"([\d,]+) rendered, ([\d,]+) files written, ([\d,]+) removed(?:; (\d+) warnings?)?"
+)
 STEPS = ("cold", "unchanged", "body-edit", "title-edit")
 HUGO_STEPS = ("hugo-cold", "hugo-unchanged")
-LABELS = {"cold": "sitegen cold", "unchanged": "sitegen nothing changed", "body-edit": "sitegen one body edit",
-          "title-edit": "sitegen one title edit", "hugo-cold": "hugo cold", "hugo-unchanged": "hugo nothing changed"}
+LABELS = {
+    "cold": "sitegen cold",
+    "unchanged": "sitegen nothing changed",
+    "body-edit": "sitegen one body edit",
+    "title-edit": "sitegen one title edit",
+    "hugo-cold": "hugo cold",
+    "hugo-unchanged": "hugo nothing changed",
+}
 BODY_EDIT = "Benchmark edit {n}: this publication was reviewed again and its findings stand."
 TITLE_EDIT = " (Revised Edition {n})"
 
 
 # -- measuring one process tree ---------------------------------------------------------------
+
 
 def _ppid_map() -> dict[int, int]:
     parents = {}
@@ -68,7 +77,7 @@ def _ppid_map() -> dict[int, int]:
                 stat = handle.read()
         except OSError:
             continue
-        parents[int(name)] = int(stat[stat.rindex(b")") + 2:].split(None, 2)[1])
+        parents[int(name)] = int(stat[stat.rindex(b")") + 2 :].split(None, 2)[1])
     return parents
 
 
@@ -160,16 +169,29 @@ def measure(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None 
         err.seek(0)
         stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
     mb = 1024 * 1024
-    return Measurement(proc.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_utime, usage.ru_stime,
-                       usage.ru_maxrss * 1024 / mb, sampler.peak_rss / mb, sampler.peak_pss / mb, sampler.max_procs,
-                       load, stdout, stderr)
+    return Measurement(
+        proc.returncode,
+        wall,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_utime,
+        usage.ru_stime,
+        usage.ru_maxrss * 1024 / mb,
+        sampler.peak_rss / mb,
+        sampler.peak_pss / mb,
+        sampler.max_procs,
+        load,
+        stdout,
+        stderr,
+    )
 
 
 # -- one corpus -------------------------------------------------------------------------------
 
+
 def source_digest() -> str:
     """A digest of sitegen's code, templates and assets: if it changes mid-run, the numbers are mixed."""
     import hashlib
+
     digest = hashlib.blake2b(digest_size=12)
     for folder in ("sitegen", "templates", "assets"):
         for path in sorted((REPO / folder).rglob("*")):
@@ -250,14 +272,24 @@ def run_size(size: int, args: argparse.Namespace, hugo: str | None) -> dict:
     sources = sorted(site.glob("content/publications/*/*.md"))
     corpus_bytes = sum(p.stat().st_size for p in sources)
     result: dict = {
-        "size": size, "words": args.words, "seed": args.seed, "jobs": args.jobs,
-        "corpus": {"seconds": time.perf_counter() - clock, "publications": len(generated.pubs),
-                   "markdown_mb": corpus_bytes / 1024 / 1024,
-                   "words_per_publication": round(sum(len(p.read_text("utf-8").split("\n---\n", 1)[-1].split())
-                                                      for p in sources[:200]) / min(200, len(sources)))},
+        "size": size,
+        "words": args.words,
+        "seed": args.seed,
+        "jobs": args.jobs,
+        "corpus": {
+            "seconds": time.perf_counter() - clock,
+            "publications": len(generated.pubs),
+            "markdown_mb": corpus_bytes / 1024 / 1024,
+            "words_per_publication": round(
+                sum(len(p.read_text("utf-8").split("\n---\n", 1)[-1].split()) for p in sources[:200])
+                / min(200, len(sources))
+            ),
+        },
         "steps": [],
     }
-    say(f"   {len(sources):,} files, {corpus_bytes / 1024 / 1024:.1f} MB of Markdown in {result['corpus']['seconds']:.1f} s")
+    say(
+        f"   {len(sources):,} files, {corpus_bytes / 1024 / 1024:.1f} MB of Markdown in {result['corpus']['seconds']:.1f} s"
+    )
     env = {**os.environ, "CI": "1"}
     cmd = sitegen_command(site, out, args.jobs, search=not args.no_search)
     body_file, title_file = sources[len(sources) // 2], sources[len(sources) // 3]
@@ -309,7 +341,9 @@ def run_size(size: int, args: argparse.Namespace, hugo: str | None) -> dict:
         hugo_dir, hugo_out = root / "hugo", root / "hugo-public"
         clock = time.perf_counter()
         hugo_site.write_project(site, hugo_dir)
-        say(f"   hugo: project written in {time.perf_counter() - clock:.1f} s; hugo --quiet -s {hugo_dir} -d {hugo_out}")
+        say(
+            f"   hugo: project written in {time.perf_counter() - clock:.1f} s; hugo --quiet -s {hugo_dir} -d {hugo_out}"
+        )
         hugo_cmd = [hugo, "--quiet", "-s", str(hugo_dir), "-d", str(hugo_out)]
         hugo_pages = 0
         for step in HUGO_STEPS:
@@ -346,6 +380,7 @@ def run_size(size: int, args: argparse.Namespace, hugo: str | None) -> dict:
 
 # -- reporting --------------------------------------------------------------------------------
 
+
 def say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
@@ -353,17 +388,21 @@ def say(text: str) -> None:
 def show(record: dict) -> None:
     status = "ok" if record["ok"] else f"FAILED (exit {record['returncode']})"
     extra = f", {record['rendered']:,} rendered" if "rendered" in record else ""
-    say(f"   {record['label']:<26} {record['wall_s']:7.2f} s wall {record['cpu_s']:7.2f} s CPU "
-        f"{record['peak_mb']:7.0f} MB{extra} {status}")
+    say(
+        f"   {record['label']:<26} {record['wall_s']:7.2f} s wall {record['cpu_s']:7.2f} s CPU "
+        f"{record['peak_mb']:7.0f} MB{extra} {status}"
+    )
     if not record["ok"]:
         say("   " + (record["stderr"] or record["stdout"]).strip().replace("\n", "\n   ")[-2000:])
 
 
 def table(result: dict) -> str:
-    head = (f"### {result['size']:,} publications (~{result['corpus']['words_per_publication']:,} words each, "
-            f"{result['corpus']['markdown_mb']:.1f} MB of Markdown; --jobs {result['jobs'] or 'auto'})\n\n"
-            "| step | wall s | CPU s | peak MB | peak MB (tree RSS) | peak MB (tree PSS) | pages/s | ms/publication | rendered | ok |\n"
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
+    head = (
+        f"### {result['size']:,} publications (~{result['corpus']['words_per_publication']:,} words each, "
+        f"{result['corpus']['markdown_mb']:.1f} MB of Markdown; --jobs {result['jobs'] or 'auto'})\n\n"
+        "| step | wall s | CPU s | peak MB | peak MB (tree RSS) | peak MB (tree PSS) | pages/s | ms/publication | rendered | ok |\n"
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n"
+    )
     rows = []
     for r in result["steps"]:
         ok = "yes" if r["ok"] else f"**no** (exit {r['returncode']})"
@@ -372,25 +411,32 @@ def table(result: dict) -> str:
         if r.get("warnings"):
             ok += f", {r['warnings']} warnings"
         rendered = f"{r['rendered']:,}" if "rendered" in r else ""
-        rows.append(f"| {r['label']} | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['peak_mb']:.0f} | "
-                    f"{r['tree_rss_mb']:.0f} | {r['tree_pss_mb']:.0f} | {r['pages_per_s']:,.0f} | "
-                    f"{r['ms_per_publication']:.2f} | {rendered} | {ok} |")
+        rows.append(
+            f"| {r['label']} | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['peak_mb']:.0f} | "
+            f"{r['tree_rss_mb']:.0f} | {r['tree_pss_mb']:.0f} | {r['pages_per_s']:,.0f} | "
+            f"{r['ms_per_publication']:.2f} | {rendered} | {ok} |"
+        )
     text = head + "\n".join(rows) + "\n"
     pages = {r["step"]: r["pages"] for r in result["steps"]}
-    notes = [f"pages: {pages.get('cold', 0):,} HTML files from sitegen"
-             + (f", {pages['hugo-cold']:,} from Hugo" if "hugo-cold" in pages else "")]
+    notes = [
+        f"pages: {pages.get('cold', 0):,} HTML files from sitegen"
+        + (f", {pages['hugo-cold']:,} from Hugo" if "hugo-cold" in pages else "")
+    ]
     ratios = result.get("ratio_vs_hugo") or {}
     if "cold_wall" in ratios:
         notes.append(f"sitegen cold / Hugo cold: **{ratios['cold_wall']:.1f}x** wall, {ratios['cold_cpu']:.1f}x CPU")
     if "unchanged_wall" in ratios:
         notes.append(f"sitegen nothing changed / Hugo nothing changed: {ratios['unchanged_wall']:.1f}x wall")
     if any(r.get("code_changed") for r in result["steps"]):
-        notes.append("**sitegen's code, templates or assets changed during this run** (someone edited the working "
-                     "tree): the steps ran different code and are not comparable; run again")
+        notes.append(
+            "**sitegen's code, templates or assets changed during this run** (someone edited the working "
+            "tree): the steps ran different code and are not comparable; run again"
+        )
     loads = [r["load_before"] for r in result["steps"]]
     if loads:
-        notes.append(f"1-minute load average before the steps: {min(loads):.1f} to {max(loads):.1f} "
-                     f"on {os.cpu_count()} CPUs")
+        notes.append(
+            f"1-minute load average before the steps: {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} CPUs"
+        )
     return text + "\n" + "\n".join(f"- {n}" for n in notes) + "\n"
 
 
@@ -408,15 +454,22 @@ def scaling(results: list[dict]) -> str:
         previous = ms
     if len(rows) < 2:
         return ""
-    return ("### Scaling of the cold build\n\n| publications | wall s | ms/publication (wall) | ms/publication (CPU) | "
-            "change from previous size |\n| ---: | ---: | ---: | ---: | ---: |\n" + "\n".join(rows) + "\n")
+    return (
+        "### Scaling of the cold build\n\n| publications | wall s | ms/publication (wall) | ms/publication (CPU) | "
+        "change from previous size |\n| ---: | ---: | ---: | ---: | ---: |\n" + "\n".join(rows) + "\n"
+    )
 
 
 def machine(hugo: str | None) -> dict:
-    info = {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": os.cpu_count(),
-            "date": dt.datetime.now().isoformat(timespec="seconds")}
+    info = {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+    }
     try:
         from sitegen import __version__
+
         info["sitegen"] = __version__
     except ImportError:
         pass
@@ -425,8 +478,11 @@ def machine(hugo: str | None) -> dict:
     git = shutil.which("git")
     if git and (REPO / ".git").exists():
         head = subprocess.run([git, "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True)
-        dirty = subprocess.run([git, "-C", str(REPO), "status", "--porcelain", "--", "sitegen", "templates", "assets"],
-                               capture_output=True, text=True)
+        dirty = subprocess.run(
+            [git, "-C", str(REPO), "status", "--porcelain", "--", "sitegen", "templates", "assets"],
+            capture_output=True,
+            text=True,
+        )
         if head.returncode == 0:
             info["commit"] = head.stdout.strip()
             info["uncommitted_changes"] = bool(dirty.stdout.strip())
@@ -439,8 +495,9 @@ def machine(hugo: str | None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes (default 1000,10000)")
     parser.add_argument("--words", type=int, default=1000, help="approximate words per publication (default 1000)")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
@@ -448,8 +505,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="run each step N times and keep the fastest")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects and outputs")
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even if it is installed")
-    parser.add_argument("--no-search", action="store_true",
-                        help="build without the search index (pages, listings and feeds only, as Hugo does)")
+    parser.add_argument(
+        "--no-search",
+        action="store_true",
+        help="build without the search index (pages, listings and feeds only, as Hugo does)",
+    )
     parser.add_argument("--workdir", type=Path, default=HERE / "out", help="where to work (default bench/out)")
     args = parser.parse_args(argv)
     try:
@@ -465,9 +525,18 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_hugo and hugo is None:
         say("hugo is not installed (apt-get install -y hugo); running sitegen only")
 
-    report = {"machine": machine(hugo), "options": {"sizes": sizes, "words": args.words, "seed": args.seed,
-                                                    "jobs": args.jobs, "repeat": args.repeat,
-                                                    "search": not args.no_search}, "runs": []}
+    report = {
+        "machine": machine(hugo),
+        "options": {
+            "sizes": sizes,
+            "words": args.words,
+            "seed": args.seed,
+            "jobs": args.jobs,
+            "repeat": args.repeat,
+            "search": not args.no_search,
+        },
+        "runs": [],
+    }
     results_path = args.workdir / "results.json"
     tables = []
     failed = False

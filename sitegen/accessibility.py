@@ -34,12 +34,35 @@ from .model import BodyLink
 
 IMAGE_FILE_RE = re.compile(r"\.(png|jpe?g|gif|webp|svg|bmp|tiff?)$", re.IGNORECASE)
 # Link texts that do not say where the link goes (compared lower-case, without punctuation).
-VAGUE_LINK_TEXTS = frozenset({
-    "click here", "click", "here", "read more", "more", "learn more", "link", "this link", "this", "click this link",
-    "more info", "more information",
-    "haga clic aquí", "haga clic aqui", "haz clic aquí", "haz clic aqui", "clic aquí", "clic aqui", "aquí", "aqui",
-    "más", "leer más", "leer mas", "este enlace", "enlace",
-})
+VAGUE_LINK_TEXTS = frozenset(
+    {
+        "click here",
+        "click",
+        "here",
+        "read more",
+        "more",
+        "learn more",
+        "link",
+        "this link",
+        "this",
+        "click this link",
+        "more info",
+        "more information",
+        "haga clic aquí",
+        "haga clic aqui",
+        "haz clic aquí",
+        "haz clic aqui",
+        "clic aquí",
+        "clic aqui",
+        "aquí",
+        "aqui",
+        "más",
+        "leer más",
+        "leer mas",
+        "este enlace",
+        "enlace",
+    }
+)
 _PUNCTUATION = " \t\n.,:;!?¡¿…»«>→-–—()[]\"'"
 
 
@@ -174,14 +197,19 @@ class _Source:
         for index, line in enumerate(self.lines):
             atx = _ATX_RE.match(line)
             if atx:
-                text = line[atx.end():].rstrip()
+                text = line[atx.end() :].rstrip()
                 text = re.sub(r"[ \t]#+[ \t]*$", "", " " + text).strip() if text.endswith("#") else text
                 self.headings.append((index, len(atx.group(1)), _plain(text)))
                 continue
             following = self.lines[index + 1] if index + 1 < len(self.lines) else ""
             underline = _SETEXT_RE.match(following)
-            if (underline and line.strip() and not _SETEXT_RE.match(line) and not line.startswith((" " * 4, "\t"))
-                    and not (underline.group(1)[0] == "-" and _TABLE_DELIMITER_RE.match(following) and "|" in line)):
+            if (
+                underline
+                and line.strip()
+                and not _SETEXT_RE.match(line)
+                and not line.startswith((" " * 4, "\t"))
+                and not (underline.group(1)[0] == "-" and _TABLE_DELIMITER_RE.match(following) and "|" in line)
+            ):
                 self.headings.append((index, 1 if underline.group(1)[0] == "=" else 2, _plain(line)))
                 continue
             for html_heading in _HTML_HEADING_RE.finditer(line):
@@ -190,9 +218,11 @@ class _Source:
     def heading(self, level: int, words: str, nth: int) -> int:
         """Line index of the `nth` (0-based) heading with these words; the best guess when none matches."""
         words = _words(words)
-        for found in ([index for index, _, text in self.headings if text == words],
-                      [index for index, _, text in self.headings if words and words in text],
-                      [index for index, found, _ in self.headings if found == level]):
+        for found in (
+            [index for index, _, text in self.headings if text == words],
+            [index for index, _, text in self.headings if words and words in text],
+            [index for index, found, _ in self.headings if found == level],
+        ):
             if found:
                 return found[min(nth, len(found) - 1)]
         return self.find([(words, nth)])
@@ -266,8 +296,9 @@ class _Counter:
         return nth
 
 
-def check_accessibility(html: str, body: str, source: str, first_line: int,
-                        links: Iterable[BodyLink] = ()) -> list[Diagnostic]:
+def check_accessibility(
+    html: str, body: str, source: str, first_line: int, links: Iterable[BodyLink] = ()
+) -> list[Diagnostic]:
     """Diagnostics for what a screen reader cannot make sense of in one rendered body.
 
     `body` is the Markdown the HTML was made from and `first_line` the file line it starts on;
@@ -285,7 +316,7 @@ def check_accessibility(html: str, body: str, source: str, first_line: int,
         token = re.match(r"sitegen-link-\d+-", url)
         if token is None:
             return url, False
-        return targets.get(token.group(0), "") + url[token.end():], True
+        return targets.get(token.group(0), "") + url[token.end() :], True
 
     lines: _Source | None = None
     diags: list[Diagnostic] = []
@@ -307,20 +338,31 @@ def check_accessibility(html: str, body: str, source: str, first_line: int,
         shown = _short(words) or "(no words)"
         if level == 1:
             lines = lines or _Source(body)
-            add(lines.heading(level, words, nth), "extra-h1",
+            add(
+                lines.heading(level, words, nth),
+                "extra-h1",
                 f'"{shown}" is a top-level heading (# ...), but the page title is already the top-level heading, '
                 "so the page would have two",
-                f"make it a section heading with two # signs: ## {shown}")
+                f"make it a section heading with two # signs: ## {shown}",
+            )
         elif level > previous + 1:
             if number == 0:
-                message = (f'the first heading, "{shown}", is level {level} ({"#" * level}); the first heading of '
-                           "the text must be level 2 (##), or screen reader users will think a section is missing")
+                message = (
+                    f'the first heading, "{shown}", is level {level} ({"#" * level}); the first heading of '
+                    "the text must be level 2 (##), or screen reader users will think a section is missing"
+                )
             else:
-                message = (f'the heading "{shown}" jumps from level {previous} to level {level} '
-                           f'({"#" * previous} to {"#" * level}), so screen reader users will think a section is missing')
+                message = (
+                    f'the heading "{shown}" jumps from level {previous} to level {level} '
+                    f"({'#' * previous} to {'#' * level}), so screen reader users will think a section is missing"
+                )
             lines = lines or _Source(body)
-            add(lines.heading(level, words, nth), "heading-skip", message,
-                f"use {'#' * (previous + 1)} {shown}, or add the missing level of heading above it")
+            add(
+                lines.heading(level, words, nth),
+                "heading-skip",
+                message,
+                f"use {'#' * (previous + 1)} {shown}, or add the missing level of heading above it",
+            )
         previous = level
 
     # Links: every link needs words, and words that say where it goes.
@@ -337,25 +379,47 @@ def check_accessibility(html: str, body: str, source: str, first_line: int,
                 alt, src = link.images[0]
                 src, local_src = resolve(src)
                 message = f'the link to "{_short(href)}" is only an image without a description, so it has no name'
-                hint = ("describe where the link goes inside the image's brackets: "
-                        f"[![Where the link goes]({'...' if local_src else _short(src, 40)})]({written})")
+                hint = (
+                    "describe where the link goes inside the image's brackets: "
+                    f"[![Where the link goes]({'...' if local_src else _short(src, 40)})]({written})"
+                )
             else:
-                message = (f'the link to "{_short(href)}" has no text: nothing shows on the page to click, and '
-                           'screen reader users hear only "link"')
+                message = (
+                    f'the link to "{_short(href)}" has no text: nothing shows on the page to click, and '
+                    'screen reader users hear only "link"'
+                )
                 hint = f"write what the link opens between the brackets: [Name of the page]({written})"
             exact = [] if local else [(f"[](<{href}>", nth_key), (f"[]({href}", nth_key), (f"]({href}", nth_key)]
-            add(find(*exact, (("[](", base), nth_key), (("](", base), nth_key), ("[](", nth_empty),
-                     ("[![", nth_empty), (base, nth_key), ("<a ", nth_empty)),
-                "empty-link", message, hint)
+            add(
+                find(
+                    *exact,
+                    (("[](", base), nth_key),
+                    (("](", base), nth_key),
+                    ("[](", nth_empty),
+                    ("[![", nth_empty),
+                    (base, nth_key),
+                    ("<a ", nth_empty),
+                ),
+                "empty-link",
+                message,
+                hint,
+            )
         elif _vague(name):
             exact = [] if local else [(f"[{name}]({href}", nth_key), (f"[{name}](<{href}>", nth_key)]
-            add(find(*exact, ((f"[{name}]", base), nth_key), (f"[{name}]", nth_name), (f">{name}</a", nth_name),
-                     (name, nth_name)),
+            add(
+                find(
+                    *exact,
+                    ((f"[{name}]", base), nth_key),
+                    (f"[{name}]", nth_name),
+                    (f">{name}</a", nth_name),
+                    (name, nth_name),
+                ),
                 "vague-link-text",
                 f'the link text "{_short(name)}" does not say where the link goes; screen reader users often '
                 "list the links of a page and hear only these words",
                 f"use words that name what the link opens, e.g. [the 2023 annual report]({written})",
-                "warning")
+                "warning",
+            )
 
     # Images: a file name is not a description.
     by_key, by_alt = _Counter(), _Counter()
@@ -363,13 +427,19 @@ def check_accessibility(html: str, body: str, source: str, first_line: int,
         nth_key, nth_alt = by_key((alt, src)), by_alt(alt)
         src, local = resolve(src)
         if _file_name(alt, src):
-            add(find(((f"![{alt}]", _base(src)), nth_key), (f"![{alt}]", nth_alt), (f'alt="{alt}"', nth_alt),
-                     (alt, nth_alt)),
+            add(
+                find(
+                    ((f"![{alt}]", _base(src)), nth_key),
+                    (f"![{alt}]", nth_alt),
+                    (f'alt="{alt}"', nth_alt),
+                    (alt, nth_alt),
+                ),
                 "alt-is-filename",
                 f'the image "{_short(src)}" is described only by its file name, "{_short(alt)}", which tells a '
                 "screen reader user nothing about what it shows",
                 "describe what the image shows between the brackets: ![Chart of the number of cases by year]"
-                f"({'...' if local else _short(src, 40)})")
+                f"({'...' if local else _short(src, 40)})",
+            )
 
     # Tables: screen readers name each cell by its column header.
     starts: list[int] | None = None
@@ -380,10 +450,16 @@ def check_accessibility(html: str, body: str, source: str, first_line: int,
             lines = lines or _Source(body)
             starts = lines.tables()
         index = starts[number] if number < len(starts) else (starts[-1] if starts else 0)
-        message = ("this table has no header row, so screen readers cannot say what each column holds"
-                   if not table.header_cells else
-                   "this table's header row is empty, so screen readers cannot say what each column holds")
-        add(index, "table-without-header", message,
+        message = (
+            "this table has no header row, so screen readers cannot say what each column holds"
+            if not table.header_cells
+            else "this table's header row is empty, so screen readers cannot say what each column holds"
+        )
+        add(
+            index,
+            "table-without-header",
+            message,
             "put the column names in the first row with a row of dashes under it (| Name | Date | then "
-            "|---|---|), or use <th> for the header cells of an HTML table")
+            "|---|---|), or use <th> for the header cells of an HTML table",
+        )
     return diags

@@ -16,10 +16,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 USWDS_PACKAGE = Path("node_modules", "@uswds", "uswds")
-USWDS_FILES = ("css/uswds.min.css", "js/uswds-init.min.js", "js/uswds.min.js", "img/us_flag_small.png",
-               "img/icon-dot-gov.svg", "img/icon-https.svg", "img/favicons/favicon.png",
-               "img/favicons/favicon-192.png", "img/usa-icons/search.svg", "img/usa-icons-bg/search--white.svg", "img/usa-icons/close.svg",
-               "img/usa-icons/launch.svg", "img/usa-icons/file_present.svg")
+USWDS_FILES = (
+    "css/uswds.min.css",
+    "js/uswds-init.min.js",
+    "js/uswds.min.js",
+    "img/us_flag_small.png",
+    "img/icon-dot-gov.svg",
+    "img/icon-https.svg",
+    "img/favicons/favicon.png",
+    "img/favicons/favicon-192.png",
+    "img/usa-icons/search.svg",
+    "img/usa-icons-bg/search--white.svg",
+    "img/usa-icons/close.svg",
+    "img/usa-icons/launch.svg",
+    "img/usa-icons/file_present.svg",
+)
 _CSS_URL = re.compile(r"url\((?!['\"]?(?:data:|https?:|#))['\"]?([^'\")]+)['\"]?\)")
 
 
@@ -62,8 +73,10 @@ def collect_assets(project: Path) -> Assets:
     assets = Assets()
     uswds = find_uswds(project)
     if uswds is None:
-        raise AssetError("USWDS is not installed (node_modules/@uswds/uswds is missing); "
-                         "run `npm ci` in the repository to install it from package-lock.json")
+        raise AssetError(
+            "USWDS is not installed (node_modules/@uswds/uswds is missing); "
+            "run `npm ci` in the repository to install it from package-lock.json"
+        )
     dist = uswds / "dist"
     css = (dist / "css" / "uswds.min.css").read_text("utf-8")
     wanted = set(USWDS_FILES)

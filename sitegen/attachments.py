@@ -63,15 +63,25 @@ CHECKS: dict[str, str] = {
     "attachment-no-text": "no text layer",
 }
 PLACEHOLDER_TITLES = frozenset({"untitled", "untitled document", "title", "document"})
-MEDIA_TYPES = {"pdf": "application/pdf", "doc": "application/msword",
-               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-               "xls": "application/vnd.ms-excel",
-               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-               "ppt": "application/vnd.ms-powerpoint",
-               "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-               "csv": "text/csv", "txt": "text/plain", "zip": "application/zip", "json": "application/json",
-               "xml": "application/xml", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
-               "gif": "image/gif", "webp": "image/webp"}
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "csv": "text/csv",
+    "txt": "text/plain",
+    "zip": "application/zip",
+    "json": "application/json",
+    "xml": "application/xml",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+}
 
 
 def media_type(path: str) -> str:
@@ -104,8 +114,9 @@ class DocumentStore:
                 if write:
                     path.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(f"file:{path}" + ("" if write else "?mode=ro"), uri=True, isolation_level=None)
-                schema = tuple(row[0] for row in db.execute(
-                    "SELECT sql FROM sqlite_master WHERE type = 'table' ORDER BY name"))
+                schema = tuple(
+                    row[0] for row in db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                )
                 if schema != _TABLES:
                     if write:
                         for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
@@ -154,14 +165,24 @@ class DocumentStore:
         for key, (document, text) in read.items():
             record = json.dumps(document.to_json(), sort_keys=True).encode()
             packed = zlib.compress(text.encode("utf-8"), 6)
-            rows.append((key, record, sign(self.secret, b"document", key.encode(), record),
-                         packed, sign(self.secret, b"document-text", key.encode(), packed)))
+            rows.append(
+                (
+                    key,
+                    record,
+                    sign(self.secret, b"document", key.encode(), record),
+                    packed,
+                    sign(self.secret, b"document-text", key.encode(), packed),
+                )
+            )
         with contextlib.suppress(sqlite3.DatabaseError), _transaction(db):
             db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?)", rows)
-            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                           [(path, stat, key, sign(self.secret, b"document-file", path.encode(),
-                                                   f"{stat}\0{key}".encode()))
-                            for path, (stat, key) in files.items()])
+            db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                [
+                    (path, stat, key, sign(self.secret, b"document-file", path.encode(), f"{stat}\0{key}".encode()))
+                    for path, (stat, key) in files.items()
+                ],
+            )
 
     def keep_only(self, paths: set[str], keys: set[str]) -> None:
         """Forget files no publication attaches any more, and records no file has."""
@@ -219,15 +240,17 @@ def store_for(cache: Cache) -> DocumentStore:
 def texts(bodies: Bodies) -> DocumentStore:
     """Where the search index finds the attachments' text: beside the bodies it indexes."""
     scratch = _scratch(bodies)
-    return DocumentStore(bodies.store.key, (*((scratch,) if scratch else ()), bodies.store.path.with_name(DATABASE)),
-                         None)
+    return DocumentStore(
+        bodies.store.key, (*((scratch,) if scratch else ()), bodies.store.path.with_name(DATABASE)), None
+    )
 
 
 # -- reading --------------------------------------------------------------------------------------
 
 
-def read_attachments(project: Path, cache: Cache, publications: list[Publication], workers: int = 1,
-                     limits: Limits | None = None) -> tuple[list[Publication], dict[str, Document]]:
+def read_attachments(
+    project: Path, cache: Cache, publications: list[Publication], workers: int = 1, limits: Limits | None = None
+) -> tuple[list[Publication], dict[str, Document]]:
     """Publications with each readable attachment's page count and content key; key -> Document.
 
     Reads only the files whose size or modification time changed since they were last read,
@@ -308,50 +331,103 @@ class Finding:
 def findings(document: Document, declared_language: str, kind: str) -> list[Finding]:
     """What is wrong with one attachment, from its record and the language it is declared in."""
     if document.problem == "password":
-        return [Finding("attachment-encrypted", f"this {kind} needs a password to open, so the public cannot read it",
-                        "publish it without a password (in Acrobat: File > Properties > Security > No Security)")]
+        return [
+            Finding(
+                "attachment-encrypted",
+                f"this {kind} needs a password to open, so the public cannot read it",
+                "publish it without a password (in Acrobat: File > Properties > Security > No Security)",
+            )
+        ]
     if document.problem == "damaged":
-        return [Finding("attachment-damaged", f"this {kind} could not be read: {document.detail or 'it is damaged'}",
-                        "export or download it again, and check that it opens in a reader")]
+        return [
+            Finding(
+                "attachment-damaged",
+                f"this {kind} could not be read: {document.detail or 'it is damaged'}",
+                "export or download it again, and check that it opens in a reader",
+            )
+        ]
     if document.problem:
-        return [Finding("attachment-unreadable", f"this {kind} could not be read within the limits for one document: "
-                        f"{document.detail}", "a real document reads in well under a second; export it again or split it")]
+        return [
+            Finding(
+                "attachment-unreadable",
+                f"this {kind} could not be read within the limits for one document: {document.detail}",
+                "a real document reads in well under a second; export it again or split it",
+            )
+        ]
     if document.format != "pdf":
         return []
     found = []
     if not document.assistive:
-        found.append(Finding("attachment-restricted", "the PDF's security settings forbid text extraction for "
-                             "accessibility, so screen readers may not read it (Section 508)",
-                             "remove the restriction, or allow content copying for accessibility"))
+        found.append(
+            Finding(
+                "attachment-restricted",
+                "the PDF's security settings forbid text extraction for "
+                "accessibility, so screen readers may not read it (Section 508)",
+                "remove the restriction, or allow content copying for accessibility",
+            )
+        )
     if not (document.tagged and document.structure):
-        missing = "no /MarkInfo /Marked true and no structure tree" if not (document.tagged or document.structure) \
-            else "no structure tree" if not document.structure else "/MarkInfo does not say /Marked true"
-        found.append(Finding("attachment-untagged", f"this PDF is not tagged ({missing}): screen readers cannot follow "
-                             "its headings, lists and tables (Section 508)",
-                             "export it again with tags (Word: Save as PDF > Options > Document structure tags for "
-                             "accessibility; Acrobat: Accessibility > Autotag Document)"))
+        missing = (
+            "no /MarkInfo /Marked true and no structure tree"
+            if not (document.tagged or document.structure)
+            else "no structure tree"
+            if not document.structure
+            else "/MarkInfo does not say /Marked true"
+        )
+        found.append(
+            Finding(
+                "attachment-untagged",
+                f"this PDF is not tagged ({missing}): screen readers cannot follow "
+                "its headings, lists and tables (Section 508)",
+                "export it again with tags (Word: Save as PDF > Options > Document structure tags for "
+                "accessibility; Acrobat: Accessibility > Autotag Document)",
+            )
+        )
     if not document.language:
-        found.append(Finding("attachment-no-language", "this PDF does not say what language it is in (/Lang), so a "
-                             "screen reader may read it with the wrong voice (Section 508)",
-                             "set it in Acrobat: File > Properties > Advanced > Language"))
+        found.append(
+            Finding(
+                "attachment-no-language",
+                "this PDF does not say what language it is in (/Lang), so a "
+                "screen reader may read it with the wrong voice (Section 508)",
+                "set it in Acrobat: File > Properties > Advanced > Language",
+            )
+        )
     elif declared_language and _primary(document.language) != _primary(declared_language):
-        found.append(Finding("attachment-language-mismatch", f'the attachment is in "{declared_language}", but the PDF '
-                             f'says its language is "{document.language}"',
-                             "correct the attachment's language: line, or the PDF's language (Acrobat: File > "
-                             "Properties > Advanced > Language)"))
+        found.append(
+            Finding(
+                "attachment-language-mismatch",
+                f'the attachment is in "{declared_language}", but the PDF says its language is "{document.language}"',
+                "correct the attachment's language: line, or the PDF's language (Acrobat: File > "
+                "Properties > Advanced > Language)",
+            )
+        )
     title = document.title.strip()
     if not title or title.lower() in PLACEHOLDER_TITLES:
         what = "has no title (Info or XMP)" if not title else f'has the placeholder title "{title}"'
-        found.append(Finding("attachment-no-title", f"this PDF {what}, so readers and screen readers announce its file "
-                             "name (Section 508)", "set the title in Acrobat: File > Properties > Description > Title"))
+        found.append(
+            Finding(
+                "attachment-no-title",
+                f"this PDF {what}, so readers and screen readers announce its file name (Section 508)",
+                "set the title in Acrobat: File > Properties > Description > Title",
+            )
+        )
     elif not document.display_title:
-        found.append(Finding("attachment-title-hidden", "this PDF's title bar shows its file name, not its title "
-                             "(DisplayDocTitle is not set)",
-                             "in Acrobat: File > Properties > Initial View > Show: Document Title"))
+        found.append(
+            Finding(
+                "attachment-title-hidden",
+                "this PDF's title bar shows its file name, not its title (DisplayDocTitle is not set)",
+                "in Acrobat: File > Properties > Initial View > Show: Document Title",
+            )
+        )
     if not document.text_layer:
-        found.append(Finding("attachment-no-text", "this PDF has no text layer: it is images only (a scan), which a "
-                             "screen reader cannot read and search cannot find (Section 508)",
-                             "run text recognition (Acrobat: Scan & OCR > Recognize Text), then tag it"))
+        found.append(
+            Finding(
+                "attachment-no-text",
+                "this PDF has no text layer: it is images only (a scan), which a "
+                "screen reader cannot read and search cannot find (Section 508)",
+                "run text recognition (Acrobat: Scan & OCR > Recognize Text), then tag it",
+            )
+        )
     return found
 
 
@@ -363,8 +439,9 @@ def declared_language(attachment: Attachment, pub: Publication, site_language: s
     return attachment.language or pub.language or site_language
 
 
-def check_attachments(config: SiteConfig, publications: Iterable[Publication],
-                      documents: dict[str, Document]) -> list[Diagnostic]:
+def check_attachments(
+    config: SiteConfig, publications: Iterable[Publication], documents: dict[str, Document]
+) -> list[Diagnostic]:
     """Diagnostics at each attachment's line of every publication that attaches a file with findings."""
     severity: Severity = "error" if config.attachment_checks == "error" else "warning"
     diags = []
@@ -374,8 +451,16 @@ def check_attachments(config: SiteConfig, publications: Iterable[Publication],
             if document is None:
                 continue
             for finding in findings(document, declared_language(attachment, pub, config.language), attachment.kind):
-                diags.append(Diagnostic(pub.source, attachment.line, finding.code,
-                                        f'{attachment.file}: {finding.message}', finding.hint, severity))
+                diags.append(
+                    Diagnostic(
+                        pub.source,
+                        attachment.line,
+                        finding.code,
+                        f"{attachment.file}: {finding.message}",
+                        finding.hint,
+                        severity,
+                    )
+                )
     return diags
 
 
@@ -383,13 +468,13 @@ def check_attachments(config: SiteConfig, publications: Iterable[Publication],
 
 
 def kind_name(attachment: Attachment, language: str) -> str:
-    """"PDF", "Word document"; in the page's language when the interface text has it."""
+    """ "PDF", "Word document"; in the page's language when the interface text has it."""
     names: dict[str, str] = strings_for(language).get("file_kinds", {})
     return names.get(attachment.kind, attachment.kind)
 
 
 def label(attachment: Attachment, language: str) -> str:
-    """"PDF, 18 pages, 218 KB", as agencies label downloads; in the page's language."""
+    """ "PDF, 18 pages, 218 KB", as agencies label downloads; in the page's language."""
     strings = strings_for(language)
     parts = [kind_name(attachment, language)]
     if attachment.pages:
@@ -418,21 +503,37 @@ class Download:
     @property
     def media_object(self) -> dict[str, Any]:
         """The schema.org MediaObject of the JSON-LD."""
-        data: dict[str, Any] = {"@type": "MediaObject", "name": self.title, "contentUrl": self.url,
-                                "encodingFormat": self.media_type, "contentSize": f"{self.size} B",
-                                "inLanguage": self.in_language}
+        data: dict[str, Any] = {
+            "@type": "MediaObject",
+            "name": self.title,
+            "contentUrl": self.url,
+            "encodingFormat": self.media_type,
+            "contentSize": f"{self.size} B",
+            "inLanguage": self.in_language,
+        }
         if self.pages:
             data["numberOfPages"] = self.pages
         return data
 
 
-def downloads(pub: Publication, page_language: str, site_language: str,
-              absolute: Callable[[str], str]) -> tuple[Download, ...]:
+def downloads(
+    pub: Publication, page_language: str, site_language: str, absolute: Callable[[str], str]
+) -> tuple[Download, ...]:
     """The publication's attachments as its page lists them; `absolute` turns a site path into a URL."""
-    return tuple(Download(a.title, a.file, a.language, declared_language(a, pub, site_language),
-                          label(a, page_language), media_type(a.file), a.pages, a.size,
-                          absolute(Urls.file(a.file)))
-                 for a in pub.attachments)
+    return tuple(
+        Download(
+            a.title,
+            a.file,
+            a.language,
+            declared_language(a, pub, site_language),
+            label(a, page_language),
+            media_type(a.file),
+            a.pages,
+            a.size,
+            absolute(Urls.file(a.file)),
+        )
+        for a in pub.attachments
+    )
 
 
 def catalog_fields(attachment: Attachment) -> dict[str, Any]:

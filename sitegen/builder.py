@@ -130,8 +130,15 @@ def analyse(options: BuildOptions, cache: Cache, report: BuildReport, scan: Scan
     except AssetError as exc:
         diags.append(Diagnostic("package.json", 0, "missing-dependency", str(exc)))
     if not (project / "templates").is_dir():
-        diags.append(Diagnostic("templates", 0, "missing-templates", "the project has no templates/ folder",
-                                "copy templates/ from the sitegen repository"))
+        diags.append(
+            Diagnostic(
+                "templates",
+                0,
+                "missing-templates",
+                "the project has no templates/ folder",
+                "copy templates/ from the sitegen repository",
+            )
+        )
     report.timings["plan"] = time.perf_counter() - clock
     return Analysis(site, routes, assets, sort_diagnostics(diags), content.parsed_count)
 
@@ -169,8 +176,14 @@ def check(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     return report
 
 
-def _page_problems(options: BuildOptions, analysis: Analysis, cache: Cache, progress: Progress | None,
-                   known: dict[str, Any] | None = None, report: BuildReport | None = None) -> list[Diagnostic]:
+def _page_problems(
+    options: BuildOptions,
+    analysis: Analysis,
+    cache: Cache,
+    progress: Progress | None,
+    known: dict[str, Any] | None = None,
+    report: BuildReport | None = None,
+) -> list[Diagnostic]:
     """Render every page in memory and run the output guards: the problems only rendering shows.
 
     While files have errors of their own, their pages are left out (a missing title is
@@ -230,8 +243,9 @@ def _intact(previous: Manifest, options: BuildOptions, output: Output) -> bool:
     return set(previous.outputs) == output.published
 
 
-def _search(options: BuildOptions, site: Site, cache: Cache, output: Output,
-            previous: Manifest | None) -> tuple[dict[str, list[str]], dict[str, str], int]:
+def _search(
+    options: BuildOptions, site: Site, cache: Cache, output: Output, previous: Manifest | None
+) -> tuple[dict[str, list[str]], dict[str, str], int]:
     """(search files by shard, shard fingerprints, files written): re-index only changed shards."""
     old_prints = previous.search if previous else {}
     old_files = previous.search_files if previous else {}
@@ -283,8 +297,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             if locked:
                 held.enter_context(build_lock(options.output, options.cache_dir or options.project / ".sitegen-cache"))
             # --no-cache: nothing is read from the cache or written to it; bodies go to a scratch store.
-            scratch = None if options.use_cache else Path(held.enter_context(
-                tempfile.TemporaryDirectory(prefix="sitegen-build-")))
+            scratch = (
+                None
+                if options.use_cache
+                else Path(held.enter_context(tempfile.TemporaryDirectory(prefix="sitegen-build-")))
+            )
             cache = _cache(options, scratch)
             try:
                 return _build(options, progress, cache)
@@ -302,15 +319,24 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             problem = ("bad-output", str(exc)) if isinstance(exc, OutputError) else failure(options.output, exc)
             if problem is None:
                 root = str((options.cache_dir or options.project / ".sitegen-cache").absolute())
-                names = [str(name) for name in (getattr(exc, "filename", None), getattr(exc, "filename2", None)) if name]
+                names = [
+                    str(name) for name in (getattr(exc, "filename", None), getattr(exc, "filename2", None)) if name
+                ]
                 if isinstance(exc, OSError) and any(os.path.abspath(name).startswith(root) for name in names):
                     return BuildReport(diagnostics=[_cache_problem(Path(root), f"{exc.strerror or exc} ({names[0]})")])
                 raise
             return BuildReport(diagnostics=[Diagnostic(str(options.output), 0, *problem)])
 
 
-def _publish_quick(options: BuildOptions, cache: Cache, plan: QuickPlan, previous: Manifest, whole: str,
-                   output: Output, report: BuildReport) -> bool:
+def _publish_quick(
+    options: BuildOptions,
+    cache: Cache,
+    plan: QuickPlan,
+    previous: Manifest,
+    whole: str,
+    output: Output,
+    report: BuildReport,
+) -> bool:
     """Render and publish a quick rebuild's pages; False (having published nothing) when a page fails
     or the output needs a full build, which then runs and reports the problem with its source."""
     clock = time.perf_counter()
@@ -323,10 +349,17 @@ def _publish_quick(options: BuildOptions, cache: Cache, plan: QuickPlan, previou
     config, components, assets = plan.state.render_inputs
     prints = {route.output: route.fingerprint(plan.state.signature) for route in plan.routes}
     try:
-        renderer = Renderer(options.project, config, components, assets, cache.bodies,
-                            bytecode_folder=cache.folder("templates"))
-        job = RenderJob(plan.routes, [prints[route.output] for route in plan.routes], renderer, options.project,
-                        output, cache.routes)
+        renderer = Renderer(
+            options.project, config, components, assets, cache.bodies, bytecode_folder=cache.folder("templates")
+        )
+        job = RenderJob(
+            plan.routes,
+            [prints[route.output] for route in plan.routes],
+            renderer,
+            options.project,
+            output,
+            cache.routes,
+        )
         rendered = render_routes(job, 1)
         if rendered.diagnostics:
             output.abort()
@@ -338,8 +371,12 @@ def _publish_quick(options: BuildOptions, cache: Cache, plan: QuickPlan, previou
         raise
     for key, parsed in plan.parsed.items():
         cache.remember_parsed(key, parsed)
-    cache.save_manifest(options.output, dataclasses.replace(
-        previous, pages={**previous.pages, **prints}, whole=whole, published=output.identity(), quick=plan.state))
+    cache.save_manifest(
+        options.output,
+        dataclasses.replace(
+            previous, pages={**previous.pages, **prints}, whole=whole, published=output.identity(), quick=plan.state
+        ),
+    )
     report.publications, report.routes = previous.publications, previous.routes
     report.next_due = previous.next_due
     report.diagnostics = list(previous.warnings)
@@ -352,8 +389,13 @@ def _publish_quick(options: BuildOptions, cache: Cache, plan: QuickPlan, previou
 
 def _cache_problem(root: Path, why: str) -> Diagnostic:
     """An unwritable or full cache folder: the contributor's message, never a traceback."""
-    return Diagnostic(str(root), 0, "bad-cache", f"the cache folder cannot be written: {why}",
-                      "make it writable or delete it (it is only a cache), or build with --no-cache")
+    return Diagnostic(
+        str(root),
+        0,
+        "bad-cache",
+        f"the cache folder cannot be written: {why}",
+        "make it writable or delete it (it is only a cache), or build with --no-cache",
+    )
 
 
 def _cache(options: BuildOptions, scratch: Path | None) -> Cache:
@@ -395,21 +437,43 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
         return report
     report.next_due = analysis.site.next_due
     report.publications, report.routes = len(analysis.site.publications), len(analysis.routes)
-    _publish_full(options, cache, analysis.site, analysis.routes, analysis.assets, previous, output,
-                  (scan, whole, frame), report, progress)
+    _publish_full(
+        options,
+        cache,
+        analysis.site,
+        analysis.routes,
+        analysis.assets,
+        previous,
+        output,
+        (scan, whole, frame),
+        report,
+        progress,
+    )
     return report
 
 
-def _publish_full(options: BuildOptions, cache: Cache, site: Site, routes: list[Route], assets: Assets,
-                  previous: Manifest | None, output: Output, inputs: tuple[Scan, str, str], report: BuildReport,
-                  progress: Progress | None) -> None:
+def _publish_full(
+    options: BuildOptions,
+    cache: Cache,
+    site: Site,
+    routes: list[Route],
+    assets: Assets,
+    previous: Manifest | None,
+    output: Output,
+    inputs: tuple[Scan, str, str],
+    report: BuildReport,
+    progress: Progress | None,
+) -> None:
     """Render what changed, index, copy the files, publish, and record the build (or report why not)."""
     project, out = options.project, options.output
     scan, whole, frame = inputs
     clock = time.perf_counter()
     signature = _site_signature(options, site, assets)
-    files = [(route.output, project / "content" / route.context.file) for route in routes
-             if isinstance(route.context, FileContext)]
+    files = [
+        (route.output, project / "content" / route.context.file)
+        for route in routes
+        if isinstance(route.context, FileContext)
+    ]
     routes = [route for route in routes if route.renderer != "file"]
     fingerprints = route_fingerprints(routes, signature)
     try:
@@ -420,11 +484,23 @@ def _publish_full(options: BuildOptions, cache: Cache, site: Site, routes: list[
         return
     todo = _changed(routes, fingerprints, previous.pages if previous else {}, output, report)
     try:
-        renderer = Renderer(project, site.config, site.components, assets, cache.bodies,
-                            bytecode_folder=cache.folder("templates") if options.use_cache else None)
+        renderer = Renderer(
+            project,
+            site.config,
+            site.components,
+            assets,
+            cache.bodies,
+            bytecode_folder=cache.folder("templates") if options.use_cache else None,
+        )
         ordered = [routes[i] for i in todo]
-        job = RenderJob(ordered, [fingerprints[route.output] for route in ordered], renderer, project, output,
-                        cache.routes if options.use_cache else None)
+        job = RenderJob(
+            ordered,
+            [fingerprints[route.output] for route in ordered],
+            renderer,
+            project,
+            output,
+            cache.routes if options.use_cache else None,
+        )
         rendered = render_routes(job, options.workers, progress)
         written, report.workers, report.rendered = rendered.written, rendered.workers, len(todo)
         report.timings["render"] = time.perf_counter() - clock
@@ -445,33 +521,64 @@ def _publish_full(options: BuildOptions, cache: Cache, site: Site, routes: list[
         cache.save_manifest(out, None)  # forgotten before the switch: after a crash, everything is re-checked
         report.removed = output.commit(outputs)
         report.written = written
-        quick = QuickState(frame, scan.keys, {route.source: route.output for route in routes
-                                              if route.renderer == KEPT_RENDERER},
-                           signature, (site.config, site.components, assets))
-        cache.save_manifest(out, Manifest(
-            published=output.identity(), whole=whole, pages=fingerprints, outputs=tuple(sorted(outputs)),
-            publications=report.publications, routes=report.routes, warnings=tuple(report.diagnostics),
-            next_due=site.next_due, search=search_print, search_files=search_files, quick=quick))
+        quick = QuickState(
+            frame,
+            scan.keys,
+            {route.source: route.output for route in routes if route.renderer == KEPT_RENDERER},
+            signature,
+            (site.config, site.components, assets),
+        )
+        cache.save_manifest(
+            out,
+            Manifest(
+                published=output.identity(),
+                whole=whole,
+                pages=fingerprints,
+                outputs=tuple(sorted(outputs)),
+                publications=report.publications,
+                routes=report.routes,
+                warnings=tuple(report.diagnostics),
+                next_due=site.next_due,
+                search=search_print,
+                search_files=search_files,
+                quick=quick,
+            ),
+        )
         if options.use_cache:
             cache.routes.keep_only(fingerprints[route.output] for route in routes if route.renderer == KEPT_RENDERER)
         report.timings["publish"] = time.perf_counter() - clock
     except SearchError as exc:
         output.abort()
-        report.diagnostics.append(Diagnostic("content", 0, "search-index", f"the search index could not be built: {exc}",
-                                             "check that pagefind[bin] is installed (pip install -e .)"))
+        report.diagnostics.append(
+            Diagnostic(
+                "content",
+                0,
+                "search-index",
+                f"the search index could not be built: {exc}",
+                "check that pagefind[bin] is installed (pip install -e .)",
+            )
+        )
     except BaseException:
         output.abort()
         raise
 
 
-def _changed(routes: list[Route], fingerprints: dict[str, str], old: dict[str, str], output: Output,
-             report: BuildReport) -> list[int]:
+def _changed(
+    routes: list[Route], fingerprints: dict[str, str], old: dict[str, str], output: Output, report: BuildReport
+) -> list[int]:
     """The routes to render (their indexes), each recorded as an event with its reason."""
     todo = []
     for index, route in enumerate(routes):
         was = old.get(route.output)
-        why = "new" if was is None else "changed" if was != fingerprints[route.output] else \
-            "missing" if route.output not in output.published else ""
+        why = (
+            "new"
+            if was is None
+            else "changed"
+            if was != fingerprints[route.output]
+            else "missing"
+            if route.output not in output.published
+            else ""
+        )
         if why:
             todo.append(index)
             report.events.append(BuildEvent(route.output, why))

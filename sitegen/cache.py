@@ -32,7 +32,6 @@ from .markup import MARKUP_SIGNATURE
 from .store import Bodies, Routes, Store, secret_key, sign, verify
 
 
-
 def _code_signature() -> str:
     """A hash of sitegen's own source: a new version of any module invalidates everything cached."""
     digest = hashlib.blake2b(digest_size=12)
@@ -75,7 +74,7 @@ def write_file(path: str, data: bytes, atomic: bool = True) -> None:
         try:
             view = memoryview(data)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
         finally:
             os.close(fd)
         if atomic:
@@ -117,8 +116,17 @@ class Cache:
             data = pickle.loads(payload)
             if data.get("signature") == CACHE_SIGNATURE:
                 return data["value"]
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError, ValueError,
-                ImportError, IndexError):
+        except (
+            OSError,
+            pickle.UnpicklingError,
+            EOFError,
+            AttributeError,
+            KeyError,
+            TypeError,
+            ValueError,
+            ImportError,
+            IndexError,
+        ):
             pass  # a missing or unreadable cache is a cold build, never an error
         return None
 

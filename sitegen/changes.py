@@ -124,8 +124,12 @@ class ChangeReport:
 
     def to_json(self) -> str:
         """Every change (uncapped), for tools."""
-        data = {"summary": self.summary(), "counts": self.counts(), "unchanged": self.unchanged,
-                **{name: [asdict(item) for item in items] for name, items in self.sections()}}
+        data = {
+            "summary": self.summary(),
+            "counts": self.counts(),
+            "unchanged": self.unchanged,
+            **{name: [asdict(item) for item in items] for name, items in self.sections()},
+        }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

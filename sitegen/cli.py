@@ -106,29 +106,48 @@ def run() -> None:
 @click.option("--no-search", is_flag=True, help="Skip the search index (the previous one is left as it was).")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update the build cache.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
-def build_command(project: str, output: str | None, base_url: str | None, drafts: bool, jobs: int, future: bool,
-                  no_search: bool, no_cache: bool, quiet: bool) -> None:
+def build_command(
+    project: str,
+    output: str | None,
+    base_url: str | None,
+    drafts: bool,
+    jobs: int,
+    future: bool,
+    no_search: bool,
+    no_cache: bool,
+    quiet: bool,
+) -> None:
     """Build the site into PROJECT/_site (or --output)."""
-    options = BuildOptions(project=_project(project), out=Path(output) if output else None, base_url=base_url,
-                           drafts=drafts, jobs=jobs, use_cache=not no_cache, future=future, search=not no_search)
+    options = BuildOptions(
+        project=_project(project),
+        out=Path(output) if output else None,
+        base_url=base_url,
+        drafts=drafts,
+        jobs=jobs,
+        use_cache=not no_cache,
+        future=future,
+        search=not no_search,
+    )
     with _progress_bar(not quiet, "Rendering") as progress:
         report = build(options, progress)
     errors = [d for d in report.diagnostics if d.severity == "error"]
     _print_diagnostics(errors)
     if not report.ok:
-        click.echo(f"Build failed: {_summary(report)}. The previous site in {options.output} was left as it was.",
-                   err=True)
+        click.echo(
+            f"Build failed: {_summary(report)}. The previous site in {options.output} was left as it was.", err=True
+        )
         sys.exit(1)
     if not quiet:
         warnings = f"; {_summary(report)} (`sitegen check` lists them)" if report.diagnostics else ""
-        click.echo(f"Built {report.publications:,} publications, {report.routes:,} pages in {report.seconds:.2f} s "
-                   f"({report.workers} worker{'s' * (report.workers != 1)}); {report.rendered:,} rendered, "
-                   f"{report.written:,} files written, {report.removed:,} removed{warnings}.")
+        click.echo(
+            f"Built {report.publications:,} publications, {report.routes:,} pages in {report.seconds:.2f} s "
+            f"({report.workers} worker{'s' * (report.workers != 1)}); {report.rendered:,} rendered, "
+            f"{report.written:,} files written, {report.removed:,} removed{warnings}."
+        )
     due = report.next_due
     if due is not None:
         # A scheduled CI job reads this line to know when to rebuild.
-        click.echo(f"Next scheduled publication: {due.astimezone(dt.UTC):%Y-%m-%dT%H:%MZ}; "
-                   "rebuild then to publish it.")
+        click.echo(f"Next scheduled publication: {due.astimezone(dt.UTC):%Y-%m-%dT%H:%MZ}; rebuild then to publish it.")
 
 
 @main.command("check")
@@ -136,8 +155,9 @@ def build_command(project: str, output: str | None, base_url: str | None, drafts
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", help="Output format.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--drafts", is_flag=True, help="Check drafts as if they were published.")
-@click.option("--translations", is_flag=True,
-              help="Also list publications missing a translation that similar publications have.")
+@click.option(
+    "--translations", is_flag=True, help="Also list publications missing a translation that similar publications have."
+)
 def check_command(project: str, fmt: str, strict: bool, drafts: bool, translations: bool) -> None:
     """Validate the content and write nothing."""
     with _progress_bar(fmt == "text", "Checking pages") as progress:
@@ -156,8 +176,11 @@ def check_command(project: str, fmt: str, strict: bool, drafts: bool, translatio
         if report.diagnostics:
             click.echo(f"{_summary(report)}.", err=True)
         else:
-            click.echo(f"No problems found in {report.publications:,} publications "
-                       f"({report.routes:,} outputs rendered or checked).", err=True)
+            click.echo(
+                f"No problems found in {report.publications:,} publications "
+                f"({report.routes:,} outputs rendered or checked).",
+                err=True,
+            )
     sys.exit(1 if failed else 0)
 
 
@@ -169,19 +192,23 @@ def check_command(project: str, fmt: str, strict: bool, drafts: bool, translatio
 @click.option("--base-url", help="Override base_url of site.yaml (the preview is served under its path).")
 @click.option("--drafts", is_flag=True, help="Include publications marked draft: true.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a web browser.")
-def serve_command(project: str, host: str, port: int, output: str | None, base_url: str | None, drafts: bool,
-                  open_browser: bool) -> None:
+def serve_command(
+    project: str, host: str, port: int, output: str | None, base_url: str | None, drafts: bool, open_browser: bool
+) -> None:
     """Build, serve on http://127.0.0.1:8000, rebuild on every change and reload the browser."""
     from .server import PreviewServer
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Warning: serving on {host} makes the preview reachable from other machines.", err=True)
-    options = BuildOptions(project=_project(project), out=Path(output) if output else None, base_url=base_url,
-                           drafts=drafts)
+    options = BuildOptions(
+        project=_project(project), out=Path(output) if output else None, base_url=base_url, drafts=drafts
+    )
     try:
         server = PreviewServer(options, host, port, log=lambda text: click.echo(text, err=True))
     except OSError as exc:
-        raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; try --port 0 or another port") from None
+        raise click.UsageError(
+            f"cannot listen on {host}:{port}: {exc.strerror}; try --port 0 or another port"
+        ) from None
     server.start()
     click.echo(f"Serving {server.url} (Ctrl-C to stop)", err=True)
     if open_browser:
@@ -204,10 +231,17 @@ def new_group() -> None:
 
 
 @new_group.command("publication")
-@click.option("--component", required=True,
-              help="Component: its key (a file name in content/components/), acronym or name, e.g. ice or ICE.")
-@click.option("--type", "type_", required=True,
-              help='Type: its key in content/types.yaml or its name, e.g. fact-sheet or "Fact Sheet".')
+@click.option(
+    "--component",
+    required=True,
+    help="Component: its key (a file name in content/components/), acronym or name, e.g. ice or ICE.",
+)
+@click.option(
+    "--type",
+    "type_",
+    required=True,
+    help='Type: its key in content/types.yaml or its name, e.g. fact-sheet or "Fact Sheet".',
+)
 @click.argument("arguments", nargs=-1, required=True, metavar="[PROJECT] TITLE")
 def new_publication_command(component: str, type_: str, arguments: tuple[str, ...]) -> None:
     """Write a new draft publication with today's date and every field explained.
@@ -221,7 +255,9 @@ def new_publication_command(component: str, type_: str, arguments: tuple[str, ..
     from .scaffold import component_names, match_key, new_publication
 
     if len(arguments) > 2:
-        raise click.UsageError('put the title in quotes: sitegen new publication --component ice --type fact-sheet "The title"')
+        raise click.UsageError(
+            'put the title in quotes: sitegen new publication --component ice --type fact-sheet "The title"'
+        )
     project, title = (".", arguments[0]) if len(arguments) == 1 else arguments
     root = _project(project)
     config, _ = load_config(root)
@@ -238,8 +274,10 @@ def new_publication_command(component: str, type_: str, arguments: tuple[str, ..
         path = new_publication(root, title, component, type_, dt.date.today())
     except FileExistsError as exc:
         raise click.UsageError(f"{exc} already exists; choose another title") from None
-    click.echo(f"Wrote {path.relative_to(root)} as a draft: replace the placeholder summary and text, run "
-               "`sitegen check`, then remove the line draft: true to publish it.")
+    click.echo(
+        f"Wrote {path.relative_to(root)} as a draft: replace the placeholder summary and text, run "
+        "`sitegen check`, then remove the line draft: true to publish it."
+    )
 
 
 @main.group("report")
@@ -277,8 +315,13 @@ def schema_command() -> None:
 @click.argument("old", type=click.Path(exists=True, file_okay=False))
 @click.argument("new", type=click.Path(exists=True, file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", help="Output format.")
-@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True,
-              help="Paths listed per kind in Markdown; the rest are counted.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="Paths listed per kind in Markdown; the rest are counted.",
+)
 def diff_command(old: str, new: str, fmt: str, limit: int) -> None:
     """List the pages, listings, feeds and files that differ between two built sites.
 
@@ -294,23 +337,53 @@ def diff_command(old: str, new: str, fmt: str, limit: int) -> None:
 @main.command("import")
 @click.argument("source", type=click.Path(exists=True))
 @click.argument("project", default=".", type=click.Path(file_okay=False))
-@click.option("--from", "kind", type=click.Choice(["csv", "json", "feed", "html"]), required=True,
-              help="What SOURCE is: a CSV or JSON export, an RSS/Atom feed file, or a folder of saved pages.")
-@click.option("--map", "mapping", type=click.Path(exists=True, dir_okay=False),
-              help="Mapping file (YAML): which column or selector gives each field, value maps, date formats.")
-@click.option("--files", type=click.Path(exists=True, file_okay=False),
-              help="Local copy of the old site's files folder, where attachments are copied from.")
-@click.option("--redirect-base", help="Path of the old site that base_url's path stands for (default: base_url's path).")
-@click.option("--redirects", "redirects_dir", default="redirects", show_default=True,
-              help="Folder of the project for the old host's redirect maps.")
+@click.option(
+    "--from",
+    "kind",
+    type=click.Choice(["csv", "json", "feed", "html"]),
+    required=True,
+    help="What SOURCE is: a CSV or JSON export, an RSS/Atom feed file, or a folder of saved pages.",
+)
+@click.option(
+    "--map",
+    "mapping",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Mapping file (YAML): which column or selector gives each field, value maps, date formats.",
+)
+@click.option(
+    "--files",
+    type=click.Path(exists=True, file_okay=False),
+    help="Local copy of the old site's files folder, where attachments are copied from.",
+)
+@click.option(
+    "--redirect-base", help="Path of the old site that base_url's path stands for (default: base_url's path)."
+)
+@click.option(
+    "--redirects",
+    "redirects_dir",
+    default="redirects",
+    show_default=True,
+    help="Folder of the project for the old host's redirect maps.",
+)
 @click.option("--keep-edits", is_flag=True, help="On a re-run, keep fields edited by hand since the last import.")
 @click.option("--dry-run", is_flag=True, help="Report what would be imported; write nothing.")
 @click.option("--no-check", is_flag=True, help="Do not run sitegen check on the result before writing it.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Report format.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (default: one per CPU).")
-def import_command(source: str, project: str, kind: str, mapping: str | None, files: str | None,
-                   redirect_base: str | None, redirects_dir: str, keep_edits: bool, dry_run: bool, no_check: bool,
-                   fmt: str, jobs: int) -> None:
+def import_command(
+    source: str,
+    project: str,
+    kind: str,
+    mapping: str | None,
+    files: str | None,
+    redirect_base: str | None,
+    redirects_dir: str,
+    keep_edits: bool,
+    dry_run: bool,
+    no_check: bool,
+    fmt: str,
+    jobs: int,
+) -> None:
     """Import publications from an existing library's export into content/publications/.
 
     \b
@@ -324,13 +397,27 @@ def import_command(source: str, project: str, kind: str, mapping: str | None, fi
     root = _project(project)
     if redirect_base is not None and not redirect_base.startswith("/"):
         raise click.BadParameter("must be a path such as / or /about/publications/", param_hint="--redirect-base")
-    if redirects_dir.startswith("/") or ".." in redirects_dir.split("/") or redirects_dir.partition("/")[0] in (
-            "content", "templates", "assets", "_site"):
+    if (
+        redirects_dir.startswith("/")
+        or ".." in redirects_dir.split("/")
+        or redirects_dir.partition("/")[0] in ("content", "templates", "assets", "_site")
+    ):
         raise click.BadParameter("must be a folder inside the project, such as redirects", param_hint="--redirects")
-    options = ImportOptions(source=Path(source), project=root, kind=kind, mapping=Path(mapping) if mapping else None,
-                            files=Path(files) if files else None, dry_run=dry_run, keep_edits=keep_edits,
-                            redirect_base=redirect_base, redirects_dir=redirects_dir, check=not no_check, jobs=jobs,
-                            shown_source=source, shown_mapping=mapping or "")
+    options = ImportOptions(
+        source=Path(source),
+        project=root,
+        kind=kind,
+        mapping=Path(mapping) if mapping else None,
+        files=Path(files) if files else None,
+        dry_run=dry_run,
+        keep_edits=keep_edits,
+        redirect_base=redirect_base,
+        redirects_dir=redirects_dir,
+        check=not no_check,
+        jobs=jobs,
+        shown_source=source,
+        shown_mapping=mapping or "",
+    )
     interactive = fmt == "text" and sys.stderr.isatty() and not os.environ.get("CI")
     bars: dict[str, ProgressBar[int]] = {}
 

@@ -34,25 +34,65 @@ IDENTIFIER_LINKS: tuple[tuple[str, str], ...] = (
 
 SITE_FIELDS: tuple[Field, ...] = (
     Field("title", "text", True, "Site title, shown in the header and in every page title", "Publications Library"),
-    Field("base_url", "url", True, "Absolute https URL of the site; its path prefixes every link", "https://www.example.gov/library/"),
+    Field(
+        "base_url",
+        "url",
+        True,
+        "Absolute https URL of the site; its path prefixes every link",
+        "https://www.example.gov/library/",
+    ),
     Field("language", "language", False, "Default language of pages (BCP 47)", "en"),
     Field("description", "text", False, "One-sentence description of the library for search engines", ""),
     Field("page_size", "int", False, "Publications per index page", 20),
-    Field("timezone", "timezone", False, "The site's time zone (IANA name): a bare publish_at date means midnight there", "America/New_York"),
-    Field("accessibility", "object", False, "How accessibility problems are reported", None, fields=(
-        Field("attachments", "severity", False, "Section 508 problems of attachments (untagged PDF, no language, "
-              "no title, no text layer, damaged): warning (the default) or error, which stops the build", "error"),
-    )),
-    Field("agency", "object", True, "The agency that runs the site", None, fields=(
-        Field("name", "text", True, "Agency name", "U.S. Department of Homeland Security"),
-        Field("acronym", "text", True, "Agency acronym", "DHS"),
-        Field("url", "url", True, "Agency home page", "https://www.dhs.gov/"),
-        Field("domain", "text", True, "Domain shown in the identifier", "dhs.gov"),
-    )),
+    Field(
+        "timezone",
+        "timezone",
+        False,
+        "The site's time zone (IANA name): a bare publish_at date means midnight there",
+        "America/New_York",
+    ),
+    Field(
+        "accessibility",
+        "object",
+        False,
+        "How accessibility problems are reported",
+        None,
+        fields=(
+            Field(
+                "attachments",
+                "severity",
+                False,
+                "Section 508 problems of attachments (untagged PDF, no language, "
+                "no title, no text layer, damaged): warning (the default) or error, which stops the build",
+                "error",
+            ),
+        ),
+    ),
+    Field(
+        "agency",
+        "object",
+        True,
+        "The agency that runs the site",
+        None,
+        fields=(
+            Field("name", "text", True, "Agency name", "U.S. Department of Homeland Security"),
+            Field("acronym", "text", True, "Agency acronym", "DHS"),
+            Field("url", "url", True, "Agency home page", "https://www.dhs.gov/"),
+            Field("domain", "text", True, "Domain shown in the identifier", "dhs.gov"),
+        ),
+    ),
     Field("breadcrumb", "objects", False, "Crumbs between Home and the library", None, fields=LINK_FIELDS),
     Field("navigation", "objects", False, "Header navigation links", None, fields=LINK_FIELDS),
-    Field("identifier", "object", True, "The federally required links of the footer identifier", None, fields=tuple(
-        Field(key, "link", True, label.format(acronym="agency"), "/about/") for key, label in IDENTIFIER_LINKS)),
+    Field(
+        "identifier",
+        "object",
+        True,
+        "The federally required links of the footer identifier",
+        None,
+        fields=tuple(
+            Field(key, "link", True, label.format(acronym="agency"), "/about/") for key, label in IDENTIFIER_LINKS
+        ),
+    ),
 )
 
 
@@ -114,8 +154,9 @@ class SiteConfig:
 def _read_yaml(project: Path, relative: str, diags: list[Diagnostic]) -> tuple[Any, YamlDocument | None]:
     path = project / relative
     if not path.is_file():
-        diags.append(Diagnostic(relative, 0, "missing-file", f"{relative} is missing",
-                                "every project needs it; see the README"))
+        diags.append(
+            Diagnostic(relative, 0, "missing-file", f"{relative} is missing", "every project needs it; see the README")
+        )
         return None, None
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -140,8 +181,15 @@ def _load_names(project: Path, relative: str, diags: list[Diagnostic]) -> tuple[
     for key, name in data.items():
         line = doc.line(key)
         if not isinstance(key, str) or not SLUG_RE.match(key):
-            diags.append(Diagnostic(relative, line, "bad-key", f'"{key}" is not a valid key',
-                                    "use lower-case letters, digits and hyphens"))
+            diags.append(
+                Diagnostic(
+                    relative,
+                    line,
+                    "bad-key",
+                    f'"{key}" is not a valid key',
+                    "use lower-case letters, digits and hyphens",
+                )
+            )
         elif not isinstance(name, str) or not name.strip():
             diags.append(Diagnostic(relative, line, "wrong-type", f'the display name of "{key}" must be text'))
         else:
@@ -169,15 +217,22 @@ def load_config(project: Path, base_url: str | None = None) -> tuple[SiteConfig 
     if base is not None:
         parts = urlsplit(base)
         if parts.query or parts.fragment or not re.match(r"^[A-Za-z0-9.-]+(:\d+)?$", parts.netloc):
-            diags.append(Diagnostic(source, doc.line("base_url"), "bad-url",
-                                    f'base_url "{base}" must be a plain https address such as https://www.agency.gov/library/'))
+            diags.append(
+                Diagnostic(
+                    source,
+                    doc.line("base_url"),
+                    "bad-url",
+                    f'base_url "{base}" must be a plain https address such as https://www.agency.gov/library/',
+                )
+            )
         elif not base.endswith("/"):
             base += "/"
     if base is None or any(d.severity == "error" for d in diags):  # a missing base_url is one of the errors
         return None, diags
     agency = Agency(**{k: v for k, v in values["agency"].items() if k != "line"})
     identifier = tuple(
-        Link(label.format(acronym=agency.acronym), values["identifier"][key]) for key, label in IDENTIFIER_LINKS)
+        Link(label.format(acronym=agency.acronym), values["identifier"][key]) for key, label in IDENTIFIER_LINKS
+    )
 
     def links(name: str) -> tuple[Link, ...]:
         return tuple(Link(item["title"], item["url"]) for item in values.get(name, ()))

@@ -183,8 +183,12 @@ class FileContext(Context):
 
 
 PAGE_CONTEXTS: dict[str, type[Context]] = {
-    "home.html": HomeContext, "listing.html": ListingContext, "publication.html": PublicationContext,
-    "page.html": PageContext, "redirect.html": RedirectContext, "search.html": SearchContext,
+    "home.html": HomeContext,
+    "listing.html": ListingContext,
+    "publication.html": PublicationContext,
+    "page.html": PageContext,
+    "redirect.html": RedirectContext,
+    "search.html": SearchContext,
     "404.html": NotFoundContext,
 }
 
@@ -201,8 +205,11 @@ def expect(context: Context, kind: type[C]) -> C:
 
 def with_listings(context: Context) -> Context:
     """The context with every tuple of Publications turned into ListingItems: a list shows no body."""
-    changes = {name: tuple(pub.listing for pub in value) for name, value in context.fields().items()
-               if type(value) is tuple and value and type(value[0]) is Publication}
+    changes = {
+        name: tuple(pub.listing for pub in value)
+        for name, value in context.fields().items()
+        if type(value) is tuple and value and type(value[0]) is Publication
+    }
     return dataclasses.replace(context, **changes) if changes else context
 
 

@@ -132,8 +132,9 @@ def read_pdf(path: str, limit: int = TEXT_LIMIT) -> tuple[Document, str]:
         language = root.get("/Lang")
         info["language"] = _clean(str(language)) if isinstance(language, pikepdf.String) else ""
         preferences = root.get("/ViewerPreferences")
-        info["display_title"] = bool(isinstance(preferences, pikepdf.Dictionary)
-                                     and _is_true(preferences.get("/DisplayDocTitle")))
+        info["display_title"] = bool(
+            isinstance(preferences, pikepdf.Dictionary) and _is_true(preferences.get("/DisplayDocTitle"))
+        )
         title = pdf.docinfo.get("/Title") if pdf.trailer.get("/Info") is not None else None
         info["title"] = _clean(str(title)) if isinstance(title, pikepdf.String) else ""
         if not info["title"] and "/Metadata" in root:
@@ -270,8 +271,14 @@ def read_office(path: str, kind: str, limit: int = TEXT_LIMIT) -> tuple[Document
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         return Document(kind, problem="damaged", detail=_first_line(exc)), ""
     text = " ".join(chunks)[:limit]
-    return Document(kind, pages=pages, title=_xml_value(core, "title"), language=language,
-                    text_layer=bool(text), text_chars=len(text)), text
+    return Document(
+        kind,
+        pages=pages,
+        title=_xml_value(core, "title"),
+        language=language,
+        text_layer=bool(text),
+        text_chars=len(text),
+    ), text
 
 
 def read_document(path: str, kind: str, limit: int = TEXT_LIMIT) -> tuple[Document, str]:
@@ -313,10 +320,17 @@ def _worker_main() -> None:
         try:
             document, text = read_document(request["path"], request["kind"], request["limit"])
         except MemoryError:
-            document, text = Document(request["kind"], problem="limits",
-                                      detail="reading it needs more memory than a document may use"), ""
+            document, text = (
+                Document(
+                    request["kind"], problem="limits", detail="reading it needs more memory than a document may use"
+                ),
+                "",
+            )
         except RecursionError:
-            document, text = Document(request["kind"], problem="damaged", detail="its objects are nested too deeply"), ""
+            document, text = (
+                Document(request["kind"], problem="damaged", detail="its objects are nested too deeply"),
+                "",
+            )
         except Exception as exc:  # a library's own bug on a hostile file is that file's problem
             document, text = Document(request["kind"], problem="damaged", detail=_first_line(exc)), ""
         sys.stdout.write(json.dumps({"document": document.to_json(), "text": text}, ensure_ascii=False) + "\n")
@@ -331,8 +345,12 @@ class _Reader:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package, os.environ.get("PYTHONPATH", "")]))}
         self.process = subprocess.Popen(  # noqa: S603 - this interpreter and module, fixed arguments
             [sys.executable, "-m", "sitegen.documents", str(limits.memory), str(limits.cpu)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-            start_new_session=True)  # Ctrl-C reaches the build, which ends its readers itself
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )  # Ctrl-C reaches the build, which ends its readers itself
         self.buffer = b""
         self.job: tuple[str, str] | None = None
         self.deadline = 0.0
@@ -355,8 +373,12 @@ class _Reader:
                     stream.close()
 
 
-def read_documents(jobs: Iterable[tuple[str, str, str]], workers: int = 1, limits: Limits = Limits(),
-                   sink: Callable[[str, Document, str], None] | None = None) -> dict[str, tuple[Document, str]]:
+def read_documents(
+    jobs: Iterable[tuple[str, str, str]],
+    workers: int = 1,
+    limits: Limits = Limits(),
+    sink: Callable[[str, Document, str], None] | None = None,
+) -> dict[str, tuple[Document, str]]:
     """Read every (key, path, kind) job; returns key -> (Document, text).
 
     PDFs go to reader processes (at most `workers`, each under `limits`); Office files are
@@ -442,8 +464,14 @@ def read_documents(jobs: Iterable[tuple[str, str, str]], workers: int = 1, limit
                     feed(reader)
             now = time.monotonic()
             for reader in [r for r in readers if r.job is not None and r.deadline <= now]:
-                retire(reader, Document(reader.job[1] if reader.job else "pdf", problem="limits",
-                                        detail=f"reading it took more than {limits.wall:g} seconds"))
+                retire(
+                    reader,
+                    Document(
+                        reader.job[1] if reader.job else "pdf",
+                        problem="limits",
+                        detail=f"reading it took more than {limits.wall:g} seconds",
+                    ),
+                )
     finally:
         for reader in list(readers):
             reader.kill()

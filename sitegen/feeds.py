@@ -69,9 +69,15 @@ def atom_feed(renderer: Renderer, route: Route) -> bytes:
         add(entry, "summary", pub.summary)
         add(entry, "category", term=pub.type, label=config.type_name(pub.type))
         for attachment in pub.attachments:
-            add(entry, "link", rel="enclosure", href=urls.absolute(Urls.file(attachment.file)),
-                length=str(attachment.size), title=attachment.title,
-                type=media_type(attachment.file))
+            add(
+                entry,
+                "link",
+                rel="enclosure",
+                href=urls.absolute(Urls.file(attachment.file)),
+                length=str(attachment.size),
+                title=attachment.title,
+                type=media_type(attachment.file),
+            )
     return _xml(feed)
 
 
@@ -101,10 +107,17 @@ def publication_record(renderer: Renderer, pub: ListingItem, translations: tuple
         "component": {"key": component.key, "name": component.name, "acronym": component.acronym},
         "type": {"key": pub.type, "name": config.type_name(pub.type)},
         "topics": [{"key": key, "name": config.topic_name(key)} for key in pub.topics],
-        "attachments": [{
-            "title": a.title, "url": urls.absolute(Urls.file(a.file)), "size": a.size, "format": a.kind,
-            "language": a.language or pub.language or config.language, **catalog_fields(a),
-        } for a in pub.attachments],
+        "attachments": [
+            {
+                "title": a.title,
+                "url": urls.absolute(Urls.file(a.file)),
+                "size": a.size,
+                "format": a.kind,
+                "language": a.language or pub.language or config.language,
+                **catalog_fields(a),
+            }
+            for a in pub.attachments
+        ],
         "aliases": [urls.absolute(alias) for alias in pub.aliases],
         "translations": [urls.absolute(Urls.publication(slug)) for slug in translations],
         "retired": {"date": pub.retired.date.isoformat(), "reason": pub.retired.reason} if pub.retired else None,

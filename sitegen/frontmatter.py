@@ -94,8 +94,7 @@ def parse_yaml(text: str, source: str, first_line: int = 1) -> YamlDocument:
         what = next((plain for word, plain in _PLAIN_PROBLEMS.items() if word in what), what)
         line = first_line + mark.line if mark else first_line
         if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in what:
-            return error(line, "yaml-tag", f"YAML tags are not allowed here ({what})",
-                         _tag_hint(lines, mark))
+            return error(line, "yaml-tag", f"YAML tags are not allowed here ({what})", _tag_hint(lines, mark))
         explained = _explain(lines, exc, first_line)
         if explained is not None:
             index, message, hint = explained
@@ -115,22 +114,32 @@ def parse_yaml(text: str, source: str, first_line: int = 1) -> YamlDocument:
 # type instead, so the text is read again, line by line, around PyYAML's marks.
 
 _BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks, so indexes match its marks
-_LINE = re.compile(r"(?P<lead>[ \t]*(?:-(?:[ \t]+|$))*)"
-                   r"(?:(?P<key>[A-Za-z0-9_-][\w .-]*?)[ \t]*:(?:[ \t]+|$))?(?P<value>.*?)[ \t]*$")
+_LINE = re.compile(
+    r"(?P<lead>[ \t]*(?:-(?:[ \t]+|$))*)"
+    r"(?:(?P<key>[A-Za-z0-9_-][\w .-]*?)[ \t]*:(?:[ \t]+|$))?(?P<value>.*?)[ \t]*$"
+)
 _NO_SPACE = re.compile(r"[ \t]*(?:-[ \t]+)*(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s:/\\].*?)[ \t]*")
 _BLOCK_TEXT = re.compile(r"[|>][0-9+-]*(?:[ \t]+#.*)?")
 _FIRST_CHARACTERS = {
-    "@": "which YAML does not allow at the start of a value", "`": "which YAML does not allow at the start of a value",
-    "%": "which YAML reads as a directive", "*": "which YAML reads as an alias (a reference to another value)",
-    "&": "which YAML reads as an anchor", "!": "which YAML reads as a tag",
-    "|": "which YAML reads as the start of a block of lines", ">": "which YAML reads as the start of a block of lines",
-    "-": "which YAML reads as the start of a list", "?": "which YAML reads as a complex key",
-    "]": "which YAML reads as the end of a list", "}": "which YAML reads as the end of a set of fields",
+    "@": "which YAML does not allow at the start of a value",
+    "`": "which YAML does not allow at the start of a value",
+    "%": "which YAML reads as a directive",
+    "*": "which YAML reads as an alias (a reference to another value)",
+    "&": "which YAML reads as an anchor",
+    "!": "which YAML reads as a tag",
+    "|": "which YAML reads as the start of a block of lines",
+    ">": "which YAML reads as the start of a block of lines",
+    "-": "which YAML reads as the start of a list",
+    "?": "which YAML reads as a complex key",
+    "]": "which YAML reads as the end of a list",
+    "}": "which YAML reads as the end of a set of fields",
     ",": "which YAML does not allow at the start of a value",
 }
-_NO_FIELD_NAME = ("this line has no ': ' (a colon and a space) after a field name",
-                  "write it as 'field: value'; if it belongs to the value on the line above, "
-                  "put that whole value in quotes on one line")
+_NO_FIELD_NAME = (
+    "this line has no ': ' (a colon and a space) after a field name",
+    "write it as 'field: value'; if it belongs to the value on the line above, "
+    "put that whole value in quotes on one line",
+)
 Explanation = tuple[int, str, str]  # (index of the line in the YAML text, message, hint)
 
 
@@ -153,10 +162,13 @@ def _explain(lines: list[str], exc: yaml.MarkedYAMLError, first: int) -> Explana
         if "flow sequence" in words or "flow mapping" in words:
             return (context.line, *_unclosed_bracket(lines[context.line], context.column))
         if "quoted scalar" in words:  # a quote inside [ ] or { } (a quote that starts a value is found above)
-            sign = lines[context.line][context.column:context.column + 1]
-            kind = "double quote (\")" if sign == '"' else "single quote (')"
-            return (context.line, f"the {kind} on this line is never closed",
-                    f"close it with {sign} on the same line, or remove it")
+            sign = lines[context.line][context.column : context.column + 1]
+            kind = 'double quote (")' if sign == '"' else "single quote (')"
+            return (
+                context.line,
+                f"the {kind} on this line is never closed",
+                f"close it with {sign} on the same line, or remove it",
+            )
         if "simple key" in words:
             return (context.line, *_NO_FIELD_NAME)
     if problem is None or problem.line >= len(lines):
@@ -168,16 +180,25 @@ def _explain(lines: list[str], exc: yaml.MarkedYAMLError, first: int) -> Explana
     top = next((i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")), index)
     indent = len(lines[top]) - len(lines[top].lstrip(" "))
     if top < index and indent > len(text) - len(text.lstrip(" ")):
-        return (top, f"the first field is indented ({_spaces(indent)} before it), unlike the fields below it",
-                f"delete the spaces so it starts at the beginning of the line: {lines[top].strip()}")
+        return (
+            top,
+            f"the first field is indented ({_spaces(indent)} before it), unlike the fields below it",
+            f"delete the spaces so it starts at the beginning of the line: {lines[top].strip()}",
+        )
     if text.lstrip(" ").startswith(":"):
-        return (index, "this line starts with a colon; a field name goes before the colon",
-                f"delete the colon, or type the field name before it: {text.strip()[1:].strip() or 'title: ...'}")
+        return (
+            index,
+            "this line starts with a colon; a field name goes before the colon",
+            f"delete the colon, or type the field name before it: {text.strip()[1:].strip() or 'title: ...'}",
+        )
     match = _line(text)
     key, value, start = match["key"], match["value"], match.start("value")
-    if text[column:column + 1] == "\t" and key is not None:
-        return (index, f'a tab is typed after "{key}:"; YAML needs a space there',
-                f"type a space instead of the tab: {key}: {value}")
+    if text[column : column + 1] == "\t" and key is not None:
+        return (
+            index,
+            f'a tab is typed after "{key}:"; YAML needs a space there',
+            f"type a space instead of the tab: {key}: {value}",
+        )
     opened_here = context is not None and (context.line, context.column) == (index, start)  # `title: | x`
     if value[:1] in _FIRST_CHARACTERS and (start <= column <= start + 1 or opened_here):
         return (index, *_first_character(key, value))
@@ -193,9 +214,12 @@ def _explain(lines: list[str], exc: yaml.MarkedYAMLError, first: int) -> Explana
             return (above, *_NO_FIELD_NAME)  # `ti` then `tle: x`: one key over two lines
     if value[:1] in "[{" and column > start:
         closing = "]" if value[0] == "[" else "}"
-        return (index, f'{_subject(key)} starts with "{value[0]}", which YAML reads as the start of a list, '
-                f'and the text after its "{closing}" does not fit',
-                f"put {_whole(key)} in quotes: {_typed(key, _quoted(value))}")
+        return (
+            index,
+            f'{_subject(key)} starts with "{value[0]}", which YAML reads as the start of a list, '
+            f'and the text after its "{closing}" does not fit',
+            f"put {_whole(key)} in quotes: {_typed(key, _quoted(value))}",
+        )
     misaligned = _misaligned(lines, index, first)
     return (index, *misaligned) if misaligned is not None else None
 
@@ -243,7 +267,8 @@ def _close_quote(lines: list[str], index: int, column: int) -> tuple[int, int] |
         while column < len(text):
             # An escape inside double quotes, a doubled quote inside single quotes: two characters.
             if (quote == '"' and text[column] == "\\") or (
-                    text[column] == quote and quote == "'" and text[column + 1:column + 2] == "'"):
+                text[column] == quote and quote == "'" and text[column + 1 : column + 2] == "'"
+            ):
                 column += 2
             elif text[column] == quote:
                 return index, column + 1
@@ -254,13 +279,15 @@ def _close_quote(lines: list[str], index: int, column: int) -> tuple[int, int] |
 
 
 def _unclosed_quote(key: str | None, value: str, closed_on: int = 0) -> tuple[str, str]:
-    kind = "double quote (\")" if value[0] == '"' else "single quote (')"
+    kind = 'double quote (")' if value[0] == '"' else "single quote (')"
     message = f"the {kind} that opens {_subject(key)} is never closed on its line"
     if closed_on:
         message += f" (YAML reads on to the next {value[0]} on line {closed_on})"
     suggestion = _quoted(value[1:].strip())
-    return message, (f"put {_whole(key)} in {_kind(suggestion)} quotes and close them at the end of the line: "
-                     f"{_typed(key, suggestion)}")
+    return message, (
+        f"put {_whole(key)} in {_kind(suggestion)} quotes and close them at the end of the line: "
+        f"{_typed(key, suggestion)}"
+    )
 
 
 def _after_quote(key: str | None, value: str, after: int) -> tuple[str, str]:
@@ -271,36 +298,45 @@ def _after_quote(key: str | None, value: str, after: int) -> tuple[str, str]:
     else:
         text = value
     suggestion = _quoted(text)
-    return (f'{_subject(key)} starts with a quote, and YAML ends it at the next quote, '
-            f'so "{_short(left)}" is left over',
-            f"put {_whole(key)} in {_kind(suggestion)} quotes: {_typed(key, suggestion)}")
+    return (
+        f'{_subject(key)} starts with a quote, and YAML ends it at the next quote, so "{_short(left)}" is left over',
+        f"put {_whole(key)} in {_kind(suggestion)} quotes: {_typed(key, suggestion)}",
+    )
 
 
 def _no_space(glued: re.Match[str]) -> tuple[str, str]:
     key, value = glued["key"], glued["value"]
-    return (f'there is no space after the colon in "{_short(f"{key}:{value}")}"',
-            f"type a space after the colon: {key}: {_short(value)}")
+    return (
+        f'there is no space after the colon in "{_short(f"{key}:{value}")}"',
+        f"type a space after the colon: {key}: {_short(value)}",
+    )
 
 
 def _colon_in_value(key: str, value: str) -> tuple[str, str]:
     what = "has a colon followed by a space (': ')" if ": " in value else "ends with a colon"
-    return (f"{_subject(key)} {what}, which YAML reads as the start of another field",
-            f"put the text in quotes: {_typed(key, _quoted(value))}")
+    return (
+        f"{_subject(key)} {what}, which YAML reads as the start of another field",
+        f"put the text in quotes: {_typed(key, _quoted(value))}",
+    )
 
 
 def _first_character(key: str | None, value: str) -> tuple[str, str]:
-    return (f'{_subject(key)} starts with "{value[0]}", {_FIRST_CHARACTERS[value[0]]}',
-            f"put {_whole(key)} in quotes: {_typed(key, _quoted(value))}")
+    return (
+        f'{_subject(key)} starts with "{value[0]}", {_FIRST_CHARACTERS[value[0]]}',
+        f"put {_whole(key)} in quotes: {_typed(key, _quoted(value))}",
+    )
 
 
 def _unclosed_bracket(text: str, column: int) -> tuple[str, str]:
-    sign = text[column:column + 1] or "["
+    sign = text[column : column + 1] or "["
     closing, what = ("]", "list") if sign == "[" else ("}", "set of fields")
     key, value = _field(text)
     listed = value.rstrip(" ,")
-    return (f'the "{sign}" that starts {_subject(key)} opens a {what} that is never closed',
-            f'end the {what} with "{closing}" on the same line: {_typed(key, listed + closing)}; '
-            f"if it is text, put it in quotes: {_typed(key, _quoted(value))}")
+    return (
+        f'the "{sign}" that starts {_subject(key)} opens a {what} that is never closed',
+        f'end the {what} with "{closing}" on the same line: {_typed(key, listed + closing)}; '
+        f"if it is text, put it in quotes: {_typed(key, _quoted(value))}",
+    )
 
 
 def _tab(lines: list[str], index: int) -> tuple[str, str]:
@@ -312,9 +348,12 @@ def _tab(lines: list[str], index: int) -> tuple[str, str]:
         spaces = match.start("key") if match["key"] is not None else len(match["lead"])
         spaces += 2 if match["key"] is not None and not match["value"] else 0
     fix = f'"{" " * spaces}{text}"' if spaces else text
-    return ("this line is indented with a tab; YAML allows only spaces at the start of a line",
-            f"delete the tab and type {_spaces(spaces)} instead, so the line reads: {fix}" if spaces
-            else f"delete the tab at the start of the line: {fix}")
+    return (
+        "this line is indented with a tab; YAML allows only spaces at the start of a line",
+        f"delete the tab and type {_spaces(spaces)} instead, so the line reads: {fix}"
+        if spaces
+        else f"delete the tab at the start of the line: {fix}",
+    )
 
 
 def _indented_key(lines: list[str], index: int, first: int) -> tuple[str, str] | None:
@@ -326,9 +365,11 @@ def _indented_key(lines: list[str], index: int, first: int) -> tuple[str, str] |
         text = lines[above].strip()
         if text and not text.startswith("#") and owner["key"] is not None and len(owner["lead"]) < column:
             where = owner.start("key")
-            return (f'"{match["key"]}" is indented more than "{owner["key"]}" on line {first + above}, '
-                    f'so YAML reads it as more text of "{owner["key"]}"',
-                    f'put "{match["key"]}:" {_where(where)}, under "{owner["key"]}:" on line {first + above}')
+            return (
+                f'"{match["key"]}" is indented more than "{owner["key"]}" on line {first + above}, '
+                f'so YAML reads it as more text of "{owner["key"]}"',
+                f'put "{match["key"]}:" {_where(where)}, under "{owner["key"]}:" on line {first + above}',
+            )
     return None
 
 
@@ -356,19 +397,25 @@ def _misaligned(lines: list[str], index: int, first: int) -> tuple[str, str] | N
         other = _line(lines[previous])
         if other["key"] is not None and other["value"] and other.start("key") == dash:
             rest = lines[index].strip()[1:].strip()
-            return ('this line starts with "-" (a list item), but the lines around it are fields',
-                    f'delete the "-" at the start of the line: {rest}')
+            return (
+                'this line starts with "-" (a list item), but the lines around it are fields',
+                f'delete the "-" at the start of the line: {rest}',
+            )
     if best is None:
         return None
     other = _line(lines[best[1]])
     line = first + best[1]
     if dash >= 0:
         where = other["lead"].find("-")
-        return (f"this list item is not lined up with the item on line {line}",
-                f'put the "-" {_where(where)}, under the "-" on line {line}')
+        return (
+            f"this list item is not lined up with the item on line {line}",
+            f'put the "-" {_where(where)}, under the "-" on line {line}',
+        )
     where = other.start("key")
-    return (f'"{match["key"]}" is not lined up with "{other["key"]}" on line {line}',
-            f'put "{match["key"]}:" {_where(where)}, under "{other["key"]}:" on line {line}')
+    return (
+        f'"{match["key"]}" is not lined up with "{other["key"]}" on line {line}',
+        f'put "{match["key"]}:" {_where(where)}, under "{other["key"]}:" on line {line}',
+    )
 
 
 def _nested_item(lines: list[str], item: Node, first: int) -> Explanation | None:
@@ -380,23 +427,34 @@ def _nested_item(lines: list[str], item: Node, first: int) -> Explanation | None
     for index in range(top + 1, min(item.end_mark.line, len(lines) - 1) + 1):
         text = lines[index].lstrip(" \t")
         if dash >= 0 and (text == "-" or text.startswith(("- ", "-\t"))):
-            return (index, f"malformed YAML: this list item is indented more than the item on line {first + top}, "
-                    "so YAML reads it as more text of that item",
-                    f'put the "-" {_where(dash)}, under the "-" on line {first + top}')
+            return (
+                index,
+                f"malformed YAML: this list item is indented more than the item on line {first + top}, "
+                "so YAML reads it as more text of that item",
+                f'put the "-" {_where(dash)}, under the "-" on line {first + top}',
+            )
     return None
 
 
 def _comment_value(lines: list[str], key_node: Node, value_node: Node) -> tuple[str, str] | None:
     """`title: #5 report` is valid YAML: an empty title and a comment."""
-    if (not isinstance(key_node, ScalarNode) or not isinstance(value_node, ScalarNode) or value_node.value
-            or value_node.style or key_node.end_mark.line >= len(lines)):
+    if (
+        not isinstance(key_node, ScalarNode)
+        or not isinstance(value_node, ScalarNode)
+        or value_node.value
+        or value_node.style
+        or key_node.end_mark.line >= len(lines)
+    ):
         return None
-    glued = re.match(r"[ \t]*:[ \t]+(#[^\s#].*?)[ \t]*$", lines[key_node.end_mark.line][key_node.end_mark.column:])
+    glued = re.match(r"[ \t]*:[ \t]+(#[^\s#].*?)[ \t]*$", lines[key_node.end_mark.line][key_node.end_mark.column :])
     if glued is None:
         return None
     key = str(key_node.value)
-    return (f'malformed YAML: {_subject(key)} starts with "#", which YAML reads as the start of a comment, '
-            f"so {_subject(key)} is empty", f"put {_whole(key)} in quotes: {_typed(key, _quoted(glued[1]))}")
+    return (
+        f'malformed YAML: {_subject(key)} starts with "#", which YAML reads as the start of a comment, '
+        f"so {_subject(key)} is empty",
+        f"put {_whole(key)} in quotes: {_typed(key, _quoted(glued[1]))}",
+    )
 
 
 def _tag_hint(lines: list[str], mark: Any) -> str:
@@ -423,7 +481,7 @@ def _above(lines: list[str], index: int) -> int | None:
 
 
 def _char(lines: list[str], line: int, column: int) -> str:
-    return lines[line][column:column + 1] if 0 <= line < len(lines) else ""
+    return lines[line][column : column + 1] if 0 <= line < len(lines) else ""
 
 
 def _subject(key: str | None) -> str:
@@ -476,17 +534,29 @@ def _check_nodes(root: Node, doc: YamlDocument, first_line: int, lines: list[str
         node, path = stack.pop()
         line = first_line + node.start_mark.line
         if id(node) in seen:
-            return (line, "yaml-alias", "YAML anchors and aliases (& and *) are not allowed",
-                    "write the value out in full")
+            return (
+                line,
+                "yaml-alias",
+                "YAML anchors and aliases (& and *) are not allowed",
+                "write the value out in full",
+            )
         seen.add(id(node))
         if len(seen) > MAX_NODES:
             return (line, "yaml-too-large", "this YAML document is too large", "")
         if _char(lines, node.start_mark.line, node.start_mark.column) == "&":
             key, value = _field(lines[node.start_mark.line])
-            hint = (f"put {_whole(key)} in quotes: {_typed(key, _quoted(value))}" if isinstance(node, ScalarNode)
-                    else "write the value out in full")
-            return (line, "yaml-alias", f'YAML anchors and aliases (& and *) are not allowed: {_subject(key)} '
-                    'starts with "&", which YAML reads as an anchor', hint)
+            hint = (
+                f"put {_whole(key)} in quotes: {_typed(key, _quoted(value))}"
+                if isinstance(node, ScalarNode)
+                else "write the value out in full"
+            )
+            return (
+                line,
+                "yaml-alias",
+                f"YAML anchors and aliases (& and *) are not allowed: {_subject(key)} "
+                'starts with "&", which YAML reads as an anchor',
+                hint,
+            )
         if not path and isinstance(node, ScalarNode) and not node.style:
             glued = _NO_SPACE.fullmatch(lines[node.start_mark.line])
             if glued:
@@ -501,8 +571,12 @@ def _check_nodes(root: Node, doc: YamlDocument, first_line: int, lines: list[str
                 key_line = first_line + key_node.start_mark.line
                 if key in keys:
                     first = doc.lines[path + (key,)]
-                    return (key_line, "duplicate-field", f'"{key}" is given twice (also on line {first})',
-                            "keep only one of the two lines")
+                    return (
+                        key_line,
+                        "duplicate-field",
+                        f'"{key}" is given twice (also on line {first})',
+                        "keep only one of the two lines",
+                    )
                 keys.add(key)
                 doc.lines[path + (key,)] = key_line
                 comment = _comment_value(lines, key_node, value_node)
@@ -529,18 +603,27 @@ class SplitFile:
 def split_front_matter(text: str, source: str) -> tuple[SplitFile | None, list[Diagnostic]]:
     """Split `---` delimited front matter from the Markdown body."""
     if not text.strip():
-        return None, [Diagnostic(source, 1, "empty-file", "the file is empty",
-                                 "start it with front matter between two '---' lines")]
+        return None, [
+            Diagnostic(
+                source, 1, "empty-file", "the file is empty", "start it with front matter between two '---' lines"
+            )
+        ]
     lines = text.splitlines(keepends=True)
     if lines[0].rstrip() != "---":
-        return None, [Diagnostic(source, 1, "no-front-matter",
-                                 "the file does not start with front matter",
-                                 "the first line must be '---', followed by the fields and another '---'")]
+        return None, [
+            Diagnostic(
+                source,
+                1,
+                "no-front-matter",
+                "the file does not start with front matter",
+                "the first line must be '---', followed by the fields and another '---'",
+            )
+        ]
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
             return SplitFile(
                 front_matter="".join(lines[1:index]),
-                body="".join(lines[index + 1:]),
+                body="".join(lines[index + 1 :]),
                 front_matter_line=2,
                 body_line=index + 2,
             ), []
@@ -554,16 +637,24 @@ def _unclosed_front_matter(lines: list[str], source: str) -> Diagnostic:
     for index in range(1, len(lines)):
         text = lines[index].rstrip("\r\n")
         if re.fullmatch(r"[ \t]*(?:[-\u2013\u2014][ \t]*){1,}", text) and text.strip() != "-":
-            return Diagnostic(source, index + 1, "front-matter-unclosed",
-                              f'the front matter is not closed: this line is "{text.rstrip()}", and the closing line '
-                              "must be exactly three dashes (---) at the start of the line",
-                              "replace the line with: ---")
+            return Diagnostic(
+                source,
+                index + 1,
+                "front-matter-unclosed",
+                f'the front matter is not closed: this line is "{text.rstrip()}", and the closing line '
+                "must be exactly three dashes (---) at the start of the line",
+                "replace the line with: ---",
+            )
         field = re.match(r"(?:[ \t]*-[ \t]+)*([A-Za-z0-9_][\w .-]*?)[ \t]*:(?:[ \t]|$)", text)
         if field and not text[:1].isspace() and not text.startswith("-"):
             last = (index, field[1])
         elif text.strip() and not text[:1].isspace() and not text.startswith(("#", "-")):
             break  # the text of the page starts here
     where = f' ("{last[1]}" on line {last[0] + 1})' if last else ""
-    return Diagnostic(source, 1, "front-matter-unclosed",
-                      "the front matter is not closed: the '---' on line 1 has no closing '---' line",
-                      f"add a line '---' after the last field{where}, before the text of the page")
+    return Diagnostic(
+        source,
+        1,
+        "front-matter-unclosed",
+        "the front matter is not closed: the '---' on line 1 has no closing '---' line",
+        f"add a line '---' after the last field{where}, before the text of the page",
+    )

@@ -23,10 +23,46 @@ TEMPLATE_SYNTAX = ("{{", "{%")
 # Where template-like text is legitimate page content (a code sample that shows a template).
 LITERAL_TAGS = frozenset({"code", "pre", "samp", "kbd"})
 # Elements that end the text "after a download link" (the link's own list item, paragraph, cell).
-_BLOCK_TAGS = frozenset({"address", "article", "aside", "blockquote", "body", "dd", "details", "div", "dl", "dt",
-                         "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
-                         "header", "hr", "li", "main", "nav", "ol", "p", "section", "table", "td", "th", "tr",
-                         "ul", "br", "a"})
+_BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "section",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+        "br",
+        "a",
+    }
+)
 # "(PDF, 1.2 MB)", "PDF, 340 KB", "Word document, 12 KB, Español": a file type, then a size.
 _FILE_META = re.compile(r"\w[\w .+-]*,\s*\d[\d.,]*\s*(?:bytes|B|KB|MB|GB|TB)\b", re.IGNORECASE)
 _FILE_META_WINDOW = 120  # characters of text after a download link that are searched for the meta
@@ -82,16 +118,19 @@ class _PageChecker(HTMLParser):
         self.download = None
         self.download_open = False
         if not _FILE_META.search("".join(pieces)[:_FILE_META_WINDOW]):
-            self.report(f'download link to {href} has no file type and size after it (e.g. "(PDF, 1.2 MB)")', line,
-                        href)
+            self.report(
+                f'download link to {href} has no file type and size after it (e.g. "(PDF, 1.2 MB)")', line, href
+            )
 
     def check_template_syntax(self, text: str, where: str) -> None:
         for marker in TEMPLATE_SYNTAX:
             index = text.find(marker)
             if index >= 0:
                 evidence = text[index:].split("\n", 1)[0][:40].strip()
-                self.report(f'leftover template syntax "{marker}" in {where}: "{_short(text[max(0, index - 20):], 60)}"',
-                            evidence=evidence)
+                self.report(
+                    f'leftover template syntax "{marker}" in {where}: "{_short(text[max(0, index - 20) :], 60)}"',
+                    evidence=evidence,
+                )
                 return
 
     # -- parser callbacks ------------------------------------------------------------------------
@@ -115,8 +154,10 @@ class _PageChecker(HTMLParser):
         elif tag == "img":
             attrs = dict(attr_list)
             if "alt" not in attrs:
-                self.report(f"<img src=\"{_short(attrs.get('src') or '', 60)}\"> has no alt attribute",
-                            evidence=attrs.get("src") or "")
+                self.report(
+                    f'<img src="{_short(attrs.get("src") or "", 60)}"> has no alt attribute',
+                    evidence=attrs.get("src") or "",
+                )
             elif self.h1_text is not None and attrs.get("alt"):
                 self.h1_text.append(attrs["alt"] or "")
         elif tag in LITERAL_TAGS:
@@ -159,8 +200,9 @@ class _PageChecker(HTMLParser):
         if self.main_depth and (parts.scheme in ("http", "https") or href.startswith("//")):
             host = parts.hostname or ""
             if host and not is_government_host(host) and "usa-link--external" not in classes.split():
-                self.report(f'external link to {_short(href, 60)} in <main> lacks the class "usa-link--external"',
-                            evidence=href)
+                self.report(
+                    f'external link to {_short(href, 60)} in <main> lacks the class "usa-link--external"', evidence=href
+                )
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self.download_open:
@@ -207,7 +249,7 @@ class _PageChecker(HTMLParser):
             if not text.strip():
                 self.report("the <h1> is empty", line, "<h1", markup=True)
         if not self.banner:
-            self.report('the official banner (section.usa-banner) is missing', 1)
+            self.report("the official banner (section.usa-banner) is missing", 1)
         if not self.identifier:
             self.report("the identifier (.usa-identifier) is missing", 1)
 
@@ -225,19 +267,23 @@ _ABSOLUTE_HREF = re.compile(r'href="(?:[hH][tT][tT][pP][sS]?:)?//([^/"?#]+)')  #
 # inside script or style; hrefs that are not double-quoted, hold entities or spaces, or lead
 # to a file. Attribute names are taken to be lower case: the sanitizer writes them so, and
 # tests/test_guards.py checks that every template does.
-_NEEDS_PARSER = [re.compile(pattern) for pattern in (
-    r"\{[{%]",
-    r"<(?:!--|!\[|/?[A-Z]|a/|a\s[^>]*<|script\b[^>]*>[^<]*<(?!/script>)|style\b[^>]*>[^<]*<(?!/style>))",
-    r'href(?:\s*=\s*(?!")|="(?:[^"]*(?:&|/files/)|\s|files/))')]
+_NEEDS_PARSER = [
+    re.compile(pattern)
+    for pattern in (
+        r"\{[{%]",
+        r"<(?:!--|!\[|/?[A-Z]|a/|a\s[^>]*<|script\b[^>]*>[^<]*<(?!/script>)|style\b[^>]*>[^<]*<(?!/style>))",
+        r'href(?:\s*=\s*(?!")|="(?:[^"]*(?:&|/files/)|\s|files/))',
+    )
+]
 _LINK_TAG = re.compile(r"<a\s")
 
 
 def _tag_around(html: str, index: int) -> str:
     """The whole tag that holds position `index` (from its "<" to its ">"); "" when it is in text."""
     start = html.rfind("<", 0, index)
-    if start < 0 or ">" in html[start:index] or not re.match(r"<[a-z]", html[start:start + 2]):
+    if start < 0 or ">" in html[start:index] or not re.match(r"<[a-z]", html[start : start + 2]):
         return ""
-    return html[start:html.find(">", index) + 1]
+    return html[start : html.find(">", index) + 1]
 
 
 def _has_identifier(html: str) -> bool:
@@ -294,7 +340,7 @@ def _looks_fine(html: str) -> bool:
         start = html.rfind("<", 0, match.start())
         if not _LINK_TAG.match(html, start) or is_government_host(urlsplit(match.group(0)[6:]).hostname or ""):
             continue
-        if not _has_class(html[start:html.find(">", match.end()) + 1], "usa-link--external"):
+        if not _has_class(html[start : html.find(">", match.end()) + 1], "usa-link--external"):
             return False
     return True
 

@@ -35,9 +35,20 @@ from .store import Bodies
 KIND_FIELDS = {"publication": PUBLICATION_FIELDS, "component": COMPONENT_FIELDS, "page": PAGE_FIELDS}
 SCAN_THREAD_THRESHOLD = 500  # files per thread before a second thread pays for itself
 PARALLEL_THRESHOLD = 200  # below this many files to parse, worker start-up costs more than it saves
-FILE_KINDS = {"PDF": "PDF", "DOC": "Word document", "DOCX": "Word document", "XLS": "Excel spreadsheet",
-              "XLSX": "Excel spreadsheet", "CSV": "CSV", "TXT": "Text", "ZIP": "ZIP archive",
-              "PPT": "PowerPoint", "PPTX": "PowerPoint", "JSON": "JSON", "XML": "XML"}
+FILE_KINDS = {
+    "PDF": "PDF",
+    "DOC": "Word document",
+    "DOCX": "Word document",
+    "XLS": "Excel spreadsheet",
+    "XLSX": "Excel spreadsheet",
+    "CSV": "CSV",
+    "TXT": "Text",
+    "ZIP": "ZIP archive",
+    "PPT": "PowerPoint",
+    "PPTX": "PowerPoint",
+    "JSON": "JSON",
+    "XML": "XML",
+}
 
 
 @dataclass(frozen=True)
@@ -81,8 +92,15 @@ def _decode(data: bytes, source: str) -> tuple[str | None, list[Diagnostic]]:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, [Diagnostic(source, line, "not-utf8", "the file is not UTF-8 text (it has bytes that are not valid UTF-8)",
-                                 "save the file with UTF-8 encoding; paste text from Word through a plain-text editor")]
+        return None, [
+            Diagnostic(
+                source,
+                line,
+                "not-utf8",
+                "the file is not UTF-8 text (it has bytes that are not valid UTF-8)",
+                "save the file with UTF-8 encoding; paste text from Word through a plain-text editor",
+            )
+        ]
 
 
 _MARKUP: Markup | None = None
@@ -108,8 +126,15 @@ def parse_file(kind: str, source: str, data: bytes, key: str, bodies: Bodies | N
             doc = parse_yaml(split.front_matter, source, split.front_matter_line)
             diags += doc.diagnostics
             if doc.data is None and not doc.diagnostics:
-                diags.append(Diagnostic(source, 1, "missing-field", "the front matter is empty",
-                                        "add the required fields between the '---' lines"))
+                diags.append(
+                    Diagnostic(
+                        source,
+                        1,
+                        "missing-field",
+                        "the front matter is empty",
+                        "add the required fields between the '---' lines",
+                    )
+                )
             elif doc.data is not None:
                 values, problems = validate(doc, KIND_FIELDS[kind], source)
                 diags += problems
@@ -134,9 +159,19 @@ def _template_text(value: Any, doc: YamlDocument, source: str, path: tuple[Any, 
     """Front-matter text like "{{ name }}", which the output guard would take for a template mistake."""
     if isinstance(value, str):
         found = template_marker(value)
-        return [Diagnostic(source, doc.line(*path), "template-syntax",
-                           f'"{found}" would be taken for a template mistake and stop the build',
-                           "remove the braces, or write them apart: { {")] if found else []
+        return (
+            [
+                Diagnostic(
+                    source,
+                    doc.line(*path),
+                    "template-syntax",
+                    f'"{found}" would be taken for a template mistake and stop the build',
+                    "remove the braces, or write them apart: { {",
+                )
+            ]
+            if found
+            else []
+        )
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     return [problem for key, item in items for problem in _template_text(item, doc, source, (*path, key))]
 
@@ -173,8 +208,15 @@ def _sources(project: Path) -> tuple[list[tuple[str, str]], list[str], list[Diag
     problems = _links_and_specials(project, ("templates", "assets"))
     for top in ("content", ".sitegen-cache"):  # a linked content/ or cache would read or write elsewhere
         if os.path.islink(os.path.join(project, top)):
-            problems.append(Diagnostic(top, 0, "symlink", "symbolic links are not allowed in the project",
-                                       "replace the link with the folder itself"))
+            problems.append(
+                Diagnostic(
+                    top,
+                    0,
+                    "symlink",
+                    "symbolic links are not allowed in the project",
+                    "replace the link with the folder itself",
+                )
+            )
     if os.path.islink(content):
         return [], [], problems
     for folder, dirs, files in os.walk(content):
@@ -209,15 +251,31 @@ def _misplaced(kind: str, shown: str, flat: bool) -> Diagnostic:
         if lower.endswith(ending):
             fixed = name[: -len(ending)] + ".md"
             if kind != "publication" and not flat:
-                return Diagnostic(shown, 0, "misplaced-file", f"{kind} files may not be in sub-folders",
-                                  f"move it to content/{kind}s/{fixed}")
-            return Diagnostic(shown, 0, "misnamed-file", f'"{name}" is not read: {kind} files must end in .md',
-                              f"rename it to {folder}/{fixed}")
+                return Diagnostic(
+                    shown,
+                    0,
+                    "misplaced-file",
+                    f"{kind} files may not be in sub-folders",
+                    f"move it to content/{kind}s/{fixed}",
+                )
+            return Diagnostic(
+                shown,
+                0,
+                "misnamed-file",
+                f'"{name}" is not read: {kind} files must end in .md',
+                f"rename it to {folder}/{fixed}",
+            )
     if kind != "publication" and not flat:
-        return Diagnostic(shown, 0, "misplaced-file", f"{kind} files may not be in sub-folders",
-                          f"move it to content/{kind}s/")
-    return Diagnostic(shown, 0, "misplaced-file", f"only .md files belong in content/{kind}s/",
-                      "put attachments and images under content/files/ and link them from there")
+        return Diagnostic(
+            shown, 0, "misplaced-file", f"{kind} files may not be in sub-folders", f"move it to content/{kind}s/"
+        )
+    return Diagnostic(
+        shown,
+        0,
+        "misplaced-file",
+        f"only .md files belong in content/{kind}s/",
+        "put attachments and images under content/files/ and link them from there",
+    )
 
 
 def _refuse_links(folder: str, dirs: list[str], files: list[str], shown: str) -> list[Diagnostic]:
@@ -227,12 +285,18 @@ def _refuse_links(folder: str, dirs: list[str], files: list[str], shown: str) ->
         for name in list(names):
             path = os.path.join(folder, name)
             if os.path.islink(path):
-                problems.append(Diagnostic(shown + name, 0, "symlink", "symbolic links are not allowed in the project",
-                                           "replace the link with the file itself"))
+                problems.append(
+                    Diagnostic(
+                        shown + name,
+                        0,
+                        "symlink",
+                        "symbolic links are not allowed in the project",
+                        "replace the link with the file itself",
+                    )
+                )
                 names.remove(name)
             elif names is files and not os.path.isfile(path):
-                problems.append(Diagnostic(shown + name, 0, "special-file", "this is not a regular file",
-                                           "remove it"))
+                problems.append(Diagnostic(shown + name, 0, "special-file", "this is not a regular file", "remove it"))
                 names.remove(name)
     return problems
 
@@ -242,8 +306,15 @@ def _links_and_specials(project: Path, folders: tuple[str, ...]) -> list[Diagnos
     for top in folders:
         root = os.path.join(project, top)
         if os.path.islink(root):
-            problems.append(Diagnostic(top, 0, "symlink", "symbolic links are not allowed in the project",
-                                       "replace the link with the folder itself"))
+            problems.append(
+                Diagnostic(
+                    top,
+                    0,
+                    "symlink",
+                    "symbolic links are not allowed in the project",
+                    "replace the link with the folder itself",
+                )
+            )
             continue
         for folder, dirs, files in os.walk(root):
             inner = os.path.relpath(folder, project).replace(os.sep, "/") + "/"
@@ -324,20 +395,24 @@ def scan_project(project: Path) -> Scan:
                 if os.path.islink(os.path.join(path, name)) or not os.path.isfile(os.path.join(path, name)):
                     continue  # reported by _sources, never read
                 with open(os.path.join(path, name), "rb") as handle:
-                    rest.update(os.path.join(path, name)[len(root):].encode() + hashlib.blake2b(handle.read()).digest())
+                    rest.update(
+                        os.path.join(path, name)[len(root) :].encode() + hashlib.blake2b(handle.read()).digest()
+                    )
     digest = hashlib.blake2b(rest.digest(), digest_size=16)
     digest.update("".join(f"{source}\0{keys[source]}\n" for source in sources).encode())
     frame = hashlib.blake2b(rest.digest(), digest_size=16)
-    frame.update("".join(f"{source}\0{'' if kind == 'publication' else keys[source]}\n"
-                         for kind, source in markdown).encode())
+    frame.update(
+        "".join(f"{source}\0{'' if kind == 'publication' else keys[source]}\n" for kind, source in markdown).encode()
+    )
     if problems:  # never a build that could be skipped or quick: the problems must be reported
         digest.update(repr(problems).encode())
         frame.update(repr(problems).encode())
     return Scan(tuple(markdown), tuple(others), keys, digest.hexdigest(), frame.hexdigest(), tuple(problems))
 
 
-def load_content(project: Path, cache: Cache, jobs: int = 1,
-                 scan: Scan | None = None) -> tuple[Content, list[Diagnostic]]:
+def load_content(
+    project: Path, cache: Cache, jobs: int = 1, scan: Scan | None = None
+) -> tuple[Content, list[Diagnostic]]:
     """Load every content file, from the cache where its bytes are unchanged."""
     scan = scan or scan_project(project)
     markdown, others = list(scan.markdown), list(scan.others)
@@ -355,8 +430,9 @@ def load_content(project: Path, cache: Cache, jobs: int = 1,
     if len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
         context = multiprocessing.get_context("fork")
         cache.bodies.before_fork()
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                                 initargs=(cache.bodies, True)) as pool:
+        with ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=_init_worker, initargs=(cache.bodies, True)
+        ) as pool:
             results = list(pool.map(_parse_job, todo, chunksize=max(1, len(todo) // (jobs * 8))))
     else:
         _init_worker(cache.bodies)
@@ -393,20 +469,36 @@ def load_content(project: Path, cache: Cache, jobs: int = 1,
             continue
         elif kind == "component":
             if not SLUG_RE.match(stem):
-                diags.append(Diagnostic(source, 0, "bad-key", f'component file name "{stem}" is not a valid key',
-                                        "rename the file using lower-case letters, digits and hyphens"))
+                diags.append(
+                    Diagnostic(
+                        source,
+                        0,
+                        "bad-key",
+                        f'component file name "{stem}" is not a valid key',
+                        "rename the file using lower-case letters, digits and hyphens",
+                    )
+                )
                 continue
             values = result.values
-            content.components[stem] = Component(stem, values["name"], values["acronym"], values.get("url", ""),
-                                                 source, result.body)
+            content.components[stem] = Component(
+                stem, values["name"], values["acronym"], values.get("url", ""), source, result.body
+            )
         else:  # a standalone page
             if not SLUG_RE.match(stem):
-                diags.append(Diagnostic(source, 0, "bad-slug", f'page file name "{stem}" is not a clean URL part',
-                                        "rename the file using lower-case letters, digits and hyphens"))
+                diags.append(
+                    Diagnostic(
+                        source,
+                        0,
+                        "bad-slug",
+                        f'page file name "{stem}" is not a clean URL part',
+                        "rename the file using lower-case letters, digits and hyphens",
+                    )
+                )
                 continue
             values = result.values
-            content.pages.append(Page(stem, values["title"], values.get("summary", ""), values.get("updated"),
-                                      source, result.body))
+            content.pages.append(
+                Page(stem, values["title"], values.get("summary", ""), values.get("updated"), source, result.body)
+            )
     # Every attachment is read once per version of its bytes (attachments.py); its checks need the settings (site.py).
     content.publications, content.documents = read_attachments(project, cache, content.publications, jobs)
     return content, diags
@@ -417,9 +509,21 @@ def load_content(project: Path, cache: Cache, jobs: int = 1,
 _OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 FILE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "pdf": (b"%PDF-",), "doc": _OLE, "xls": _OLE, "ppt": _OLE, "docx": _ZIP, "xlsx": _ZIP, "pptx": _ZIP,
-    "zip": _ZIP, "png": (b"\x89PNG\r\n\x1a\n",), "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",),
-    "gif": (b"GIF87a", b"GIF89a"), "webp": (b"RIFF",), "csv": (), "txt": (),
+    "pdf": (b"%PDF-",),
+    "doc": _OLE,
+    "xls": _OLE,
+    "ppt": _OLE,
+    "docx": _ZIP,
+    "xlsx": _ZIP,
+    "pptx": _ZIP,
+    "zip": _ZIP,
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "gif": (b"GIF87a", b"GIF89a"),
+    "webp": (b"RIFF",),
+    "csv": (),
+    "txt": (),
 }
 TEXT_KINDS = frozenset({"csv", "txt"})
 
@@ -436,26 +540,56 @@ def check_files(project: Path, others: list[str]) -> list[Diagnostic]:
         shown = f"content/{inner}"
         if not inner.startswith("files/"):
             if not inner.endswith((".md", ".yaml", ".yml")):
-                diags.append(Diagnostic(shown, 0, "unpublished-file", "only files under content/files/ are published",
-                                        "move it to content/files/ or delete it", severity="warning"))
+                diags.append(
+                    Diagnostic(
+                        shown,
+                        0,
+                        "unpublished-file",
+                        "only files under content/files/ are published",
+                        "move it to content/files/ or delete it",
+                        severity="warning",
+                    )
+                )
             continue
         extension = posixpath.splitext(inner)[1].lstrip(".").lower()
         if extension not in FILE_SIGNATURES:
             allowed = ", ".join(sorted(FILE_SIGNATURES))
-            diags.append(Diagnostic(shown, 0, "file-type", f'".{extension}" files cannot be published' if extension
-                                    else "files without an extension cannot be published",
-                                    f"publish documents as one of: {allowed}"))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    0,
+                    "file-type",
+                    f'".{extension}" files cannot be published'
+                    if extension
+                    else "files without an extension cannot be published",
+                    f"publish documents as one of: {allowed}",
+                )
+            )
             continue
         with open(os.path.join(project, "content", inner), "rb") as handle:
             head = handle.read(4096)
         signatures = FILE_SIGNATURES[extension]
         if extension in TEXT_KINDS:
             if b"\0" in head or head.lstrip()[:1] == b"<":
-                diags.append(Diagnostic(shown, 0, "file-content", f"this .{extension} file is not plain text",
-                                        "export it again as plain text, or give it the extension of what it is"))
+                diags.append(
+                    Diagnostic(
+                        shown,
+                        0,
+                        "file-content",
+                        f"this .{extension} file is not plain text",
+                        "export it again as plain text, or give it the extension of what it is",
+                    )
+                )
         elif not head.startswith(signatures) or (extension == "webp" and head[8:12] != b"WEBP"):
-            diags.append(Diagnostic(shown, 0, "file-content", f"this file is not a .{extension} file: its content is of another kind",
-                                    "export the document again, or give it the extension of what it is"))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    0,
+                    "file-content",
+                    f"this file is not a .{extension} file: its content is of another kind",
+                    "export the document again, or give it the extension of what it is",
+                )
+            )
     return diags
 
 
@@ -472,23 +606,37 @@ def _attachments(project: Path, parsed: ParsedFile, files: frozenset[str]) -> tu
     for item in parsed.values.get("attachments", ()):
         relative = posixpath.normpath(item["file"])
         if not relative.startswith("files/") or "\\" in item["file"]:
-            diags.append(Diagnostic(source, item["line"], "attachment-outside-content",
-                                    f'attachment "{item["file"]}" is outside content/files/',
-                                    "put the file under content/files/ and write files/<name>"))
+            diags.append(
+                Diagnostic(
+                    source,
+                    item["line"],
+                    "attachment-outside-content",
+                    f'attachment "{item["file"]}" is outside content/files/',
+                    "put the file under content/files/ and write files/<name>",
+                )
+            )
             continue
         if relative not in files:
-            diags.append(Diagnostic(source, item["line"], "missing-attachment",
-                                    f'attachment file "{item["file"]}" does not exist',
-                                    "check the spelling; paths are relative to content/, e.g. files/report.pdf"))
+            diags.append(
+                Diagnostic(
+                    source,
+                    item["line"],
+                    "missing-attachment",
+                    f'attachment file "{item["file"]}" does not exist',
+                    "check the spelling; paths are relative to content/, e.g. files/report.pdf",
+                )
+            )
             continue
         size = (project / "content" / relative).stat().st_size
-        attachments.append(Attachment(item["title"], relative, item.get("language", ""), size,
-                                      file_kind(relative), item["line"]))
+        attachments.append(
+            Attachment(item["title"], relative, item.get("language", ""), size, file_kind(relative), item["line"])
+        )
     return attachments, diags
 
 
-def _publication(parsed: ParsedFile, stem: str,
-                 attachments: list[Attachment]) -> tuple[Publication | None, list[Diagnostic]]:
+def _publication(
+    parsed: ParsedFile, stem: str, attachments: list[Attachment]
+) -> tuple[Publication | None, list[Diagnostic]]:
     values = parsed.values
     source = parsed.source
     diags: list[Diagnostic] = []
@@ -496,28 +644,59 @@ def _publication(parsed: ParsedFile, stem: str,
     slug = values.get("slug")
     if slug is None:
         if not SLUG_RE.match(stem):
-            diags.append(Diagnostic(source, 1, "bad-slug", f'file name "{stem}" cannot be used as a URL',
-                                    'rename the file (lower-case letters, digits, hyphens) or add a "slug:" field'))
+            diags.append(
+                Diagnostic(
+                    source,
+                    1,
+                    "bad-slug",
+                    f'file name "{stem}" cannot be used as a URL',
+                    'rename the file (lower-case letters, digits, hyphens) or add a "slug:" field',
+                )
+            )
             return None, diags
         slug = stem
     publication = Publication(
-        slug=slug, title=values["title"], date=values["date"], component=values["component"],
-        type=values["type"], summary=values["summary"], source=source, body=parsed.body,
-        updated=values.get("updated"), topics=tuple(values.get("topics", ())), attachments=tuple(attachments),
-        aliases=tuple(values.get("aliases", ())), draft=values.get("draft", False),
+        slug=slug,
+        title=values["title"],
+        date=values["date"],
+        component=values["component"],
+        type=values["type"],
+        summary=values["summary"],
+        source=source,
+        body=parsed.body,
+        updated=values.get("updated"),
+        topics=tuple(values.get("topics", ())),
+        attachments=tuple(attachments),
+        aliases=tuple(values.get("aliases", ())),
+        draft=values.get("draft", False),
         front_key=parsed.front_key,
-        language=values.get("language", ""), translations=tuple(values.get("translations", ())),
+        language=values.get("language", ""),
+        translations=tuple(values.get("translations", ())),
         publish_at=values.get("publish_at"),
         retired=Retirement(values["retired"]["date"], values["retired"]["reason"]) if "retired" in values else None,
-        extra=values.get("extra"), lines=tuple(lines.items()),
+        extra=values.get("extra"),
+        lines=tuple(lines.items()),
     )
     if publication.updated and publication.updated < publication.date:
-        diags.append(Diagnostic(source, lines.get("updated", 1), "updated-before-date",
-                                f"updated ({publication.updated}) is earlier than date ({publication.date})",
-                                "check both dates", severity="warning"))
+        diags.append(
+            Diagnostic(
+                source,
+                lines.get("updated", 1),
+                "updated-before-date",
+                f"updated ({publication.updated}) is earlier than date ({publication.date})",
+                "check both dates",
+                severity="warning",
+            )
+        )
     if len(publication.summary) > SUMMARY_WARN_LENGTH:
-        diags.append(Diagnostic(source, lines.get("summary", 1), "long-summary",
-                                f"the summary is {len(publication.summary)} characters long",
-                                f"summaries over {SUMMARY_WARN_LENGTH} characters are cut short in search results",
-                                severity="warning"))
+        diags.append(
+            Diagnostic(
+                source,
+                lines.get("summary", 1),
+                "long-summary",
+                f"the summary is {len(publication.summary)} characters long",
+                f"summaries over {SUMMARY_WARN_LENGTH} characters are cut short in search results",
+                severity="warning",
+            )
+        )
     return publication, diags

@@ -30,7 +30,9 @@ from .model import BodyLink
 
 EXTENSIONS = ["tables", "footnotes", "attr_list", "fenced_code", "sane_lists", "toc"]
 EXTENSION_CONFIGS: dict[str, dict[str, bool | str]] = {
-    "toc": {"permalink": False}, "footnotes": {"BACKLINK_TITLE": "Back to reference %d"}}
+    "toc": {"permalink": False},
+    "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
+}
 # Part of every cache key: a change here must invalidate cached bodies.
 MARKUP_SIGNATURE = f"markdown {markdown.__version__} {EXTENSIONS} {sorted(EXTENSION_CONFIGS.items())!r} v3"
 
@@ -43,8 +45,9 @@ _ESCAPED_RE = re.compile("\x02([0-9]+)\x03")  # Python-Markdown's placeholder fo
 # always includes: banner.html, header.html). A body may link to them on its own page or another
 # (`#main-content`). Ids only some pages have (attachments-heading, browse-*, component-*) are not
 # promised. The one list of them: tests/test_link_checks.py checks each is on every kind of page.
-PAGE_IDS = frozenset({"main-content", "site-search", "gov-banner-default", "banner-lock-title",
-                      "banner-lock-description"})
+PAGE_IDS = frozenset(
+    {"main-content", "site-search", "gov-banner-default", "banner-lock-title", "banner-lock-description"}
+)
 # What str.splitlines() breaks lines at: the loader numbers the lines of a file that way.
 _BREAK_RE = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _GENERATED = frozenset({"footnote-ref", "footnote-backref"})  # classes of the links the footnotes extension writes
@@ -156,10 +159,23 @@ _ID_RE = re.compile(r'\sid="([^"]+)"')
 # for line breaks, as whitespace is normalised before inline parsing). Patterns not named here
 # are always kept.
 INLINE_TRIGGERS = {
-    "backtick": ("`",), "escape": ("\\",), "reference": ("[",), "link": ("[",), "image_link": ("![",),
-    "image_reference": ("![",), "short_reference": ("[",), "short_image_ref": ("![",), "autolink": ("<",),
-    "automail": ("<",), "linebreak": ("  ", "\t", "\r"), "html": ("<",), "entity": ("&",),
-    "em_strong": ("*", "_"), "em_strong2": ("_",), "not_strong": ("*", "_"), "footnote": ("[^",),
+    "backtick": ("`",),
+    "escape": ("\\",),
+    "reference": ("[",),
+    "link": ("[",),
+    "image_link": ("![",),
+    "image_reference": ("![",),
+    "short_reference": ("[",),
+    "short_image_ref": ("![",),
+    "autolink": ("<",),
+    "automail": ("<",),
+    "linebreak": ("  ", "\t", "\r"),
+    "html": ("<",),
+    "entity": ("&",),
+    "em_strong": ("*", "_"),
+    "em_strong2": ("_",),
+    "not_strong": ("*", "_"),
+    "footnote": ("[^",),
 }
 
 
@@ -189,8 +205,9 @@ class Markup:
         match half of them (no backticks, no '<', no '&'), and skipping those takes a quarter off
         the conversion with byte-identical output (tests/test_markup.py compares the two).
         """
-        absent = frozenset(name for name, needles in INLINE_TRIGGERS.items()
-                           if not any(needle in text for needle in needles))
+        absent = frozenset(
+            name for name, needles in INLINE_TRIGGERS.items() if not any(needle in text for needle in needles)
+        )
         patterns = self._pattern_sets.get(absent)
         if patterns is None:
             # A sliced copy keeps every name and priority in order; building one by iterating the
@@ -219,24 +236,43 @@ class Markup:
         if not (found.found or found.outside or found.images_without_alt or broken):
             return Rendered(html, (), fragments, [])
         # The line of each element that needs one, in document order (see _Lines).
-        needed = sorted({item[0] for group in (found.found, found.outside, found.images_without_alt, broken)
-                         for item in group})
+        needed = sorted(
+            {item[0] for group in (found.found, found.outside, found.images_without_alt, broken) for item in group}
+        )
         finder = _Lines(text)
         line = {index: first_line + finder(found.written[index]) for index in needed}
         links = tuple(BodyLink(token, target, line[index], fragment) for index, token, target, fragment in found.found)
         diags = []
         for index, url in found.outside:
-            diags.append(Diagnostic(source, line[index], "link-outside-content",
-                                    f'link "{url}" points outside content/',
-                                    "link to a publication or a file inside content/"))
+            diags.append(
+                Diagnostic(
+                    source,
+                    line[index],
+                    "link-outside-content",
+                    f'link "{url}" points outside content/',
+                    "link to a publication or a file inside content/",
+                )
+            )
         for index, src in found.images_without_alt:
-            diags.append(Diagnostic(source, line[index], "image-without-alt",
-                                    f'image "{src}" has no alternative text',
-                                    "describe the image between the brackets: ![what it shows](file.png)"))
+            diags.append(
+                Diagnostic(
+                    source,
+                    line[index],
+                    "image-without-alt",
+                    f'image "{src}" has no alternative text',
+                    "describe the image between the brackets: ![what it shows](file.png)",
+                )
+            )
         for index, fragment in broken:
-            diags.append(Diagnostic(source, line[index], "broken-link",
-                                    f'link to "#{fragment}", which is not a heading or id of this page',
-                                    ids_hint(fragment, fragments, "on this page", "this page")))
+            diags.append(
+                Diagnostic(
+                    source,
+                    line[index],
+                    "broken-link",
+                    f'link to "#{fragment}", which is not a heading or id of this page',
+                    ids_hint(fragment, fragments, "on this page", "this page"),
+                )
+            )
         return Rendered(html, links, fragments, diags)
 
 
@@ -252,7 +288,7 @@ def ids_hint(fragment: str, ids: tuple[str, ...], where: str, what: str) -> str:
     """'did you mean "#scope"? ids on this page: intro, scope, ...', for a link to a missing id."""
     shown = [i for i in dict.fromkeys(ids) if not i.startswith("fnref:")]  # footnote back-references: noise
     if not shown:
-        return f"{what} has no headings or ids to link to; link to the page itself, without \"#{fragment}\""
+        return f'{what} has no headings or ids to link to; link to the page itself, without "#{fragment}"'
     close = difflib.get_close_matches(unquote(fragment), shown, n=1, cutoff=0.6)
     listed = ", ".join(shown[:8]) + (", ..." if len(shown) > 8 else "")
     return (f'did you mean "#{close[0]}"? ' if close else "") + f"ids {where}: {listed}"
@@ -303,8 +339,11 @@ class _Lines:
             while before >= 0 and text[before] in " \t\r\n":  # `[x](\n  url)`, `[r]:  url`
                 before -= 1
             after = at + len(needle)
-            if (before >= 0 and (text[before] in "(<" or (before and text[before - 1:before + 1] == "]:"))
-                    and (after == len(text) or text[after] in ")> \t\r\n\"'")):
+            if (
+                before >= 0
+                and (text[before] in "(<" or (before and text[before - 1 : before + 1] == "]:"))
+                and (after == len(text) or text[after] in ")> \t\r\n\"'")
+            ):
                 return at, first
             at = text.find(needle, at + 1)
         return -1, first

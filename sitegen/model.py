@@ -151,10 +151,22 @@ class Publication(_Dated):
     def listing(self) -> ListingItem:
         """This publication as listings, feeds and the catalogue see it: everything but the body."""
         return ListingItem(
-            slug=self.slug, title=self.title, date=self.date, component=self.component, type=self.type,
-            summary=self.summary, updated=self.updated, topics=self.topics, attachments=self.attachments,
-            aliases=self.aliases, language=self.language, translations=self.translations, retired=self.retired,
-            extra=self.extra, digest=self.front_key + "".join(f"|{a.stamp}" for a in self.attachments))
+            slug=self.slug,
+            title=self.title,
+            date=self.date,
+            component=self.component,
+            type=self.type,
+            summary=self.summary,
+            updated=self.updated,
+            topics=self.topics,
+            attachments=self.attachments,
+            aliases=self.aliases,
+            language=self.language,
+            translations=self.translations,
+            retired=self.retired,
+            extra=self.extra,
+            digest=self.front_key + "".join(f"|{a.stamp}" for a in self.attachments),
+        )
 
     @functools.cached_property
     def digest(self) -> str:

@@ -101,8 +101,16 @@ def die_with_parent() -> None:
         return
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL), ctypes.c_ulong(0), ctypes.c_ulong(0),
-                      ctypes.c_ulong(0)) != 0:
+        if (
+            libc.prctl(
+                PR_SET_PDEATHSIG,
+                ctypes.c_ulong(signal.SIGKILL),
+                ctypes.c_ulong(0),
+                ctypes.c_ulong(0),
+                ctypes.c_ulong(0),
+            )
+            != 0
+        ):
             return
     except (OSError, AttributeError):
         return
@@ -225,8 +233,9 @@ def _unlink(path: str) -> None:
         os.unlink(path)
 
 
-def _writable_then(function: Callable[[str], object], path: str,
-                   info: tuple[type[BaseException], BaseException, TracebackType]) -> None:
+def _writable_then(
+    function: Callable[[str], object], path: str, info: tuple[type[BaseException], BaseException, TracebackType]
+) -> None:
     """rmtree's second try: a read-only folder of ours (say, copied from the live site's mode) is
     made writable, then the removal is repeated (and any error now is raised)."""
     parent = os.path.dirname(path)
@@ -262,9 +271,13 @@ def failure(out: Path, exc: OSError) -> tuple[str, str] | None:
     prefixes = (root + os.sep, str(_beside(Path(root), "")))
     names = [str(name) for name in (exc.filename, exc.filename2) if name]
     # The output, what is beside it (staging, spare, lock) or a folder it is in (to be created).
-    if not names or any(name.startswith(prefixes) or root == name or root.startswith(name.rstrip(os.sep) + os.sep)
-                        for name in names):
-        return "bad-output", f"the output folder cannot be written: {exc.strerror or exc} ({names[0] if names else out})"
+    if not names or any(
+        name.startswith(prefixes) or root == name or root.startswith(name.rstrip(os.sep) + os.sep) for name in names
+    ):
+        return (
+            "bad-output",
+            f"the output folder cannot be written: {exc.strerror or exc} ({names[0] if names else out})",
+        )
     return None
 
 
@@ -275,8 +288,10 @@ def _signals_held() -> Iterator[None]:
         yield
         return
     received: list[int] = []
-    previous = {sig: signal.signal(sig, lambda number, frame: received.append(number))
-                for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {
+        sig: signal.signal(sig, lambda number, frame: received.append(number))
+        for sig in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         yield
     finally:
@@ -388,7 +403,8 @@ def _writer(data: bytes) -> Callable[[int], None]:
     def fill(fd: int) -> None:
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
+
     return fill
 
 
@@ -397,6 +413,7 @@ def _copier(source: Path) -> Callable[[int], None]:
         with open(source, "rb") as handle:
             while chunk := handle.read(1 << 20):
                 _writer(chunk)(fd)
+
     return fill
 
 
@@ -469,11 +486,14 @@ class Output:
         if live:
             foreign = [name for name in os.listdir(root) if name not in IGNORED]
             if foreign and not os.path.isfile(root / MARKER):
-                raise OutputError(f"{self.out} holds files that sitegen did not write; "
-                                  "empty it or choose another output folder with -o")
+                raise OutputError(
+                    f"{self.out} holds files that sitegen did not write; "
+                    "empty it or choose another output folder with -o"
+                )
             parent = os.stat(root.parent)
-            self.in_place = (os.stat(root).st_dev != parent.st_dev or not os.access(root.parent, os.W_OK)
-                             or _mounted(root))
+            self.in_place = (
+                os.stat(root).st_dev != parent.st_dev or not os.access(root.parent, os.W_OK) or _mounted(root)
+            )
             _discard(root / INSIDE_STAGING)
         staging, spare = _beside(root, "staging"), _beside(root, "spare")
         if self.in_place or not live:
@@ -582,8 +602,11 @@ class Output:
             target = self.root / relative
             try:
                 published, original = target.lstat(), source.stat()
-                if stat.S_ISREG(published.st_mode) and published.st_size == original.st_size and (
-                        published.st_mtime_ns == original.st_mtime_ns or filecmp.cmp(target, source, shallow=False)):
+                if (
+                    stat.S_ISREG(published.st_mode)
+                    and published.st_size == original.st_size
+                    and (published.st_mtime_ns == original.st_mtime_ns or filecmp.cmp(target, source, shallow=False))
+                ):
                     return False
             except (FileNotFoundError, NotADirectoryError):
                 pass

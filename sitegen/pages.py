@@ -95,10 +95,18 @@ def render_routes(job: RenderJob, workers: int, progress: Progress | None = None
     use = workers if len(job.routes) >= PARALLEL_THRESHOLD and workers > 1 else 1
     if use > 1:
         job.renderer.bodies.before_fork()
-    pool = ProcessPoolExecutor(use, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
-                               initargs=(job,)) if use > 1 else None
-    batches = pool.map(_render_range, chunks) if pool else (
-        [render_one(job, index) for index in range(*chunk)] for chunk in chunks)
+    pool = (
+        ProcessPoolExecutor(
+            use, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker, initargs=(job,)
+        )
+        if use > 1
+        else None
+    )
+    batches = (
+        pool.map(_render_range, chunks)
+        if pool
+        else ([render_one(job, index) for index in range(*chunk)] for chunk in chunks)
+    )
     try:
         for chunk, results in zip(chunks, batches):
             for count, problems in results:
@@ -128,8 +136,9 @@ def _line_of(path: Path, evidence: str) -> int:
     return 0
 
 
-def _guard_diagnostic(problem: PageProblem, route: Route, project: Path,
-                      broken: frozenset[str] = frozenset()) -> Diagnostic | None:
+def _guard_diagnostic(
+    problem: PageProblem, route: Route, project: Path, broken: frozenset[str] = frozenset()
+) -> Diagnostic | None:
     """An output guard's finding, at the content line or template line that caused it.
 
     The evidence (the link, the image, the template text) is looked for in the route's source file
@@ -137,8 +146,11 @@ def _guard_diagnostic(problem: PageProblem, route: Route, project: Path,
     None when the evidence is in a file that has errors already (a bad title shown on a listing).
     """
     where = f"line {problem.line} of the page {route.output}"
-    if problem.evidence and not problem.markup and any(_line_of(project / path, problem.evidence)
-                                                        for path in sorted(broken)):
+    if (
+        problem.evidence
+        and not problem.markup
+        and any(_line_of(project / path, problem.evidence) for path in sorted(broken))
+    ):
         return None
     if route.source and problem.evidence and not problem.markup:
         line = _line_of(project / route.source, problem.evidence)
@@ -149,16 +161,24 @@ def _guard_diagnostic(problem: PageProblem, route: Route, project: Path,
         for path in sorted(template_files(project), key=lambda path: path != own):  # the page's template first
             line = _line_of(path, problem.evidence)
             if line:
-                return Diagnostic(path.relative_to(project).as_posix(), line, "output-guard", problem.message,
-                                  f"it would be published at {where}")
-    return Diagnostic(f"templates/{route.renderer}", 0, "output-guard", problem.message,
-                      f"found at {where}; fix the template")
+                return Diagnostic(
+                    path.relative_to(project).as_posix(),
+                    line,
+                    "output-guard",
+                    problem.message,
+                    f"it would be published at {where}",
+                )
+    return Diagnostic(
+        f"templates/{route.renderer}", 0, "output-guard", problem.message, f"found at {where}; fix the template"
+    )
 
 
 def _template_diagnostic(exc: jinja2.TemplateError, route: Route) -> Diagnostic:
     """A template mistake, located in the template (not a traceback)."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return Diagnostic(f"templates/{exc.name or exc.filename}", exc.lineno or 0, "template-error", exc.message or str(exc))
+        return Diagnostic(
+            f"templates/{exc.name or exc.filename}", exc.lineno or 0, "template-error", exc.message or str(exc)
+        )
     path, line = "templates", 0
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         name = (frame.filename or "").replace(os.sep, "/")
@@ -168,8 +188,10 @@ def _template_diagnostic(exc: jinja2.TemplateError, route: Route) -> Diagnostic:
             break
     hint = f"while rendering {route.path}"
     if "ListingItem" in str(exc):
-        hint += ("; lists (listings, feeds, index.json) show publications without their bodies, so that a "
-                 "body edit re-renders one page: show it on the publication page instead")
+        hint += (
+            "; lists (listings, feeds, index.json) show publications without their bodies, so that a "
+            "body edit re-renders one page: show it on the publication page instead"
+        )
     return Diagnostic(path, line, "template-error", f"{exc}", hint)
 
 

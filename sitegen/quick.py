@@ -43,11 +43,14 @@ FRONT_MATTER_WARNINGS = frozenset({"long-summary", "updated-before-date"}) | fro
 def unchanged_front(parsed: ParsedFile, route: Route) -> bool:
     """True when a new parse of a publication differs from the one on its page in the body text only."""
     old = expect(route.context, PublicationContext).publication
-    return (not parsed.diagnostics and parsed.front_key == old.front_key
-            and parsed.lines == old.lines  # a clean parse has no repeated field, so no dedup to undo
-            and [(link.token, link.target, link.fragment) for link in parsed.body.links]
-            == [(link.token, link.target, link.fragment) for link in old.body.links]
-            and parsed.body.fragments == old.body.fragments)
+    return (
+        not parsed.diagnostics
+        and parsed.front_key == old.front_key
+        and parsed.lines == old.lines  # a clean parse has no repeated field, so no dedup to undo
+        and [(link.token, link.target, link.fragment) for link in parsed.body.links]
+        == [(link.token, link.target, link.fragment) for link in old.body.links]
+        and parsed.body.fragments == old.body.fragments
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,8 +73,11 @@ def plan_quick(options: BuildOptions, cache: Cache, scan: Scan, previous: Manife
     if state is None or state.frame != frame or options.search:
         return None  # the search index needs the whole site graph; the full build keeps it right
     changed = [source for source, key in scan.keys.items() if state.keys.get(source) != key]
-    if not changed or len(changed) > QUICK_LIMIT or any(
-            w.path in changed and w.code not in FRONT_MATTER_WARNINGS for w in previous.warnings):
+    if (
+        not changed
+        or len(changed) > QUICK_LIMIT
+        or any(w.path in changed and w.code not in FRONT_MATTER_WARNINGS for w in previous.warnings)
+    ):
         return None
     routes: list[Route] = []
     parsed_files: dict[str, ParsedFile] = {}

@@ -38,18 +38,18 @@ _EXTERNAL_RE = re.compile(r'<a href="(https?://[^"]+)"(?![^>]*\bclass=)')
 
 def _mark_downloads(html: str, labels: dict[str, str]) -> str:
     """Put the file type and size after each body link to a file: "(PDF, 1.2 MB)"."""
-    pattern = re.compile(r'<a\b[^>]*\bhref="(' + "|".join(map(re.escape, labels)) + r')(?:#[^"]*)?"[^>]*>.*?</a>',
-                         re.DOTALL)
+    pattern = re.compile(
+        r'<a\b[^>]*\bhref="(' + "|".join(map(re.escape, labels)) + r')(?:#[^"]*)?"[^>]*>.*?</a>', re.DOTALL
+    )
     return pattern.sub(lambda m: f'{m.group(0)} <span class="file-meta">({labels[m.group(1)]})</span>', html)
 
 
 def format_date(value: dt.date | None, language: str = "en") -> str:
-    """"October 1, 2018", or in the page's language: "1 de octubre de 2018"."""
+    """ "October 1, 2018", or in the page's language: "1 de octubre de 2018"."""
     if not value:
         return ""
     strings = strings_for(language)
-    text: str = strings["date_format"].format(month=strings["months"][value.month - 1], day=value.day,
-                                              year=value.year)
+    text: str = strings["date_format"].format(month=strings["months"][value.month - 1], day=value.day, year=value.year)
     return text
 
 
@@ -65,8 +65,15 @@ def template_files(project: Path) -> list[Path]:
 class Renderer:
     """Renders routes of one site; build one per process (templates compile once)."""
 
-    def __init__(self, project: Path, config: SiteConfig, components: dict[str, Component], assets: Assets,
-                 bodies: Bodies, bytecode_folder: Path | None = None):
+    def __init__(
+        self,
+        project: Path,
+        config: SiteConfig,
+        components: dict[str, Component],
+        assets: Assets,
+        bodies: Bodies,
+        bytecode_folder: Path | None = None,
+    ):
         # The settings and the components are all a page needs of the site graph: the listings
         # it shows are in its route, so a quick rebuild can render a page without the graph.
         self.config = config
@@ -88,9 +95,18 @@ class Renderer:
         self._shared: dict[tuple[str, str], Markup] = {}
         self._items: dict[tuple[str, int, str, str], Markup] = {}
         self.env.globals.update(
-            site=config, url=self.urls.link, abs_url=self.urls.absolute, asset=self.asset,
-            urls=Urls, format_date=format_date, format_size=format_size, is_government=is_government,
-            language_names=LANGUAGE_NAMES, components=components, year_chart=year_chart, shared=self.shared,
+            site=config,
+            url=self.urls.link,
+            abs_url=self.urls.absolute,
+            asset=self.asset,
+            urls=Urls,
+            format_date=format_date,
+            format_size=format_size,
+            is_government=is_government,
+            language_names=LANGUAGE_NAMES,
+            components=components,
+            year_chart=year_chart,
+            shared=self.shared,
             publication_item=self.publication_item,
         )
         self.env.filters.update(date=format_date, filesize=format_size)
@@ -115,7 +131,8 @@ class Renderer:
             if len(self._items) >= ITEM_MEMO_SIZE:
                 self._items.clear()  # bounded memory at 100,000 publications
             html = self.env.get_template("partials/publication_item.html").render(
-                pub=pub, heading_level=heading_level, order=order, lang=language)
+                pub=pub, heading_level=heading_level, order=order, lang=language
+            )
             item = self._items[key] = Markup(html)  # noqa: S704 - rendered by the autoescaping environment
         return item
 
@@ -132,8 +149,13 @@ class Renderer:
             resolved = {token: self.urls.link(path) for token, path, _ in links}
             html = TOKEN_RE.sub(lambda m: resolved.get(m.group(0), m.group(0)), html)
         html = _EXTERNAL_RE.sub(
-            lambda m: m.group(0) if is_government(m.group(1))
-            else f'<a class="usa-link usa-link--external" rel="noreferrer" href="{m.group(1)}"', html)
+            lambda m: (
+                m.group(0)
+                if is_government(m.group(1))
+                else f'<a class="usa-link usa-link--external" rel="noreferrer" href="{m.group(1)}"'
+            ),
+            html,
+        )
         return Markup(html)  # noqa: S704 - re-parsed by sanitize.publishable_html when loaded
 
     def render(self, route: Route) -> bytes:
@@ -145,10 +167,15 @@ class Renderer:
         """A page: its context's fields, the body (the only HTML marked safe) and the page's language."""
         ctx = route.context
         language = self.language_of(route)
-        variables: dict[str, Any] = {**ctx.fields(), "route": route, "lang": language, "t": strings_for(language),
-                                     "description": self.description(ctx),
-                                     # a redirect page's canonical address is the publication's
-                                     "canonical": ctx.target if isinstance(ctx, RedirectContext) else route.path}
+        variables: dict[str, Any] = {
+            **ctx.fields(),
+            "route": route,
+            "lang": language,
+            "t": strings_for(language),
+            "description": self.description(ctx),
+            # a redirect page's canonical address is the publication's
+            "canonical": ctx.target if isinstance(ctx, RedirectContext) else route.path,
+        }
         variables.setdefault("trail", ())
         if isinstance(ctx, PublicationContext):
             variables["body"] = self.body(ctx.publication.body, ctx.links)
@@ -176,6 +203,10 @@ class Renderer:
 
 
 WRITERS: dict[str, Callable[[Renderer, Route], bytes]] = {
-    "feed": feeds.atom_feed, "sitemap": feeds.sitemap, "catalog": feeds.catalog, "robots": feeds.robots,
-    "netlify-redirects": feeds.netlify_redirects_file, "s3-routing-rules": feeds.s3_routing_rules_file,
+    "feed": feeds.atom_feed,
+    "sitemap": feeds.sitemap,
+    "catalog": feeds.catalog,
+    "robots": feeds.robots,
+    "netlify-redirects": feeds.netlify_redirects_file,
+    "s3-routing-rules": feeds.s3_routing_rules_file,
 }

@@ -22,8 +22,20 @@ from .diagnostics import Diagnostic
 from .loader import load_content
 from .urls import format_size
 
-COLUMNS = ("publication", "file", "title", "format", "pages", "size", "language", "pdf_language", "tagged",
-           "text_layer", "status", "problems")
+COLUMNS = (
+    "publication",
+    "file",
+    "title",
+    "format",
+    "pages",
+    "size",
+    "language",
+    "pdf_language",
+    "tagged",
+    "text_layer",
+    "status",
+    "problems",
+)
 
 
 @dataclass(frozen=True)
@@ -46,8 +58,20 @@ class AttachmentRow:
         return "pass" if not self.problems else "fails: " + ", ".join(CHECKS[code] for code in self.problems)
 
     def values(self) -> tuple[str, ...]:
-        return (self.publication, self.file, self.title, self.format, str(self.pages or ""), str(self.size),
-                self.language, self.pdf_language, self.tagged, self.text_layer, self.status, " ".join(self.problems))
+        return (
+            self.publication,
+            self.file,
+            self.title,
+            self.format,
+            str(self.pages or ""),
+            str(self.size),
+            self.language,
+            self.pdf_language,
+            self.tagged,
+            self.text_layer,
+            self.status,
+            " ".join(self.problems),
+        )
 
 
 def attachment_rows(project: Path, jobs: int = 0) -> tuple[list[AttachmentRow], list[Diagnostic]]:
@@ -68,12 +92,22 @@ def attachment_rows(project: Path, jobs: int = 0) -> tuple[list[AttachmentRow], 
             language = declared_language(attachment, pub, config.language)
             found = findings(document, language, attachment.kind) if document is not None else []
             is_pdf = document is not None and document.format == "pdf" and not document.problem
-            rows.append(AttachmentRow(
-                pub.source, attachment.line, attachment.file, attachment.title, attachment.kind, attachment.pages,
-                attachment.size, language, document.language if document is not None else "",
-                ("yes" if document.tagged and document.structure else "no") if is_pdf and document else "",
-                ("yes" if document.text_layer else "no") if is_pdf and document else "",
-                tuple(f.code for f in found)))
+            rows.append(
+                AttachmentRow(
+                    pub.source,
+                    attachment.line,
+                    attachment.file,
+                    attachment.title,
+                    attachment.kind,
+                    attachment.pages,
+                    attachment.size,
+                    language,
+                    document.language if document is not None else "",
+                    ("yes" if document.tagged and document.structure else "no") if is_pdf and document else "",
+                    ("yes" if document.text_layer else "no") if is_pdf and document else "",
+                    tuple(f.code for f in found),
+                )
+            )
     return sorted(rows, key=lambda row: (row.publication, row.line)), diags + problems
 
 
@@ -90,13 +124,22 @@ def to_table(rows: list[AttachmentRow]) -> str:
     header = ("publication", "file", "format", "pages", "size", "language", "Section 508")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in rows:
-        cells = (f"{row.publication}:{row.line}", row.file, row.format, str(row.pages or ""), format_size(row.size),
-                 row.language + (f" (file: {row.pdf_language})" if row.pdf_language and row.pdf_language != row.language
-                                 else ""), row.status)
+        cells = (
+            f"{row.publication}:{row.line}",
+            row.file,
+            row.format,
+            str(row.pages or ""),
+            format_size(row.size),
+            row.language
+            + (f" (file: {row.pdf_language})" if row.pdf_language and row.pdf_language != row.language else ""),
+            row.status,
+        )
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     failing = sum(1 for row in rows if row.problems)
     pages = sum(row.pages for row in rows)
     lines.append("")
-    lines.append(f"{len(rows):,} attachments, {pages:,} pages; {failing:,} with Section 508 problems, "
-                 f"{len(rows) - failing:,} passing.")
+    lines.append(
+        f"{len(rows):,} attachments, {pages:,} pages; {failing:,} with Section 508 problems, "
+        f"{len(rows) - failing:,} passing."
+    )
     return "\n".join(lines) + "\n"

@@ -132,14 +132,15 @@ def _trail_head(config: SiteConfig, library: bool) -> tuple[Crumb, ...]:
     return tuple(head)
 
 
-def paginate(items: tuple[Publication, ...], page_size: int, first_path: str,
-             make_path: Any) -> list[tuple[tuple[Publication, ...], Pagination]]:
+def paginate(
+    items: tuple[Publication, ...], page_size: int, first_path: str, make_path: Any
+) -> list[tuple[tuple[Publication, ...], Pagination]]:
     """Split a listing into pages; an empty listing still has one (empty) page."""
     pages = max(1, math.ceil(len(items) / page_size))
     paths = tuple(first_path if n == 1 else make_path(n) for n in range(1, pages + 1))
     result = []
     for n in range(1, pages + 1):
-        chunk = items[(n - 1) * page_size: n * page_size]
+        chunk = items[(n - 1) * page_size : n * page_size]
         first = (n - 1) * page_size + 1 if chunk else 0
         result.append((chunk, Pagination(n, pages, len(items), first, first + len(chunk) - 1 if chunk else 0, paths)))
     return result
@@ -223,10 +224,10 @@ class _Planner:
         path = unquote(parts.path) or "/"
         if path + "/" == base[2]:
             return "/"
-        return "/" + path[len(base[2]):] if path.startswith(base[2]) else None
+        return "/" + path[len(base[2]) :] if path.startswith(base[2]) else None
 
     def file_label(self, site_path: str) -> str:
-        """"PDF, 1.2 MB" for a link to a published file, so the page says what a click downloads.
+        """ "PDF, 1.2 MB" for a link to a published file, so the page says what a click downloads.
 
         It is part of the route's data, so a file that changes size re-renders the pages linking it.
         """
@@ -261,17 +262,26 @@ class _Planner:
                 if draft is not None:
                     message, hint = f'link to "{path}", which is a draft', "publish it or remove the link"
                 elif path.startswith("files/") or path in self.site.files:
-                    message = f'link to "{link.target}": only files under content/files/ are published' \
-                        if path in self.site.files else f'link to missing file "{link.target}"'
+                    message = (
+                        f'link to "{link.target}": only files under content/files/ are published'
+                        if path in self.site.files
+                        else f'link to missing file "{link.target}"'
+                    )
                 else:
                     message = f'link to missing page "{link.target}"'
                 self.diags.append(Diagnostic(source, link.line, "broken-link", message, hint))
                 continue
             url, fragments = found
             if fragment and fragments is not None and not has_id(fragment, fragments):
-                self.diags.append(Diagnostic(source, link.line, "broken-link",
-                                             f'"#{fragment}" is not a heading or id of {path}',
-                                             ids_hint(fragment, fragments, "there", path)))
+                self.diags.append(
+                    Diagnostic(
+                        source,
+                        link.line,
+                        "broken-link",
+                        f'"#{fragment}" is not a heading or id of {path}',
+                        ids_hint(fragment, fragments, "there", path),
+                    )
+                )
             resolved.append((link.token, url, self.file_label(url)))
         return tuple(resolved)
 
@@ -283,20 +293,50 @@ class _Planner:
         self.site_links: list[tuple[str, int, str, str, str]] = []
         listed = site.listed
         summary = _facet_summary(site)
-        self.add(Route("/", "home.html", HomeContext(
-            title=config.title, latest=_listed(listed[:HOME_LATEST]), facets=summary, total=len(listed),
-            chart=_per_year(listed),
-        ), sitemap=True, lastmod=_lastmod(listed)))
+        self.add(
+            Route(
+                "/",
+                "home.html",
+                HomeContext(
+                    title=config.title,
+                    latest=_listed(listed[:HOME_LATEST]),
+                    facets=summary,
+                    total=len(listed),
+                    chart=_per_year(listed),
+                ),
+                sitemap=True,
+                lastmod=_lastmod(listed),
+            )
+        )
         library = self.trail(library=False) + (Crumb(config.title, ""),)
-        self.listing("", "", config.title, listed, library,
-                     extra={"facets": summary, "library": True, "chart": _per_year(listed)}, feed="/feed.xml")
+        self.listing(
+            "",
+            "",
+            config.title,
+            listed,
+            library,
+            extra={"facets": summary, "library": True, "chart": _per_year(listed)},
+            feed="/feed.xml",
+        )
         by_update = tuple(sorted(listed, key=lambda p: (-p.last_modified.toordinal(), p.slug)))
-        self.listing("updated", "", "Recently updated publications", by_update,
-                     self.trail(Crumb("Recently updated", "")), extra={"order": "updated"})
+        self.listing(
+            "updated",
+            "",
+            "Recently updated publications",
+            by_update,
+            self.trail(Crumb("Recently updated", "")),
+            extra={"order": "updated"},
+        )
         retired = tuple(p for p in site.publications if p.retired is not None)
         if retired:
-            self.listing("retired", "", "Retired publications", retired, self.trail(Crumb("Retired", "")),
-                         extra={"order": "retired"})
+            self.listing(
+                "retired",
+                "",
+                "Retired publications",
+                retired,
+                self.trail(Crumb("Retired", "")),
+                extra={"order": "retired"},
+            )
         for kind in FACET_KINDS:
             for facet in site.facets[kind]:
                 self.facet_listing(facet)
@@ -308,38 +348,96 @@ class _Planner:
             self.page(page)
         # SPEC: the breadcrumb is on every page but home, the site's own pages included.
         bundles = tuple(f"/pagefind/{name}/" for name in shard_of(site.publications))
-        self.add(Route("/search/", "search.html", SearchContext(
-            title="Search publications", facets=summary, bundles=bundles,
-            trail=self.trail(Crumb("Search publications", ""))), sitemap=True))
-        self.add(Route("/404.html", "404.html", NotFoundContext(
-            title="Page not found", trail=self.trail(Crumb("Page not found", "")))))
-        self.add(Route("/feed.xml", "feed", FeedContext(
-            title=config.title, items=_listed(listed[:FEED_SIZE]), alternate=Urls.listing())))
-        self.add(Route("/publications/index.json", "catalog", CatalogContext(
-            items=_listed(site.publications), translations=_translation_slugs(site))))
+        self.add(
+            Route(
+                "/search/",
+                "search.html",
+                SearchContext(
+                    title="Search publications",
+                    facets=summary,
+                    bundles=bundles,
+                    trail=self.trail(Crumb("Search publications", "")),
+                ),
+                sitemap=True,
+            )
+        )
+        self.add(
+            Route(
+                "/404.html",
+                "404.html",
+                NotFoundContext(title="Page not found", trail=self.trail(Crumb("Page not found", ""))),
+            )
+        )
+        self.add(
+            Route(
+                "/feed.xml",
+                "feed",
+                FeedContext(title=config.title, items=_listed(listed[:FEED_SIZE]), alternate=Urls.listing()),
+            )
+        )
+        self.add(
+            Route(
+                "/publications/index.json",
+                "catalog",
+                CatalogContext(items=_listed(site.publications), translations=_translation_slugs(site)),
+            )
+        )
         self.add(Route("/robots.txt", "robots", RobotsContext()))
         # Host-specific redirect files for the aliases (the HTML redirect pages work everywhere).
         aliases = tuple((alias, Urls.publication(pub.slug)) for pub in site.publications for alias in pub.aliases)
         self.add(Route("/_redirects", "netlify-redirects", AliasesContext(aliases)))
         self.add(Route("/s3-routing-rules.json", "s3-routing-rules", AliasesContext(aliases)))
 
-    def listing(self, kind: str, key: str, title: str, items: tuple[Publication, ...], crumbs: tuple[Crumb, ...],
-                extra: dict[str, Any] | None = None, feed: str = "", source: str = "") -> None:
+    def listing(
+        self,
+        kind: str,
+        key: str,
+        title: str,
+        items: tuple[Publication, ...],
+        crumbs: tuple[Crumb, ...],
+        extra: dict[str, Any] | None = None,
+        feed: str = "",
+        source: str = "",
+    ) -> None:
         first = Urls.listing(kind, key)
-        for chunk, pagination in paginate(items, self.config.page_size, first,
-                                          lambda n: Urls.listing(kind, key, n)):
-            page_crumbs = crumbs if pagination.page == 1 else crumbs[:-1] + (
-                Crumb(crumbs[-1].title, first), Crumb(f"Page {pagination.page}", ""))
-            self.add(Route(pagination.paths[pagination.page - 1], "listing.html", ListingContext(
-                title=title if pagination.page == 1 else f"{title}, page {pagination.page}",
-                heading=title, kind=kind, key=key, items=_listed(chunk), pagination=pagination,
-                trail=page_crumbs, feed=feed, **(extra or {}),
-            ), source=source, sitemap=True, lastmod=_lastmod(chunk)))
+        for chunk, pagination in paginate(items, self.config.page_size, first, lambda n: Urls.listing(kind, key, n)):
+            page_crumbs = (
+                crumbs
+                if pagination.page == 1
+                else crumbs[:-1] + (Crumb(crumbs[-1].title, first), Crumb(f"Page {pagination.page}", ""))
+            )
+            self.add(
+                Route(
+                    pagination.paths[pagination.page - 1],
+                    "listing.html",
+                    ListingContext(
+                        title=title if pagination.page == 1 else f"{title}, page {pagination.page}",
+                        heading=title,
+                        kind=kind,
+                        key=key,
+                        items=_listed(chunk),
+                        pagination=pagination,
+                        trail=page_crumbs,
+                        feed=feed,
+                        **(extra or {}),
+                    ),
+                    source=source,
+                    sitemap=True,
+                    lastmod=_lastmod(chunk),
+                )
+            )
 
     def feed(self, path: str, title: str, items: tuple[Publication, ...], alternate: str, source: str = "") -> str:
-        self.add(Route(path, "feed", FeedContext(title=f"{title}: {self.config.title}",
-                                                 items=_listed(items[:FEED_SIZE]), alternate=alternate),
-                       source=source))
+        self.add(
+            Route(
+                path,
+                "feed",
+                FeedContext(
+                    title=f"{title}: {self.config.title}", items=_listed(items[:FEED_SIZE]), alternate=alternate
+                ),
+                source=source,
+            )
+        )
         return path
 
     def facet_listing(self, facet: Facet) -> None:
@@ -351,48 +449,91 @@ class _Planner:
             component = site.components[facet.key]
             source = component.source
             combinations = site.combinations.get(facet.key, ())
-            extra.update(component=component, mission_links=self.resolve(component.body, component.source),
-                         combinations=tuple((f.kind, f.key, f.name, f.count) for f in combinations),
-                         chart=_per_year(facet.publications))
+            extra.update(
+                component=component,
+                mission_links=self.resolve(component.body, component.source),
+                combinations=tuple((f.kind, f.key, f.name, f.count) for f in combinations),
+                chart=_per_year(facet.publications),
+            )
             for combination in combinations:
-                self.listing(f"component/{facet.key}/{combination.kind}", combination.key,
-                             f"{component.name}: {combination.name}", combination.publications,
-                             self.trail(Crumb(component.name, first), Crumb(combination.name, "")),
-                             extra={"facet_name": f"{component.acronym} {FACET_TITLES[combination.kind].lower()}"},
-                             source=source)
-        feed = self.feed(first + "feed.xml", facet.name, facet.publications, first, source) \
-            if facet.kind != "year" else ""
-        self.listing(facet.kind, facet.key, facet.name, facet.publications,
-                     self.trail(Crumb(facet.name, "")), extra=extra, feed=feed, source=source)
+                self.listing(
+                    f"component/{facet.key}/{combination.kind}",
+                    combination.key,
+                    f"{component.name}: {combination.name}",
+                    combination.publications,
+                    self.trail(Crumb(component.name, first), Crumb(combination.name, "")),
+                    extra={"facet_name": f"{component.acronym} {FACET_TITLES[combination.kind].lower()}"},
+                    source=source,
+                )
+        feed = (
+            self.feed(first + "feed.xml", facet.name, facet.publications, first, source) if facet.kind != "year" else ""
+        )
+        self.listing(
+            facet.kind,
+            facet.key,
+            facet.name,
+            facet.publications,
+            self.trail(Crumb(facet.name, "")),
+            extra=extra,
+            feed=feed,
+            source=source,
+        )
 
     def publication(self, pub: Publication) -> None:
         site, config = self.site, self.config
         component = site.components[pub.component]
         context = PublicationContext(
-            title=pub.title, publication=pub, component=component,
+            title=pub.title,
+            publication=pub,
+            component=component,
             type_name=config.type_name(pub.type),
             topics=tuple((key, config.topic_name(key)) for key in pub.topics),
             links=self.resolve(pub.body, pub.source),
             trail=self.trail(Crumb(component.name, Urls.listing("component", component.key)), Crumb(pub.title, "")),
-            translations=tuple((p.slug, p.title, p.language or config.language)
-                               for p in site.translations.get(pub.slug, ())),
+            translations=tuple(
+                (p.slug, p.title, p.language or config.language) for p in site.translations.get(pub.slug, ())
+            ),
             # "PDF, 18 pages, 218 KB" in the page's language, and the JSON-LD MediaObjects
             downloads=downloads(pub, pub.language or config.language, config.language, self.absolute),
         )
         self.files_used.update(attachment.file for attachment in pub.attachments)
-        self.add(Route(Urls.publication(pub.slug), "publication.html", context, source=pub.source, sitemap=True,
-                       lastmod=pub.last_modified.isoformat()))
+        self.add(
+            Route(
+                Urls.publication(pub.slug),
+                "publication.html",
+                context,
+                source=pub.source,
+                sitemap=True,
+                lastmod=pub.last_modified.isoformat(),
+            )
+        )
         for alias in pub.aliases:
             target = Urls.publication(pub.slug)
-            self.add(Route(alias if alias.endswith((".html", ".htm")) else alias.rstrip("/") + "/", "redirect.html",
-                           RedirectContext(title=pub.title, target=target, line=pub.line_of("aliases"),
-                                           trail=context.trail), source=pub.source))
+            self.add(
+                Route(
+                    alias if alias.endswith((".html", ".htm")) else alias.rstrip("/") + "/",
+                    "redirect.html",
+                    RedirectContext(title=pub.title, target=target, line=pub.line_of("aliases"), trail=context.trail),
+                    source=pub.source,
+                )
+            )
 
     def page(self, page: Page) -> None:
-        self.add(Route(Urls.page(page.slug), "page.html", PageContext(
-            title=page.title, page=page, links=self.resolve(page.body, page.source),
-            trail=self.trail(Crumb(page.title, "")),
-        ), source=page.source, sitemap=True, lastmod=page.updated.isoformat() if page.updated else ""))
+        self.add(
+            Route(
+                Urls.page(page.slug),
+                "page.html",
+                PageContext(
+                    title=page.title,
+                    page=page,
+                    links=self.resolve(page.body, page.source),
+                    trail=self.trail(Crumb(page.title, "")),
+                ),
+                source=page.source,
+                sitemap=True,
+                lastmod=page.updated.isoformat() if page.updated else "",
+            )
+        )
 
     def add_files(self) -> None:
         """Publish only the files that published pages use: a draft's PDF must not go live early."""
@@ -400,9 +541,16 @@ class _Planner:
             self.add(Route(Urls.file(path), "file", FileContext(path)))
         for path in sorted(self.site.files - self.files_used):
             if path.startswith("files/"):
-                self.diags.append(Diagnostic(f"content/{path}", 0, "unused-file",
-                                             "no published page links to this file, so it is not published",
-                                             "attach it to a publication or link to it", severity="warning"))
+                self.diags.append(
+                    Diagnostic(
+                        f"content/{path}",
+                        0,
+                        "unused-file",
+                        "no published page links to this file, so it is not published",
+                        "attach it to a publication or link to it",
+                        severity="warning",
+                    )
+                )
 
     def check_nesting(self, by_output: dict[str, Route]) -> None:
         """No output may sit inside another output file, and an alias may not hold other outputs.
@@ -424,8 +572,10 @@ class _Planner:
                 problem = f"would be published at {route.path}, inside a folder the site writes itself"
             else:
                 parts = output.split("/")
-                clash = next(("/".join(parts[:depth]) for depth in range(1, len(parts))
-                              if "/".join(parts[:depth]) in by_output), "")
+                clash = next(
+                    ("/".join(parts[:depth]) for depth in range(1, len(parts)) if "/".join(parts[:depth]) in by_output),
+                    "",
+                )
                 if clash:
                     problem = f"would be published at {route.path}, inside /{clash}, which is a file of this site"
                 elif route.renderer == "redirect.html" and output.endswith("index.html"):
@@ -434,8 +584,15 @@ class _Planner:
                         problem = f"would redirect {route.path}, a folder that holds other pages and files of this site"
             if problem:
                 what = "an alias" if route.renderer == "redirect.html" else "this page"
-                self.diags.append(Diagnostic(route.source or "content/site.yaml", _alias_line(route), "url-collision",
-                                                f"{what} {problem}", "choose another slug or alias"))
+                self.diags.append(
+                    Diagnostic(
+                        route.source or "content/site.yaml",
+                        _alias_line(route),
+                        "url-collision",
+                        f"{what} {problem}",
+                        "choose another slug or alias",
+                    )
+                )
 
     def check(self) -> None:
         """Output collisions, and site paths (in site.yaml and bodies) that no route serves."""
@@ -448,10 +605,16 @@ class _Planner:
             blame = route if route.renderer == "redirect.html" or not other.source else other
             keep = other if blame is route else route
             what = "an alias" if blame.renderer == "redirect.html" else "this page"
-            self.diags.append(Diagnostic(blame.source or "content/site.yaml", _alias_line(blame), "url-collision",
-                                         f'{what} would be published at {route.path}, which '
-                                         f'{"the site itself uses" if not keep.source else "is already used by " + keep.source}',
-                                         "choose another slug or alias"))
+            self.diags.append(
+                Diagnostic(
+                    blame.source or "content/site.yaml",
+                    _alias_line(blame),
+                    "url-collision",
+                    f"{what} would be published at {route.path}, which "
+                    f"{'the site itself uses' if not keep.source else 'is already used by ' + keep.source}",
+                    "choose another slug or alias",
+                )
+            )
         self.check_nesting(by_output)
         served = {route.path for route in self.routes}
 
@@ -460,21 +623,34 @@ class _Planner:
             return bare not in served and bare + "/" not in served
 
         lines = dict(self.config.source_lines)
-        links = [(f"{name}.{i}.url", f"{name} link", link)
-                 for name in ("navigation", "breadcrumb") for i, link in enumerate(getattr(self.config, name))]
-        links += [(f"identifier.{key}", f'identifier link "{link.title}"', link)
-                  for (key, _), link in zip(IDENTIFIER_LINKS, self.config.identifier)]
+        links = [
+            (f"{name}.{i}.url", f"{name} link", link)
+            for name in ("navigation", "breadcrumb")
+            for i, link in enumerate(getattr(self.config, name))
+        ]
+        links += [
+            (f"identifier.{key}", f'identifier link "{link.title}"', link)
+            for (key, _), link in zip(IDENTIFIER_LINKS, self.config.identifier)
+        ]
         for where, what, link in links:
             if link.url.startswith("/") and missing(link.url):
-                self.diags.append(Diagnostic("content/site.yaml", lines.get(where, 1), "broken-link",
-                                             f'{what} "{link.url}" leads to no page of this site',
-                                             "add the page under content/pages/ or fix the link"))
+                self.diags.append(
+                    Diagnostic(
+                        "content/site.yaml",
+                        lines.get(where, 1),
+                        "broken-link",
+                        f'{what} "{link.url}" leads to no page of this site',
+                        "add the page under content/pages/ or fix the link",
+                    )
+                )
         ids: dict[str, tuple[str, ...]] | None = None  # site path -> ids, for pages whose ids are known
         drafts: dict[str, str] | None = None
         for source, line, path, fragment, written in self.site_links:
             hash_fragment = f"#{fragment}" if fragment else ""
             shown = (written or path) + hash_fragment
-            relative = f'; write links to this site\'s own pages as site paths: "{path}{hash_fragment}"' if written else ""
+            relative = (
+                f'; write links to this site\'s own pages as site paths: "{path}{hash_fragment}"' if written else ""
+            )
             if missing(path):
                 if drafts is None:
                     drafts = {Urls.publication(p.slug): p.source for p in self.site.drafts}
@@ -494,10 +670,15 @@ class _Planner:
                 ids.update((Urls.page(p.slug), p.body.fragments) for p in self.site.pages)
             known = ids.get(path, ids.get(path + "/"))
             if known is not None and not has_id(fragment, known):
-                self.diags.append(Diagnostic(source, line, "broken-link",
-                                             (f'link to "{shown}": ' if written else "")
-                                             + f'"#{fragment}" is not a heading or id of {path}',
-                                             ids_hint(fragment, known, "there", path) + relative))
+                self.diags.append(
+                    Diagnostic(
+                        source,
+                        line,
+                        "broken-link",
+                        (f'link to "{shown}": ' if written else "") + f'"#{fragment}" is not a heading or id of {path}',
+                        ids_hint(fragment, known, "there", path) + relative,
+                    )
+                )
 
 
 def _port(scheme: str, port: int | None) -> int | None:
@@ -543,7 +724,10 @@ def plan_routes(site: Site, project: Path) -> tuple[list[Route], list[Diagnostic
     planner = _Planner(site, project)
     planner.plan()
     planner.add_files()
-    planner.add(Route("/sitemap.xml", "sitemap", SitemapContext(
-        tuple((r.path, r.lastmod) for r in planner.routes if r.sitemap))))
+    planner.add(
+        Route(
+            "/sitemap.xml", "sitemap", SitemapContext(tuple((r.path, r.lastmod) for r in planner.routes if r.sitemap))
+        )
+    )
     planner.check()  # after every route is planned, the sitemap included
     return planner.routes, planner.diags

@@ -31,34 +31,65 @@ from .diagnostics import Diagnostic
 from .guards import LITERAL_TAGS as _LITERAL_TAGS
 from .guards import TEMPLATE_SYNTAX  # what the output guard takes for a template mistake
 
-ALLOWED_TAGS = frozenset("""
+ALLOWED_TAGS = frozenset(
+    """
 a abbr b blockquote br caption cite code col colgroup dd del details dfn div dl dt em figcaption
 figure h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp small span strong sub summary
 sup table tbody td tfoot th thead time tr u ul var
-""".split())
+""".split()
+)
 
 GLOBAL_ATTRIBUTES = frozenset({"id", "class", "title", "lang", "dir"})
-TAG_ATTRIBUTES: dict[str, frozenset[str]] = {tag: frozenset(names) for tag, names in {
-    "a": {"href", "rel", "hreflang"},
-    "img": {"src", "alt", "width", "height", "loading"},
-    "td": {"colspan", "rowspan", "headers", "style"},
-    "th": {"colspan", "rowspan", "headers", "scope", "style", "abbr"},
-    "col": {"span"}, "colgroup": {"span"},
-    "ol": {"start", "reversed", "type"}, "li": {"value"},
-    "blockquote": {"cite"}, "q": {"cite"}, "del": {"cite", "datetime"}, "ins": {"cite", "datetime"},
-    "time": {"datetime"}, "details": {"open"}, "abbr": {"title"},
-}.items()}
+TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
+    tag: frozenset(names)
+    for tag, names in {
+        "a": {"href", "rel", "hreflang"},
+        "img": {"src", "alt", "width", "height", "loading"},
+        "td": {"colspan", "rowspan", "headers", "style"},
+        "th": {"colspan", "rowspan", "headers", "scope", "style", "abbr"},
+        "col": {"span"},
+        "colgroup": {"span"},
+        "ol": {"start", "reversed", "type"},
+        "li": {"value"},
+        "blockquote": {"cite"},
+        "q": {"cite"},
+        "del": {"cite", "datetime"},
+        "ins": {"cite", "datetime"},
+        "time": {"datetime"},
+        "details": {"open"},
+        "abbr": {"title"},
+    }.items()
+}
 URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 # Python-Markdown writes table alignment as a style; nothing else may style content.
 ALLOWED_STYLE = re.compile(r"^\s*text-align:\s*(left|right|center);?\s*$")
 # Classes Python-Markdown writes, and the USWDS table variants an editor may ask for.
-ALLOWED_CLASSES = frozenset({"footnote", "footnote-ref", "footnote-backref", "toc",
-                             "usa-table--borderless", "usa-table--striped", "usa-table--compact"})
+ALLOWED_CLASSES = frozenset(
+    {
+        "footnote",
+        "footnote-ref",
+        "footnote-backref",
+        "toc",
+        "usa-table--borderless",
+        "usa-table--striped",
+        "usa-table--compact",
+    }
+)
 _LANGUAGE_CLASS = re.compile(r"^language-[A-Za-z0-9_+#-]{1,40}$")
 # Ids the page templates use: a body that reuses one could hijack the skip link or the search form.
-RESERVED_IDS = frozenset({"main-content", "search", "search-fallback", "site-search", "attachments-heading",
-                          "gov-banner-default", "banner-lock-description", "banner-lock-title"})
+RESERVED_IDS = frozenset(
+    {
+        "main-content",
+        "search",
+        "search-fallback",
+        "site-search",
+        "attachments-heading",
+        "gov-banner-default",
+        "banner-lock-description",
+        "banner-lock-title",
+    }
+)
 RESERVED_ID_PREFIXES = ("sitegen", "pagefind", "usa-", "gov-banner", "banner-", "component-")
 HINT = "publication text may use Markdown and plain formatting tags only"
 
@@ -88,11 +119,17 @@ def unsafe_url(value: str) -> str:
     return ""
 
 
-TEMPLATE_HINT = 'to show it as written, put it in `backticks`; otherwise remove it'
+TEMPLATE_HINT = "to show it as written, put it in `backticks`; otherwise remove it"
 _VOID_TAGS = frozenset({"br", "hr", "img", "col", "wbr"})
 # What each table element may hold directly; anything else is moved out by the HTML parser.
-_TABLE_CHILDREN = {"table": ("caption", "colgroup", "thead", "tbody", "tfoot", "tr"), "thead": ("tr",),
-                   "tbody": ("tr",), "tfoot": ("tr",), "tr": ("td", "th"), "colgroup": ("col",)}
+_TABLE_CHILDREN = {
+    "table": ("caption", "colgroup", "thead", "tbody", "tfoot", "tr"),
+    "thead": ("tr",),
+    "tbody": ("tr",),
+    "tfoot": ("tr",),
+    "tr": ("td", "th"),
+    "colgroup": ("col",),
+}
 
 
 def template_marker(text: str) -> str:
@@ -120,8 +157,13 @@ class _Checker(HTMLParser):
         if tag not in _TABLE_CHILDREN.get(parent, (tag,)):
             # A browser moves it out of the table (`[TOC]` in a table row does this), so the page
             # would not show what the text says.
-            self.problems.append(("html-nesting", f"<{tag}> cannot be inside <{parent}>; browsers move it out of "
-                                  "the table", f"<{tag}" if tag != "div" else "[toc]"))
+            self.problems.append(
+                (
+                    "html-nesting",
+                    f"<{tag}> cannot be inside <{parent}>; browsers move it out of the table",
+                    f"<{tag}" if tag != "div" else "[toc]",
+                )
+            )
         if tag not in _VOID_TAGS:
             self.open.append(tag)
         if tag not in ALLOWED_TAGS:
@@ -139,8 +181,14 @@ class _Checker(HTMLParser):
             elif name == "class":
                 for word in value.split():
                     if not allowed_class(word):
-                        self.problems.append(("html-class", f'the class "{word}" is not allowed; allowed: '
-                                              f'{", ".join(sorted(ALLOWED_CLASSES))}, language-<name>', word))
+                        self.problems.append(
+                            (
+                                "html-class",
+                                f'the class "{word}" is not allowed; allowed: '
+                                f"{', '.join(sorted(ALLOWED_CLASSES))}, language-<name>",
+                                word,
+                            )
+                        )
             elif name == "id" and reserved_id(value):
                 self.problems.append(("html-id", f'the id "{value}" is used by the page itself', value))
             elif name in URL_ATTRIBUTES and (why := unsafe_url(value)):
@@ -161,13 +209,19 @@ class _Checker(HTMLParser):
             self.unclosed(inner, f"before </{tag}>")
 
     def unclosed(self, tag: str, where: str) -> None:
-        self.problems.append(("html-unclosed", f"<{tag}> is not closed {where}; add </{tag}> where it should end",
-                              f"<{tag}"))
+        self.problems.append(
+            ("html-unclosed", f"<{tag}> is not closed {where}; add </{tag}> where it should end", f"<{tag}")
+        )
 
     def handle_data(self, data: str) -> None:
         if not self.literal_depth and (found := template_marker(data)):
-            self.problems.append(("template-syntax", f'"{_short(found, 30)}" would be taken for a template '
-                                  "mistake and stop the build", found))
+            self.problems.append(
+                (
+                    "template-syntax",
+                    f'"{_short(found, 30)}" would be taken for a template mistake and stop the build',
+                    found,
+                )
+            )
 
     def handle_comment(self, data: str) -> None:
         self.problems.append(("html-comment", "HTML comments are not allowed in publication text", "<!--"))
@@ -192,16 +246,27 @@ def check_html(html: str, body: str, source: str, first_line: int) -> list[Diagn
     checker = _Checker()
     checker.feed(html)
     if checker.rawdata.lstrip().startswith("<"):  # a comment, CDATA, <?...> or tag that never ends
-        checker.problems.append(("html-unclosed", "this HTML is never closed, so the rest of the text would not be "
-                                 f'published: "{_short(checker.rawdata, 40)}"', checker.rawdata.strip()[:12]))
+        checker.problems.append(
+            (
+                "html-unclosed",
+                "this HTML is never closed, so the rest of the text would not be "
+                f'published: "{_short(checker.rawdata, 40)}"',
+                checker.rawdata.strip()[:12],
+            )
+        )
         checker.rawdata = ""
     checker.close()
     for tag in reversed(checker.open):
         checker.unclosed(tag, "by the end of the text")
     lines = body.lower().splitlines()
     return [
-        Diagnostic(source, first_line + _find_line(lines, needle.lower()), code, message,
-                   TEMPLATE_HINT if code == "template-syntax" else HINT)
+        Diagnostic(
+            source,
+            first_line + _find_line(lines, needle.lower()),
+            code,
+            message,
+            TEMPLATE_HINT if code == "template-syntax" else HINT,
+        )
         for code, message, needle in checker.problems
     ]
 

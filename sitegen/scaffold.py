@@ -44,8 +44,14 @@ _YAML_WORDS = {"yes", "no", "on", "off", "true", "false", "null", "y", "n", "~"}
 
 
 def publication_text(title: str, component: str, type_: str, today: dt.date) -> str:
-    values: dict[str, object] = {"title": title, "date": today, "component": component, "type": type_,
-                                 "summary": PLACEHOLDER_SUMMARY, "draft": True}
+    values: dict[str, object] = {
+        "title": title,
+        "date": today,
+        "component": component,
+        "type": type_,
+        "summary": PLACEHOLDER_SUMMARY,
+        "draft": True,
+    }
     lines = ["---"]
     for field in PUBLICATION_FIELDS:
         required = "required" if field.required else "optional"
@@ -64,8 +70,9 @@ def _words(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
-def placeholder_problems(values: Mapping[str, Any], body: str, source: str = "",
-                         lines: Mapping[str, int] | None = None, body_line: int = 1) -> list[Diagnostic]:
+def placeholder_problems(
+    values: Mapping[str, Any], body: str, source: str = "", lines: Mapping[str, int] | None = None, body_line: int = 1
+) -> list[Diagnostic]:
     """A diagnostic for each placeholder of `sitegen new` still in a publication file.
 
     An error when the publication would be published (no `draft: true`), a warning while it is a
@@ -78,16 +85,29 @@ def placeholder_problems(values: Mapping[str, Any], body: str, source: str = "",
     found = []
     summary = values.get("summary")
     if isinstance(summary, str) and _words(PLACEHOLDER_SUMMARY) in _words(summary):
-        found.append(Diagnostic(source, (lines or {}).get("summary", 1), "placeholder-text",
-                                "the summary is still the placeholder that `sitegen new` wrote",
-                                f"write one or two plain sentences that say what this publication is, {then}",
-                                severity))
+        found.append(
+            Diagnostic(
+                source,
+                (lines or {}).get("summary", 1),
+                "placeholder-text",
+                "the summary is still the placeholder that `sitegen new` wrote",
+                f"write one or two plain sentences that say what this publication is, {then}",
+                severity,
+            )
+        )
     placeholder = _words(PLACEHOLDER_BODY)
     for index, line in enumerate(body.splitlines()):
         if placeholder in _words(line):
-            found.append(Diagnostic(source, body_line + index, "placeholder-text",
-                                    "the text is still the placeholder that `sitegen new` wrote",
-                                    f"replace this line with the text of the publication, {then}", severity))
+            found.append(
+                Diagnostic(
+                    source,
+                    body_line + index,
+                    "placeholder-text",
+                    "the text is still the placeholder that `sitegen new` wrote",
+                    f"replace this line with the text of the publication, {then}",
+                    severity,
+                )
+            )
     return found
 
 
@@ -142,8 +162,11 @@ def component_names(project: Path) -> dict[str, tuple[str, ...]]:
         if split is not None:
             data = parse_yaml(split.front_matter, path.name, split.front_matter_line).data
             if isinstance(data, dict):
-                names = tuple(str(data[field]) for field in ("name", "acronym")
-                              if isinstance(data.get(field), str) and data[field].strip())
+                names = tuple(
+                    str(data[field])
+                    for field in ("name", "acronym")
+                    if isinstance(data.get(field), str) and data[field].strip()
+                )
         found[path.stem] = names
     return found
 

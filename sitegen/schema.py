@@ -42,24 +42,74 @@ ATTACHMENT_FIELDS: tuple[Field, ...] = (
 )
 
 PUBLICATION_FIELDS: tuple[Field, ...] = (
-    Field("title", "text", True, "Title of the publication, as shown in lists and the page heading", "DHS/ICE/PIA-049 Parole Unit Case Management Systems"),
+    Field(
+        "title",
+        "text",
+        True,
+        "Title of the publication, as shown in lists and the page heading",
+        "DHS/ICE/PIA-049 Parole Unit Case Management Systems",
+    ),
     Field("date", "date", True, "Publication date, YYYY-MM-DD; lists are ordered by it, newest first", "2018-10-01"),
     Field("updated", "date", False, "Date of the last substantive update, YYYY-MM-DD", "2019-02-11"),
-    Field("component", "key", True, "Owning component: a file name (without .md) in content/components/", "ice", of="component"),
+    Field(
+        "component",
+        "key",
+        True,
+        "Owning component: a file name (without .md) in content/components/",
+        "ice",
+        of="component",
+    ),
     Field("type", "key", True, "Publication type: a key of content/types.yaml", "privacy-impact-assessment", of="type"),
     Field("topics", "keys", False, "Topics: a list of keys of content/topics.yaml", ["privacy"], of="topic"),
-    Field("summary", "text", True, "One-paragraph plain-text summary shown in lists and search results", "The Parole Unit ..."),
+    Field(
+        "summary",
+        "text",
+        True,
+        "One-paragraph plain-text summary shown in lists and search results",
+        "The Parole Unit ...",
+    ),
     Field("slug", "slug", False, "Last part of the page URL; default: the file name without .md", "dhs-ice-pia-049"),
     Field("language", "language", False, "Language of the publication, a BCP 47 code; default: the site's", "en"),
-    Field("attachments", "objects", False, "Files to download: a list of title, file and optional language", None,
-          fields=ATTACHMENT_FIELDS),
-    Field("aliases", "paths", False, "Old site-relative URLs that must keep working (they redirect here)", ["/publication/dhs-ice-pia-049"]),
-    Field("translations", "slugs", False, "Slugs of the same publication in other languages (each lists this one too)", ["dhs-statement-hurricane-michael-es"]),
-    Field("publish_at", "moment", False, "Keep the publication off the site until this moment: YYYY-MM-DD or YYYY-MM-DDTHH:MM with a time zone (Z or -05:00)", "2026-12-01T09:00-05:00"),
-    Field("retired", "object", False, "Marks a publication withdrawn: it stays reachable with a notice but leaves the listings", None, fields=(
-        Field("date", "date", True, "Date it was retired, YYYY-MM-DD", "2024-01-31"),
-        Field("reason", "text", True, "Why, in one sentence shown on the page", "Superseded by DHS/ICE/PIA-062."),
-    )),
+    Field(
+        "attachments",
+        "objects",
+        False,
+        "Files to download: a list of title, file and optional language",
+        None,
+        fields=ATTACHMENT_FIELDS,
+    ),
+    Field(
+        "aliases",
+        "paths",
+        False,
+        "Old site-relative URLs that must keep working (they redirect here)",
+        ["/publication/dhs-ice-pia-049"],
+    ),
+    Field(
+        "translations",
+        "slugs",
+        False,
+        "Slugs of the same publication in other languages (each lists this one too)",
+        ["dhs-statement-hurricane-michael-es"],
+    ),
+    Field(
+        "publish_at",
+        "moment",
+        False,
+        "Keep the publication off the site until this moment: YYYY-MM-DD or YYYY-MM-DDTHH:MM with a time zone (Z or -05:00)",
+        "2026-12-01T09:00-05:00",
+    ),
+    Field(
+        "retired",
+        "object",
+        False,
+        "Marks a publication withdrawn: it stays reachable with a notice but leaves the listings",
+        None,
+        fields=(
+            Field("date", "date", True, "Date it was retired, YYYY-MM-DD", "2024-01-31"),
+            Field("reason", "text", True, "Why, in one sentence shown on the page", "Superseded by DHS/ICE/PIA-062."),
+        ),
+    ),
     Field("draft", "bool", False, "true keeps the publication out of the site unless built with --drafts", False),
     Field("extra", "mapping", False, "Site-specific data passed to templates untouched", {}),
 )
@@ -97,15 +147,23 @@ class Checker:
         for key in data:
             if key not in known:
                 name = str(key)
-                self.error(path + (key,), "unknown-field", f'unknown field "{name}"; {did_you_mean(name, known)}',
-                           "site-specific data goes under 'extra:'")
+                self.error(
+                    path + (key,),
+                    "unknown-field",
+                    f'unknown field "{name}"; {did_you_mean(name, known)}',
+                    "site-specific data goes under 'extra:'",
+                )
         values: dict[str, Any] = {}
         for f in fields:
             if f.name not in data or data[f.name] is None or data[f.name] == "":
                 if f.required:
                     where = f" in {path[0]} item {path[1] + 1}" if len(path) > 1 else f" in {path[0]}" if path else ""
-                    self.error(path, "missing-field", f'missing required field "{f.name}"{where}',
-                               f"add a line '{f.name}: ...': {f.doc[0].lower()}{f.doc[1:]}")
+                    self.error(
+                        path,
+                        "missing-field",
+                        f'missing required field "{f.name}"{where}',
+                        f"add a line '{f.name}: ...': {f.doc[0].lower()}{f.doc[1:]}",
+                    )
                 continue
             value = CONVERTERS[f.kind](self, data[f.name], path + (f.name,), f)
             if value is not None:
@@ -129,14 +187,22 @@ def _describe(value: Any) -> str:
 
 def _text(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> str | None:
     if isinstance(value, bool):
-        c.error(path, "wrong-type", f'"{f.name}" must be text, but YAML read it as {str(value).lower()}',
-                f"put the value in quotes: {f.name}: \"...\"")
+        c.error(
+            path,
+            "wrong-type",
+            f'"{f.name}" must be text, but YAML read it as {str(value).lower()}',
+            f'put the value in quotes: {f.name}: "..."',
+        )
         return None
     if isinstance(value, (int, float)):
         return str(value)
     if not isinstance(value, str):
-        c.error(path, "wrong-type", f'"{f.name}" must be text, not {_describe(value)}',
-                f'write it on one line: {f.name}: "..."')
+        c.error(
+            path,
+            "wrong-type",
+            f'"{f.name}" must be text, not {_describe(value)}',
+            f'write it on one line: {f.name}: "..."',
+        )
         return None
     return value.strip()
 
@@ -161,8 +227,12 @@ def parse_date(text: str) -> dt.date | None:
 def _date(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> dt.date | None:
     text = str(value).strip()
     if not DATE_RE.match(text):
-        c.error(path, "bad-date", f'"{f.name}" must be a date written YYYY-MM-DD, not "{text}"',
-                f"for example {f.name}: 2019-02-11")
+        c.error(
+            path,
+            "bad-date",
+            f'"{f.name}" must be a date written YYYY-MM-DD, not "{text}"',
+            f"for example {f.name}: 2019-02-11",
+        )
         return None
     date = parse_date(text)
     if date is None:
@@ -179,13 +249,19 @@ def _moment(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> dt.datet
     if DATE_RE.match(text):
         date = _date(c, value, path, f)
         if date is not None and date.year > 9998:
-            c.error(path, "bad-date", f'"{f.name}" is too far in the future: {text}', "write a date before the year 9999")
+            c.error(
+                path, "bad-date", f'"{f.name}" is too far in the future: {text}', "write a date before the year 9999"
+            )
             return None
         # No time zone yet: midnight in site.yaml's `timezone`, which the site graph applies.
         return dt.datetime(date.year, date.month, date.day) if date else None
     if not MOMENT_RE.match(text):
-        c.error(path, "bad-date", f'"{f.name}" must be YYYY-MM-DD or a date and time with a time zone, not "{text}"',
-                f"for example {f.name}: 2026-12-01T09:00-05:00 (Eastern) or 2026-12-01T14:00Z (UTC)")
+        c.error(
+            path,
+            "bad-date",
+            f'"{f.name}" must be YYYY-MM-DD or a date and time with a time zone, not "{text}"',
+            f"for example {f.name}: 2026-12-01T09:00-05:00 (Eastern) or 2026-12-01T14:00Z (UTC)",
+        )
         return None
     try:
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -209,8 +285,12 @@ def _key(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> str | None:
 
 def _keys(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> tuple[str, ...] | None:
     if isinstance(value, str):
-        c.error(path, "wrong-type", f'"{f.name}" must be a list, not the text "{value}"',
-                f"write it as a list: {f.name}: [{value}]")
+        c.error(
+            path,
+            "wrong-type",
+            f'"{f.name}" must be a list, not the text "{value}"',
+            f"write it as a list: {f.name}: [{value}]",
+        )
         return None
     if not isinstance(value, list):
         c.error(path, "wrong-type", f'"{f.name}" must be a list, not {_describe(value)}')
@@ -236,8 +316,12 @@ def _slugs(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> tuple[str
 def _slug(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> str | None:
     text = _text(c, value, path, f)
     if text is not None and not SLUG_RE.match(text):
-        c.error(path, "bad-slug", f'slug "{text}" is not a clean URL part',
-                "use lower-case letters, digits and single hyphens only, e.g. dhs-ice-pia-049")
+        c.error(
+            path,
+            "bad-slug",
+            f'slug "{text}" is not a clean URL part',
+            "use lower-case letters, digits and single hyphens only, e.g. dhs-ice-pia-049",
+        )
         return None
     return text
 
@@ -258,8 +342,12 @@ def _file(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> str | None
 def _objects(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> tuple[dict[str, Any], ...] | None:
     if not isinstance(value, list):
         first = f.fields[0].name
-        c.error(path, "wrong-type", f'"{f.name}" must be a list of items',
-                f"start each item with '- {first}: ...' on its own line")
+        c.error(
+            path,
+            "wrong-type",
+            f'"{f.name}" must be a list of items',
+            f"start each item with '- {first}: ...' on its own line",
+        )
         return None
     items = []
     for index, item in enumerate(value):
@@ -283,9 +371,13 @@ def _timezone(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> str | 
     try:
         zoneinfo.ZoneInfo(text)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        c.error(path, "bad-timezone", f'"{text}" is not a time zone name',
-                "use an IANA name such as America/New_York, America/Chicago, America/Denver, "
-                "America/Los_Angeles, Pacific/Honolulu or UTC")
+        c.error(
+            path,
+            "bad-timezone",
+            f'"{text}" is not a time zone name',
+            "use an IANA name such as America/New_York, America/Chicago, America/Denver, "
+            "America/Los_Angeles, Pacific/Honolulu or UTC",
+        )
         return None
     return text
 
@@ -351,8 +443,12 @@ def _link(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> str | None
     if text is None:
         return None
     if is_placeholder(text):
-        c.error(path, "placeholder-link", f'"{f.name}" is a placeholder ("{text}"), not a real link',
-                "give the address of the real page")
+        c.error(
+            path,
+            "placeholder-link",
+            f'"{f.name}" is a placeholder ("{text}"), not a real link',
+            "give the address of the real page",
+        )
         return None
     if text.startswith("/"):
         problem = clean_site_path(text)
@@ -361,7 +457,9 @@ def _link(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> str | None
             return None
         return text
     if not re.match(r"^https://[^\s/]+", text):
-        c.error(path, "bad-link", f'"{f.name}" must be a site path such as /about/ or an https:// address, not "{text}"')
+        c.error(
+            path, "bad-link", f'"{f.name}" must be a site path such as /about/ or an https:// address, not "{text}"'
+        )
         return None
     return text
 
@@ -369,14 +467,19 @@ def _link(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> str | None
 def is_placeholder(text: str) -> bool:
     lowered = text.strip().lower()
     return lowered in ("", "#", "/", "tbd", "todo", "none", "null") or any(
-        word in lowered for word in ("placeholder", "changeme", "lorem", "xxx"))
+        word in lowered for word in ("placeholder", "changeme", "lorem", "xxx")
+    )
 
 
 def _severity(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> str | None:
     text = _text(c, value, path, f)
     if text is not None and text not in ("warning", "error"):
-        c.error(path, "bad-value", f'"{f.name}" must be warning or error, not "{text}"',
-                f"{f.name}: error makes these problems stop the build")
+        c.error(
+            path,
+            "bad-value",
+            f'"{f.name}" must be warning or error, not "{text}"',
+            f"{f.name}: error makes these problems stop the build",
+        )
         return None
     return text
 
@@ -396,9 +499,25 @@ def _mapping(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> Any:
 
 
 CONVERTERS: dict[str, Callable[[Checker, Any, tuple[Any, ...], Field], Any]] = {
-    "text": _text, "url": _url, "date": _date, "key": _key, "keys": _keys, "slug": _slug,
-    "language": _language, "file": _file, "moment": _moment, "slugs": _slugs, "objects": _objects, "object": _object, "int": _int, "paths": _paths, "timezone": _timezone,
-    "bool": _bool, "mapping": _mapping, "link": _link, "severity": _severity,
+    "text": _text,
+    "url": _url,
+    "date": _date,
+    "key": _key,
+    "keys": _keys,
+    "slug": _slug,
+    "language": _language,
+    "file": _file,
+    "moment": _moment,
+    "slugs": _slugs,
+    "objects": _objects,
+    "object": _object,
+    "int": _int,
+    "paths": _paths,
+    "timezone": _timezone,
+    "bool": _bool,
+    "mapping": _mapping,
+    "link": _link,
+    "severity": _severity,
 }
 
 
@@ -420,7 +539,10 @@ _JSON_TYPES: dict[str, dict[str, Any]] = {
     "keys": {"type": "array", "items": {"type": "string", "pattern": SLUG_RE.pattern}, "uniqueItems": True},
     "slug": {"type": "string", "pattern": SLUG_RE.pattern},
     "slugs": {"type": "array", "items": {"type": "string", "pattern": SLUG_RE.pattern}},
-    "moment": {"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2})?(Z|[+-]\\d{2}:\\d{2}))?$"},
+    "moment": {
+        "type": "string",
+        "pattern": "^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2})?(Z|[+-]\\d{2}:\\d{2}))?$",
+    },
     "language": {"type": "string", "pattern": LANGUAGE_RE.pattern},
     "file": {"type": "string"},
     "paths": {"type": "array", "items": {"type": "string", "pattern": "^/"}},

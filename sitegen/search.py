@@ -66,10 +66,12 @@ def shard_of(publications: tuple[Publication, ...]) -> dict[str, tuple[Publicati
 
 
 def shard_fingerprint(site: Site, members: tuple[Publication, ...]) -> str:
-    digest = hashlib.blake2b(f"{PAGEFIND_VERSION}|{site.config.base_url}|{site.config.language}".encode(),
-                             digest_size=16)
-    digest.update(repr((site.config.types, site.config.topics,
-                        [(c.key, c.name) for c in site.components.values()])).encode())
+    digest = hashlib.blake2b(
+        f"{PAGEFIND_VERSION}|{site.config.base_url}|{site.config.language}".encode(), digest_size=16
+    )
+    digest.update(
+        repr((site.config.types, site.config.topics, [(c.key, c.name) for c in site.components.values()])).encode()
+    )
     for pub in members:
         digest.update(f"{pub.slug}|{pub.digest}\n".encode())
     return digest.hexdigest()
@@ -86,8 +88,10 @@ def _attachment_sections(pub: Publication, documents: DocumentStore | None) -> s
         text = documents.text(attachment.document) if attachment.document else ""
         if text:
             lang = f' lang="{escape(attachment.language)}"' if attachment.language else ""
-            sections.append(f'<section{lang}><h2 id="attachment-{number}">{escape(attachment.title)} '
-                            f"({escape(attachment.kind)})</h2><p>{escape(text)}</p></section>")
+            sections.append(
+                f'<section{lang}><h2 id="attachment-{number}">{escape(attachment.title)} '
+                f"({escape(attachment.kind)})</h2><p>{escape(text)}</p></section>"
+            )
     return "".join(sections)
 
 
@@ -97,17 +101,23 @@ def _render(site: Site, pub: Publication, bodies: Bodies, documents: DocumentSto
     text = _TAG.sub(" ", bodies.get(pub.body.key)) + _attachment_sections(pub, documents)
     filters = [("component", component.name), ("type", config.type_name(pub.type)), ("year", str(pub.year))]
     filters += [("topic", config.topic_name(topic)) for topic in pub.topics]
-    meta = [("title", pub.title), ("date", pub.date.isoformat()), ("component", component.name),
-            ("summary", pub.summary)]
+    meta = [
+        ("title", pub.title),
+        ("date", pub.date.isoformat()),
+        ("component", component.name),
+        ("summary", pub.summary),
+    ]
     if pub.retired:
         meta.append(("retired", pub.retired.date.isoformat()))
     hidden = "".join(f'<span data-pagefind-filter="{name}">{escape(value)}</span>' for name, value in filters)
     hidden += "".join(f'<span data-pagefind-meta="{name}">{escape(value)}</span>' for name, value in meta)
-    return (f'<!DOCTYPE html><html lang="{config.language}"><head><meta charset="utf-8">'
-            f"<title>{escape(pub.title)}</title></head><body>"
-            f'<main data-pagefind-body data-pagefind-sort="date:{pub.date.isoformat()}">'
-            f"<h1>{escape(pub.title)}</h1><p>{escape(pub.summary)}</p><div>{text}</div>"
-            f'<div data-pagefind-ignore hidden>{hidden}</div></main></body></html>')
+    return (
+        f'<!DOCTYPE html><html lang="{config.language}"><head><meta charset="utf-8">'
+        f"<title>{escape(pub.title)}</title></head><body>"
+        f'<main data-pagefind-body data-pagefind-sort="date:{pub.date.isoformat()}">'
+        f"<h1>{escape(pub.title)}</h1><p>{escape(pub.summary)}</p><div>{text}</div>"
+        f"<div data-pagefind-ignore hidden>{hidden}</div></main></body></html>"
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -125,8 +135,7 @@ def _pagefind() -> tuple[str, ...]:
         return (sys.executable, "-m", "pagefind")
 
 
-def build_shard(site: Site, name: str, members: tuple[Publication, ...], bodies: Bodies,
-                work: Path) -> dict[str, Path]:
+def build_shard(site: Site, name: str, members: tuple[Publication, ...], bodies: Bodies, work: Path) -> dict[str, Path]:
     """Index one shard; returns {output path under the site: file} of its bundle.
 
     The documents sit at their publication's path, so result links are the real pages; the
@@ -142,8 +151,16 @@ def build_shard(site: Site, name: str, members: tuple[Publication, ...], bodies:
             (folder / "index.html").write_text(_render(site, pub, bodies, texts), encoding="utf-8")
     finally:
         texts.close()
-    command = [*_pagefind(), "--site", str(documents), "--output-path", str(bundle),
-               "--force-language", site.config.language, "--quiet"]
+    command = [
+        *_pagefind(),
+        "--site",
+        str(documents),
+        "--output-path",
+        str(bundle),
+        "--force-language",
+        site.config.language,
+        "--quiet",
+    ]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=1800)  # noqa: S603 - our argv, no shell
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -159,8 +176,9 @@ def build_shard(site: Site, name: str, members: tuple[Publication, ...], bodies:
     return files
 
 
-def build_shards(site: Site, names: list[str], shards: dict[str, tuple[Publication, ...]], bodies: Bodies,
-                 work: Path, jobs: int) -> dict[str, dict[str, Path]]:
+def build_shards(
+    site: Site, names: list[str], shards: dict[str, tuple[Publication, ...]], bodies: Bodies, work: Path, jobs: int
+) -> dict[str, dict[str, Path]]:
     """Index the named shards, `jobs` Pagefind processes at a time."""
     with ThreadPoolExecutor(max(1, jobs)) as pool:
         bundles = pool.map(lambda name: build_shard(site, name, shards[name], bodies, work), names)

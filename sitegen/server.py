@@ -47,11 +47,21 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 CHUNK = 64 * 1024  # bytes per read and write when streaming a file
 MAX_SEGMENT = 255  # bytes: no file system we build on has longer file names
 MAX_PATH = 4096  # bytes: Linux's PATH_MAX
-CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
-                 ".js": "text/javascript; charset=utf-8", ".json": "application/json",
-                 ".xml": "application/xml", ".txt": "text/plain; charset=utf-8", ".svg": "image/svg+xml",
-                 ".woff2": "font/woff2", ".woff": "font/woff", ".pdf": "application/pdf", ".png": "image/png",
-                 ".md": "text/plain; charset=utf-8", ".pf_meta": "application/octet-stream"}
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".md": "text/plain; charset=utf-8",
+    ".pf_meta": "application/octet-stream",
+}
 
 LIVE_RELOAD_SCRIPT = """<script>(() => {
   const source = new EventSource("%s");
@@ -106,7 +116,7 @@ class PreviewState:
         raw = urlsplit(url_path).path
         if not raw.startswith(self.base_path):
             return None
-        relative = unquote(raw[len(self.base_path):])
+        relative = unquote(raw[len(self.base_path) :])
         encoded = relative.encode("utf-8", "surrogateescape")
         if len(encoded) > MAX_PATH or any(len(part) > MAX_SEGMENT for part in encoded.split(b"/")):
             return None
@@ -194,8 +204,11 @@ class Handler(BaseHTTPRequestHandler):
         if not parsed:
             return False
         if not self.host_allowed():
-            self.send_text(HTTPStatus.MISDIRECTED_REQUEST, b"Misdirected request: this preview server answers "
-                           b"only to localhost, 127.0.0.1, [::1] and the --host name.\n")
+            self.send_text(
+                HTTPStatus.MISDIRECTED_REQUEST,
+                b"Misdirected request: this preview server answers "
+                b"only to localhost, 127.0.0.1, [::1] and the --host name.\n",
+            )
             return False
         return True
 
@@ -332,8 +345,10 @@ def refuse_busy(request: socket.socket) -> None:
     body = b"Busy: too many connections to the preview server are open; try again.\n"
     try:
         request.settimeout(0.5)
-        request.sendall(b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                        b"Retry-After: 1\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+        request.sendall(
+            b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            b"Retry-After: 1\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+        )
         request.setblocking(False)
         request.recv(CHUNK)  # what the request sent already: unread, it would turn the close into a reset
     except OSError:
@@ -389,9 +404,16 @@ class PreviewServer:
     PreviewHTTPServer. The server answers the Host names in `allowed_hosts` only.
     """
 
-    def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
-                 log: Callable[[str], None] = print, debounce_ms: int = 50, timeout: float | None = 15.0,
-                 max_connections: int = 64):
+    def __init__(
+        self,
+        options: BuildOptions,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        log: Callable[[str], None] = print,
+        debounce_ms: int = 50,
+        timeout: float | None = 15.0,
+        max_connections: int = 64,
+    ):
         self.options = options
         self.log = log
         self.debounce_ms = debounce_ms
@@ -415,8 +437,10 @@ class PreviewServer:
         return f"http://{host}:{port}{self.state.base_path}"
 
     def start(self) -> None:
-        self.threads = [threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True),
-                        threading.Thread(target=self.watch, daemon=True)]
+        self.threads = [
+            threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True),
+            threading.Thread(target=self.watch, daemon=True),
+        ]
         for thread in self.threads:
             thread.start()
 
@@ -424,8 +448,15 @@ class PreviewServer:
         project = self.options.project
         folders = [str(project / name) for name in ("content", "templates", "assets") if (project / name).is_dir()]
         # One rebuild per burst of saves: watchfiles gathers changes for debounce_ms.
-        for _changes in watch(*folders, stop_event=self.stop_event, debounce=self.debounce_ms, step=10,
-                              rust_timeout=200, yield_on_timeout=False, raise_interrupt=False):
+        for _changes in watch(
+            *folders,
+            stop_event=self.stop_event,
+            debounce=self.debounce_ms,
+            step=10,
+            rust_timeout=200,
+            yield_on_timeout=False,
+            raise_interrupt=False,
+        ):
             self.rebuild()
 
     def rebuild(self) -> BuildReport:
@@ -445,10 +476,14 @@ class PreviewServer:
         errors = [d for d in report.diagnostics if d.severity == "error"]
         if errors:
             self.log("\n".join(d.text() for d in errors))
-            self.log(f"Build failed ({len(errors)} problem{'s' * (len(errors) != 1)}); still serving the last good site.")
+            self.log(
+                f"Build failed ({len(errors)} problem{'s' * (len(errors) != 1)}); still serving the last good site."
+            )
         else:
-            self.log(f"{verb} {report.publications:,} publications, {report.rendered:,} pages rendered, "
-                     f"{report.written:,} files written.")
+            self.log(
+                f"{verb} {report.publications:,} publications, {report.rendered:,} pages rendered, "
+                f"{report.written:,} files written."
+            )
 
     def stop(self) -> None:
         self.stop_event.set()
@@ -459,4 +494,3 @@ class PreviewServer:
         self.httpd.server_close()
         for thread in self.threads:
             thread.join(timeout=5)
-

@@ -62,8 +62,9 @@ class Site:
         self.pages_by_source = {p.source.removeprefix("content/"): p for p in self.pages}
 
 
-def build_site(config: SiteConfig, content: Content, drafts: bool = False, now: dt.datetime | None = None,
-               future: bool = False) -> tuple[Site, list[Diagnostic]]:
+def build_site(
+    config: SiteConfig, content: Content, drafts: bool = False, now: dt.datetime | None = None, future: bool = False
+) -> tuple[Site, list[Diagnostic]]:
     """Check what needs more than one file and index what is published at `now`.
 
     Drafts are published only with `drafts`, scheduled publications (publish_at) only once `now`
@@ -83,22 +84,46 @@ def build_site(config: SiteConfig, content: Content, drafts: bool = False, now: 
             pub = dataclasses.replace(pub, publish_at=pub.publish_at.replace(tzinfo=zone))
         problems = []
         if pub.component not in content.components:
-            problems.append(Diagnostic(pub.source, pub.line_of("component"), "unknown-component",
-                                       f'unknown component "{pub.component}"; {did_you_mean(pub.component, content.components)}',
-                                       "components are the file names in content/components/"))
+            problems.append(
+                Diagnostic(
+                    pub.source,
+                    pub.line_of("component"),
+                    "unknown-component",
+                    f'unknown component "{pub.component}"; {did_you_mean(pub.component, content.components)}',
+                    "components are the file names in content/components/",
+                )
+            )
         if pub.type not in types:
-            problems.append(Diagnostic(pub.source, pub.line_of("type"), "unknown-type",
-                                       f'unknown type "{pub.type}"; {did_you_mean(pub.type, types)}',
-                                       "types are listed in content/types.yaml"))
+            problems.append(
+                Diagnostic(
+                    pub.source,
+                    pub.line_of("type"),
+                    "unknown-type",
+                    f'unknown type "{pub.type}"; {did_you_mean(pub.type, types)}',
+                    "types are listed in content/types.yaml",
+                )
+            )
         for topic in pub.topics:
             if topic not in topics:
-                problems.append(Diagnostic(pub.source, pub.line_of("topics"), "unknown-topic",
-                                           f'unknown topic "{topic}"; {did_you_mean(topic, topics)}',
-                                           "topics are listed in content/topics.yaml"))
+                problems.append(
+                    Diagnostic(
+                        pub.source,
+                        pub.line_of("topics"),
+                        "unknown-topic",
+                        f'unknown topic "{topic}"; {did_you_mean(topic, topics)}',
+                        "topics are listed in content/topics.yaml",
+                    )
+                )
         if pub.slug in RESERVED_SLUGS:
-            problems.append(Diagnostic(pub.source, pub.line_of("slug"), "reserved-slug",
-                                       f'slug "{pub.slug}" is reserved for the site\'s own pages',
-                                       'choose another slug, e.g. add a "slug:" field'))
+            problems.append(
+                Diagnostic(
+                    pub.source,
+                    pub.line_of("slug"),
+                    "reserved-slug",
+                    f'slug "{pub.slug}" is reserved for the site\'s own pages',
+                    'choose another slug, e.g. add a "slug:" field',
+                )
+            )
         diags += problems
         if not problems:
             valid.append(pub)
@@ -111,15 +136,28 @@ def build_site(config: SiteConfig, content: Content, drafts: bool = False, now: 
     for pub in sorted(valid, key=lambda p: p.source):
         if pub.slug in seen:
             other = seen[pub.slug]
-            diags.append(Diagnostic(pub.source, pub.line_of("slug") if "slug" in dict(pub.lines) else 1,
-                                    "duplicate-slug", f'slug "{pub.slug}" is already used by {other.source}',
-                                    'each publication needs its own slug; add or change the "slug:" field'))
+            diags.append(
+                Diagnostic(
+                    pub.source,
+                    pub.line_of("slug") if "slug" in dict(pub.lines) else 1,
+                    "duplicate-slug",
+                    f'slug "{pub.slug}" is already used by {other.source}',
+                    'each publication needs its own slug; add or change the "slug:" field',
+                )
+            )
         else:
             seen[pub.slug] = pub
     for page in content.pages:
         if page.slug in RESERVED_PAGE_SLUGS:
-            diags.append(Diagnostic(page.source, 1, "reserved-slug", f'page name "{page.slug}" is reserved for the site',
-                                    "rename the file"))
+            diags.append(
+                Diagnostic(
+                    page.source,
+                    1,
+                    "reserved-slug",
+                    f'page name "{page.slug}" is reserved for the site',
+                    "rename the file",
+                )
+            )
 
     def is_published(pub: Publication) -> bool:
         return (drafts or not pub.draft) and (future or pub.publish_at is None or pub.publish_at <= now)
@@ -131,17 +169,27 @@ def build_site(config: SiteConfig, content: Content, drafts: bool = False, now: 
     translations, problems = _translations(seen, published)
     diags += problems
     components = dict(sorted(content.components.items()))
-    site = Site(config=config, publications=published, components=components,
-                pages=tuple(sorted(content.pages, key=lambda p: p.slug)), files=content.files,
-                broken=frozenset(broken), rejected=tuple(rejected),
-                facets=_facets(config, components, listed), drafts=held, listed=listed,
-                translations=translations, combinations=_combinations(config, components, listed),
-                next_due=min(due, default=None))
+    site = Site(
+        config=config,
+        publications=published,
+        components=components,
+        pages=tuple(sorted(content.pages, key=lambda p: p.slug)),
+        files=content.files,
+        broken=frozenset(broken),
+        rejected=tuple(rejected),
+        facets=_facets(config, components, listed),
+        drafts=held,
+        listed=listed,
+        translations=translations,
+        combinations=_combinations(config, components, listed),
+        next_due=min(due, default=None),
+    )
     return site, diags
 
 
-def _translations(by_slug: dict[str, Publication],
-                  published: tuple[Publication, ...]) -> tuple[dict[str, tuple[Publication, ...]], list[Diagnostic]]:
+def _translations(
+    by_slug: dict[str, Publication], published: tuple[Publication, ...]
+) -> tuple[dict[str, tuple[Publication, ...]], list[Diagnostic]]:
     """Translation groups: A listing B makes A, B (and whatever they list) translations of each other."""
     diags = []
     parent = {slug: slug for slug in by_slug}
@@ -155,12 +203,23 @@ def _translations(by_slug: dict[str, Publication],
     for pub in by_slug.values():
         for other in pub.translations:
             if other not in by_slug:
-                diags.append(Diagnostic(pub.source, pub.line_of("translations"), "unknown-translation",
-                                        f'translation "{other}" is not the slug of any publication; '
-                                        f'{did_you_mean(other, by_slug)}'))
+                diags.append(
+                    Diagnostic(
+                        pub.source,
+                        pub.line_of("translations"),
+                        "unknown-translation",
+                        f'translation "{other}" is not the slug of any publication; {did_you_mean(other, by_slug)}',
+                    )
+                )
             elif other == pub.slug:
-                diags.append(Diagnostic(pub.source, pub.line_of("translations"), "unknown-translation",
-                                        "a publication cannot be its own translation"))
+                diags.append(
+                    Diagnostic(
+                        pub.source,
+                        pub.line_of("translations"),
+                        "unknown-translation",
+                        "a publication cannot be its own translation",
+                    )
+                )
             else:
                 parent[root(other)] = root(pub.slug)
     groups: dict[str, list[Publication]] = {}
@@ -195,15 +254,23 @@ def missing_translations(site: Site) -> list[Diagnostic]:
         have = {p.language or default for p in site.translations.get(pub.slug, ())} | {default}
         for language in sorted(expected - have):
             component = site.components[pub.component].acronym
-            diags.append(Diagnostic(pub.source, 1, "missing-translation",
-                                    f"no {LANGUAGE_NAMES.get(language, language)} ({language}) translation, which other "
-                                    f"{component} {site.config.type_name(pub.type)} publications have",
-                                    "add one and list it under translations:", severity="warning"))
+            diags.append(
+                Diagnostic(
+                    pub.source,
+                    1,
+                    "missing-translation",
+                    f"no {LANGUAGE_NAMES.get(language, language)} ({language}) translation, which other "
+                    f"{component} {site.config.type_name(pub.type)} publications have",
+                    "add one and list it under translations:",
+                    severity="warning",
+                )
+            )
     return diags
 
 
-def _combinations(config: SiteConfig, components: dict[str, Component],
-                  listed: tuple[Publication, ...]) -> dict[str, tuple[Facet, ...]]:
+def _combinations(
+    config: SiteConfig, components: dict[str, Component], listed: tuple[Publication, ...]
+) -> dict[str, tuple[Facet, ...]]:
     """For each component, a facet for each of its types and years that has publications."""
     groups: dict[tuple[str, str, str], list[Publication]] = {}
     for pub in listed:
@@ -211,14 +278,18 @@ def _combinations(config: SiteConfig, components: dict[str, Component],
         groups.setdefault((pub.component, "year", str(pub.year)), []).append(pub)
     result: dict[str, tuple[Facet, ...]] = {}
     for key in components:
-        facets = [Facet(kind, value, config.type_name(value) if kind == "type" else value, tuple(pubs))
-                  for (component, kind, value), pubs in groups.items() if component == key]
+        facets = [
+            Facet(kind, value, config.type_name(value) if kind == "type" else value, tuple(pubs))
+            for (component, kind, value), pubs in groups.items()
+            if component == key
+        ]
         result[key] = tuple(sorted(facets, key=lambda f: (f.kind, f.name if f.kind == "type" else -int(f.key))))
     return result
 
 
-def _facets(config: SiteConfig, components: dict[str, Component],
-            publications: tuple[Publication, ...]) -> dict[str, tuple[Facet, ...]]:
+def _facets(
+    config: SiteConfig, components: dict[str, Component], publications: tuple[Publication, ...]
+) -> dict[str, tuple[Facet, ...]]:
     groups: dict[tuple[str, str], list[Publication]] = {}
     for pub in publications:  # already newest first, so every group is too
         keys = [("component", pub.component), ("type", pub.type), ("year", str(pub.year))]
@@ -231,7 +302,9 @@ def _facets(config: SiteConfig, components: dict[str, Component],
 
     years = sorted({key for kind, key in groups if kind == "year"}, reverse=True)
     return {
-        "component": tuple(facet("component", c.key, c.name) for c in sorted(components.values(), key=lambda c: c.name)),
+        "component": tuple(
+            facet("component", c.key, c.name) for c in sorted(components.values(), key=lambda c: c.name)
+        ),
         "type": tuple(facet("type", key, name) for key, name in sorted(config.types, key=lambda t: t[1])),
         "topic": tuple(facet("topic", key, name) for key, name in sorted(config.topics, key=lambda t: t[1])),
         "year": tuple(facet("year", year, year) for year in years),

@@ -113,8 +113,9 @@ def sign(key: bytes, kind: bytes, name: bytes, value: bytes) -> bytes:
 
 def verify(key: bytes, kind: bytes, name: bytes, value: object, mac: object) -> bool:
     """Whether `mac` authenticates `value` (anything not bytes, as a planted row may hold, does not)."""
-    return (isinstance(value, bytes) and isinstance(mac, bytes)
-            and hmac.compare_digest(sign(key, kind, name, value), mac))
+    return (
+        isinstance(value, bytes) and isinstance(mac, bytes) and hmac.compare_digest(sign(key, kind, name, value), mac)
+    )
 
 
 class Store:
@@ -154,8 +155,9 @@ class Store:
 
     def _open(self) -> sqlite3.Connection:
         if not self.writable:
-            connection = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True, timeout=60,
-                                         isolation_level=None)
+            connection = sqlite3.connect(
+                f"{self.path.absolute().as_uri()}?mode=ro", uri=True, timeout=60, isolation_level=None
+            )
             try:
                 if not self._ours(connection):
                     raise Unverified(f"{self.path} is empty")
@@ -174,8 +176,10 @@ class Store:
                     if not _schema(connection):
                         for statement in _TABLES:
                             connection.execute(statement)
-                        connection.execute("INSERT INTO meta VALUES ('schema', ?)",
-                                           (sign(self.key, b"store", b"schema", SCHEMA_VERSION),))
+                        connection.execute(
+                            "INSERT INTO meta VALUES ('schema', ?)",
+                            (sign(self.key, b"store", b"schema", SCHEMA_VERSION),),
+                        )
                 except BaseException:
                     connection.execute("ROLLBACK")
                     raise
@@ -243,8 +247,10 @@ class Bodies:
         db = target.db() if target.writable else None
         if db is not None:
             data = html.encode("utf-8")  # replaces any row under the key: what was parsed now wins
-            db.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
-                       (key, data, sign(target.key, b"body", key.encode(), data)))
+            db.execute(
+                "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
+                (key, data, sign(target.key, b"body", key.encode(), data)),
+            )
 
     def get(self, key: str) -> str:
         """The body's HTML, authenticated: it is published as trusted HTML.
@@ -254,8 +260,11 @@ class Bodies:
         """
         for store in (self.scratch, self.store):
             db = store.db() if store is not None else None
-            row = db.execute("SELECT CAST(html AS BLOB), CAST(mac AS BLOB) FROM bodies WHERE key = ?",
-                             (key,)).fetchone() if db else None
+            row = (
+                db.execute("SELECT CAST(html AS BLOB), CAST(mac AS BLOB) FROM bodies WHERE key = ?", (key,)).fetchone()
+                if db
+                else None
+            )
             if row is None or store is None:
                 continue
             if not verify(store.key, b"body", key.encode(), row[0], row[1]):
@@ -272,8 +281,9 @@ class Bodies:
     def has(self, key: str) -> bool:
         if self._present is None:
             db = self.store.db()
-            self._present = {row[0] for row in db.execute(
-                "SELECT key FROM bodies WHERE key NOT GLOB ?", (_HEX,))} if db else set()
+            self._present = (
+                {row[0] for row in db.execute("SELECT key FROM bodies WHERE key NOT GLOB ?", (_HEX,))} if db else set()
+            )
         return key in self._present
 
     def keep_only(self, keys: Iterable[str]) -> int:
@@ -291,15 +301,22 @@ class Routes:
         db = self.store.db() if self.store.writable else None
         if db is not None:
             data = pickle.dumps(route, protocol=pickle.HIGHEST_PROTOCOL)
-            db.execute("INSERT OR REPLACE INTO routes VALUES (?, ?, ?)",
-                       (fingerprint, data, sign(self.store.key, b"route", fingerprint.encode(), data)))
+            db.execute(
+                "INSERT OR REPLACE INTO routes VALUES (?, ?, ?)",
+                (fingerprint, data, sign(self.store.key, b"route", fingerprint.encode(), data)),
+            )
 
     def get(self, fingerprint: str) -> Any:
         """The route kept under the fingerprint; None when it is missing or does not verify."""
         try:
             db = self.store.db()
-            row = db.execute("SELECT CAST(route AS BLOB), CAST(mac AS BLOB) FROM routes WHERE fingerprint = ?",
-                             (fingerprint,)).fetchone() if db else None
+            row = (
+                db.execute(
+                    "SELECT CAST(route AS BLOB), CAST(mac AS BLOB) FROM routes WHERE fingerprint = ?", (fingerprint,)
+                ).fetchone()
+                if db
+                else None
+            )
             if row is None or not verify(self.store.key, b"route", fingerprint.encode(), row[0], row[1]):
                 return None  # never unpickled unless this user's sitegen wrote it
             return pickle.loads(row[0])  # noqa: S301 - verified above as written by this user's sitegen
@@ -318,8 +335,14 @@ def _keep_only(store: Store, table: str, column: str, keep: Iterable[str]) -> in
     (count,) = db.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608 - our own names
     if count <= len(wanted) + len(wanted) // 4:  # a few stale rows are cheaper to keep than to find
         return 0
-    stale = [(value,) for (value,) in db.execute(f"SELECT {column} FROM {table} WHERE {column} NOT GLOB ?",  # noqa: S608
-                                                 (_HEX,)) if value not in wanted]
+    stale = [
+        (value,)
+        for (value,) in db.execute(
+            f"SELECT {column} FROM {table} WHERE {column} NOT GLOB ?",  # noqa: S608
+            (_HEX,),
+        )
+        if value not in wanted
+    ]
     with db:
         db.execute("BEGIN")
         db.executemany(f"DELETE FROM {table} WHERE {column} = ?", stale)  # noqa: S608

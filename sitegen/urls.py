@@ -13,12 +13,42 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 # Slugs that would collide with the routes under /publications/.
-RESERVED_SLUGS = frozenset({"page", "component", "type", "topic", "year", "index.json", "feed.xml", "index",
-                            "feed", "search", "files", "assets", "updated", "retired"})
+RESERVED_SLUGS = frozenset(
+    {
+        "page",
+        "component",
+        "type",
+        "topic",
+        "year",
+        "index.json",
+        "feed.xml",
+        "index",
+        "feed",
+        "search",
+        "files",
+        "assets",
+        "updated",
+        "retired",
+    }
+)
 # Standalone pages live at /<slug>/: these names are taken by the site itself.
-RESERVED_PAGE_SLUGS = frozenset({"publications", "search", "files", "assets", "pagefind", "feed.xml",
-                                 "sitemap.xml", "robots.txt", "404.html", "index.html", "page", "_redirects",
-                                 "s3-routing-rules.json"})
+RESERVED_PAGE_SLUGS = frozenset(
+    {
+        "publications",
+        "search",
+        "files",
+        "assets",
+        "pagefind",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "index.html",
+        "page",
+        "_redirects",
+        "s3-routing-rules.json",
+    }
+)
 
 
 @dataclass(frozen=True)

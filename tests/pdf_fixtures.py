@@ -21,14 +21,17 @@ from reportlab.lib.pagesizes import letter
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-WORDS = ("privacy impact assessment records border travelers information system program department "
-         "retention sharing notice redress security controls analysis").split()
-PALABRAS = ("evaluación impacto privacidad registros frontera viajeros información sistema programa "
-            "departamento declaración huracán seguridad").split()
+WORDS = (
+    "privacy impact assessment records border travelers information system program department "
+    "retention sharing notice redress security controls analysis"
+).split()
+PALABRAS = (
+    "evaluación impacto privacidad registros frontera viajeros información sistema programa "
+    "departamento declaración huracán seguridad"
+).split()
 
 
-def _pages(pages: int, title: str | None, words: tuple[str, ...] | list[str], seed: int,
-           marker: str = "") -> bytes:
+def _pages(pages: int, title: str | None, words: tuple[str, ...] | list[str], seed: int, marker: str = "") -> bytes:
     rng = random.Random(seed)
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=letter, invariant=1)
@@ -53,8 +56,15 @@ def untagged_pdf(pages: int = 2, title: str | None = None, seed: int = 1, marker
     return _pages(pages, title, WORDS, seed, marker)
 
 
-def tagged_pdf(pages: int = 2, language: str = "en-US", title: str = "A tagged report", seed: int = 1,
-               display_title: bool = True, marker: str = "", spanish: bool = False) -> bytes:
+def tagged_pdf(
+    pages: int = 2,
+    language: str = "en-US",
+    title: str = "A tagged report",
+    seed: int = 1,
+    display_title: bool = True,
+    marker: str = "",
+    spanish: bool = False,
+) -> bytes:
     """A tagged PDF: each page's content is marked (/P with an MCID) and hangs in a structure
     tree (Document > P per page) with its parent tree; /MarkInfo, /Lang, DisplayDocTitle."""
     source = pikepdf.open(io.BytesIO(_pages(pages, title, PALABRAS if spanish else WORDS, seed, marker)))
@@ -65,19 +75,28 @@ def tagged_pdf(pages: int = 2, language: str = "en-US", title: str = "A tagged r
     kids = pikepdf.Array()
     nums = pikepdf.Array()
     for index, page in enumerate(pdf.pages):
-        content = page.obj.Contents.read_bytes() if not isinstance(page.obj.Contents, pikepdf.Array) else b"".join(
-            part.read_bytes() for part in page.obj.Contents)
+        content = (
+            page.obj.Contents.read_bytes()
+            if not isinstance(page.obj.Contents, pikepdf.Array)
+            else b"".join(part.read_bytes() for part in page.obj.Contents)
+        )
         page.obj.Contents = pdf.make_stream(b"/P <</MCID 0>> BDC\n" + content + b"\nEMC\n")
         page.obj.StructParents = index
-        paragraph = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.P,
-                                                         P=document, Pg=page.obj, K=0))
+        paragraph = pdf.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.P, P=document, Pg=page.obj, K=0)
+        )
         kids.append(paragraph)
         nums.append(index)
         nums.append(pikepdf.Array([paragraph]))
     document.K = kids
-    tree = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot, K=document,
-                                                ParentTree=pdf.make_indirect(pikepdf.Dictionary(Nums=nums)),
-                                                ParentTreeNextKey=len(pdf.pages)))
+    tree = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.StructTreeRoot,
+            K=document,
+            ParentTree=pdf.make_indirect(pikepdf.Dictionary(Nums=nums)),
+            ParentTreeNextKey=len(pdf.pages),
+        )
+    )
     document.P = tree
     pdf.Root.StructTreeRoot = tree
     pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
@@ -116,8 +135,17 @@ def encrypted_pdf(user_password: str = "secret", accessibility: bool = True) -> 
     pdf = pikepdf.open(io.BytesIO(tagged_pdf(1, title="Encrypted report")))
     permissions = pikepdf.Permissions(accessibility=accessibility, extract=accessibility)
     revision = 6 if accessibility else 3
-    return _save(pdf, encryption=pikepdf.Encryption(owner="owner-password", user=user_password, R=revision,
-                                                    aes=revision >= 4, metadata=revision >= 4, allow=permissions))
+    return _save(
+        pdf,
+        encryption=pikepdf.Encryption(
+            owner="owner-password",
+            user=user_password,
+            R=revision,
+            aes=revision >= 4,
+            metadata=revision >= 4,
+            allow=permissions,
+        ),
+    )
 
 
 def damaged_pdf() -> bytes:
@@ -148,15 +176,25 @@ def _assemble(objects: list[bytes]) -> bytes:
 def bomb_pdf(megabytes: int = 600) -> bytes:
     """One page whose content stream inflates from well under a megabyte to `megabytes` MB."""
     stream = zlib.compress(b" " * (megabytes << 20), 9)
-    return _assemble([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                      b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-                      b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream)])
+    return _assemble(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
+        ]
+    )
 
 
 def deep_pdf(depth: int = 100_000) -> bytes:
     """An array nested `depth` levels deep, hung from the catalog."""
-    return _assemble([b"<< /Type /Catalog /Pages 2 0 R /Deep 3 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>",
-                      b"[" * depth + b"]" * depth])
+    return _assemble(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R /Deep 3 0 R >>",
+            b"<< /Type /Pages /Kids [] /Count 0 >>",
+            b"[" * depth + b"]" * depth,
+        ]
+    )
 
 
 def _save(pdf: pikepdf.Pdf, **options: object) -> bytes:
@@ -166,16 +204,24 @@ def _save(pdf: pikepdf.Pdf, **options: object) -> bytes:
     return buffer.getvalue()
 
 
-def docx(title: str = "Grant guidance", pages: int = 12, language: str = "en-US",
-         text: str = "Applicants must submit the form before the deadline.") -> bytes:
+def docx(
+    title: str = "Grant guidance",
+    pages: int = 12,
+    language: str = "en-US",
+    text: str = "Applicants must submit the form before the deadline.",
+) -> bytes:
     """A minimal but valid Word document with its docProps (title, language, page count)."""
-    return _office({
-        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
-        "docProps/core.xml": ('<?xml version="1.0"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-                              f'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{title}</dc:title><dc:language>{language}</dc:language></cp:coreProperties>'),
-        "docProps/app.xml": f'<?xml version="1.0"?><Properties><Pages>{pages}</Pages></Properties>',
-        "word/document.xml": f'<?xml version="1.0"?><w:document xmlns:w="x"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>',
-    })
+    return _office(
+        {
+            "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+            "docProps/core.xml": (
+                '<?xml version="1.0"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+                f'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{title}</dc:title><dc:language>{language}</dc:language></cp:coreProperties>'
+            ),
+            "docProps/app.xml": f'<?xml version="1.0"?><Properties><Pages>{pages}</Pages></Properties>',
+            "word/document.xml": f'<?xml version="1.0"?><w:document xmlns:w="x"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>',
+        }
+    )
 
 
 def pptx(title: str = "Briefing", slides: int = 3) -> bytes:
@@ -190,11 +236,13 @@ def pptx(title: str = "Briefing", slides: int = 3) -> bytes:
 
 
 def xlsx(title: str = "Data tables") -> bytes:
-    return _office({
-        "[Content_Types].xml": '<?xml version="1.0"?><Types/>',
-        "docProps/core.xml": f'<?xml version="1.0"?><cp:coreProperties xmlns:dc="d"><dc:title>{title}</dc:title></cp:coreProperties>',
-        "xl/sharedStrings.xml": '<sst><si><t>Fiscal year</t></si><si><t>Grant amount</t></si></sst>',
-    })
+    return _office(
+        {
+            "[Content_Types].xml": '<?xml version="1.0"?><Types/>',
+            "docProps/core.xml": f'<?xml version="1.0"?><cp:coreProperties xmlns:dc="d"><dc:title>{title}</dc:title></cp:coreProperties>',
+            "xl/sharedStrings.xml": "<sst><si><t>Fiscal year</t></si><si><t>Grant amount</t></si></sst>",
+        }
+    )
 
 
 def _office(parts: dict[str, str]) -> bytes:

@@ -18,14 +18,23 @@ SITE_YAML = {
     "base_url": "https://www.example.gov/library/",
     "language": "en",
     "page_size": 20,
-    "agency": {"name": "U.S. Department of Homeland Security", "acronym": "DHS",
-               "url": "https://www.dhs.gov/", "domain": "dhs.gov"},
+    "agency": {
+        "name": "U.S. Department of Homeland Security",
+        "acronym": "DHS",
+        "url": "https://www.dhs.gov/",
+        "domain": "dhs.gov",
+    },
     "breadcrumb": [{"title": "News", "url": "https://www.dhs.gov/news"}],
     "navigation": [{"title": "Publications", "url": "/publications/"}, {"title": "About", "url": "/about/"}],
-    "identifier": {"about": "/about/", "accessibility": "/accessibility/", "foia": "https://www.dhs.gov/foia",
-                   "no_fear": "https://www.dhs.gov/no-fear-act", "oig": "https://www.oig.dhs.gov/",
-                   "performance": "https://www.dhs.gov/performance-financial-reports",
-                   "privacy": "https://www.dhs.gov/privacy-policy"},
+    "identifier": {
+        "about": "/about/",
+        "accessibility": "/accessibility/",
+        "foia": "https://www.dhs.gov/foia",
+        "no_fear": "https://www.dhs.gov/no-fear-act",
+        "oig": "https://www.oig.dhs.gov/",
+        "performance": "https://www.dhs.gov/performance-financial-reports",
+        "privacy": "https://www.dhs.gov/privacy-policy",
+    },
 }
 
 
@@ -66,12 +75,20 @@ class Project:
         shutil.copytree(REPO / "assets", root / "assets", dirs_exist_ok=True)
         self.site = {**SITE_YAML, **site_overrides}
         self.write_yaml("content/site.yaml", self.site)
-        self.write_yaml("content/types.yaml", {"privacy-impact-assessment": "Privacy Impact Assessment",
-                                                "fact-sheet": "Fact Sheet", "report": "Report"})
-        self.write_yaml("content/topics.yaml", {"privacy": "Privacy", "immigration": "Immigration",
-                                                 "cybersecurity": "Cybersecurity"})
-        self.component("ice", "Immigration and Customs Enforcement", "ICE",
-                       "The mission of U.S. Immigration and Customs Enforcement (ICE) is to protect America.")
+        self.write_yaml(
+            "content/types.yaml",
+            {"privacy-impact-assessment": "Privacy Impact Assessment", "fact-sheet": "Fact Sheet", "report": "Report"},
+        )
+        self.write_yaml(
+            "content/topics.yaml",
+            {"privacy": "Privacy", "immigration": "Immigration", "cybersecurity": "Cybersecurity"},
+        )
+        self.component(
+            "ice",
+            "Immigration and Customs Enforcement",
+            "ICE",
+            "The mission of U.S. Immigration and Customs Enforcement (ICE) is to protect America.",
+        )
         self.component("cbp", "Customs and Border Protection", "CBP", "CBP secures the border.")
         self.page("about", "About the library", "What this library is.")
         self.page("accessibility", "Accessibility statement", "We follow Section 508.")
@@ -91,11 +108,27 @@ class Project:
     def page(self, slug: str, title: str, body: str) -> Path:
         return self.write(f"content/pages/{slug}.md", f"---\ntitle: {title}\n---\n{body}\n")
 
-    def publication(self, slug: str, *, title: str | None = None, date: str = "2020-01-01", component: str = "ice",
-                    type: str = "fact-sheet", summary: str = "A summary.", body: str = "Body text.",  # noqa: A002 - the field
-                    folder: str = "", **fields: object) -> Path:
-        data = {"title": title or f"Publication {slug}", "date": date, "component": component, "type": type,
-                "summary": summary, **fields}
+    def publication(
+        self,
+        slug: str,
+        *,
+        title: str | None = None,
+        date: str = "2020-01-01",
+        component: str = "ice",
+        type: str = "fact-sheet",  # noqa: A002 - the field
+        summary: str = "A summary.",
+        body: str = "Body text.",
+        folder: str = "",
+        **fields: object,
+    ) -> Path:
+        data = {
+            "title": title or f"Publication {slug}",
+            "date": date,
+            "component": component,
+            "type": type,
+            "summary": summary,
+            **fields,
+        }
         front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
         year = folder or date[:4]
         return self.write(f"content/publications/{year}/{slug}.md", f"---\n{front}---\n{textwrap.dedent(body)}\n")

@@ -36,20 +36,35 @@ def project(tmp_path: Path) -> Project:
     write(files, "cut.pdf", damaged_pdf())
     write(files, "informe.pdf", tagged_pdf(12, language="es", title="Informe anual", spanish=True))
     write(files, "guide.docx", docx(pages=12))
-    project.publication("good", attachments=[{"title": "The report", "file": "files/tagged.pdf"},
-                                             {"title": "The guide", "file": "files/guide.docx"}])
-    project.publication("bad", attachments=[
-        {"title": "Plain", "file": "files/plain.pdf"}, {"title": "Scan", "file": "files/scan.pdf"},
-        {"title": "Locked", "file": "files/locked.pdf"}, {"title": "Cut", "file": "files/cut.pdf"},
-        {"title": "Wrong language", "file": "files/tagged.pdf", "language": "es"}])
-    project.publication("informe", title="Informe", language="es",
-                        attachments=[{"title": "Informe anual", "file": "files/informe.pdf"}])
+    project.publication(
+        "good",
+        attachments=[
+            {"title": "The report", "file": "files/tagged.pdf"},
+            {"title": "The guide", "file": "files/guide.docx"},
+        ],
+    )
+    project.publication(
+        "bad",
+        attachments=[
+            {"title": "Plain", "file": "files/plain.pdf"},
+            {"title": "Scan", "file": "files/scan.pdf"},
+            {"title": "Locked", "file": "files/locked.pdf"},
+            {"title": "Cut", "file": "files/cut.pdf"},
+            {"title": "Wrong language", "file": "files/tagged.pdf", "language": "es"},
+        ],
+    )
+    project.publication(
+        "informe", title="Informe", language="es", attachments=[{"title": "Informe anual", "file": "files/informe.pdf"}]
+    )
     return project
 
 
 def findings(report: object, slug: str) -> list[tuple[int, str, str]]:
-    return sorted((d.line, d.code, d.severity) for d in report.diagnostics  # type: ignore[attr-defined]
-                  if d.path.endswith(f"/{slug}.md"))
+    return sorted(
+        (d.line, d.code, d.severity)
+        for d in report.diagnostics  # type: ignore[attr-defined]
+        if d.path.endswith(f"/{slug}.md")
+    )
 
 
 def test_findings_are_warnings_at_each_attachment_line(project: Project) -> None:
@@ -58,12 +73,20 @@ def test_findings_are_warnings_at_each_attachment_line(project: Project) -> None
     source = project.root / "content/publications/2020/bad.md"
     line = {name: line_of(source, f"files/{name}") for name in ("plain.pdf", "scan.pdf", "locked.pdf", "cut.pdf")}
     wrong = line_of(source, "files/tagged.pdf")
-    assert findings(report, "bad") == sorted([
-        (line["plain.pdf"], "attachment-no-language", "warning"), (line["plain.pdf"], "attachment-no-title", "warning"),
-        (line["plain.pdf"], "attachment-untagged", "warning"), (line["scan.pdf"], "attachment-no-language", "warning"),
-        (line["scan.pdf"], "attachment-no-text", "warning"), (line["scan.pdf"], "attachment-title-hidden", "warning"),
-        (line["scan.pdf"], "attachment-untagged", "warning"), (line["locked.pdf"], "attachment-encrypted", "warning"),
-        (line["cut.pdf"], "attachment-damaged", "warning"), (wrong, "attachment-language-mismatch", "warning")])
+    assert findings(report, "bad") == sorted(
+        [
+            (line["plain.pdf"], "attachment-no-language", "warning"),
+            (line["plain.pdf"], "attachment-no-title", "warning"),
+            (line["plain.pdf"], "attachment-untagged", "warning"),
+            (line["scan.pdf"], "attachment-no-language", "warning"),
+            (line["scan.pdf"], "attachment-no-text", "warning"),
+            (line["scan.pdf"], "attachment-title-hidden", "warning"),
+            (line["scan.pdf"], "attachment-untagged", "warning"),
+            (line["locked.pdf"], "attachment-encrypted", "warning"),
+            (line["cut.pdf"], "attachment-damaged", "warning"),
+            (wrong, "attachment-language-mismatch", "warning"),
+        ]
+    )
     assert findings(report, "good") == [] and findings(report, "informe") == []
     messages = {d.code: d.text() for d in report.diagnostics}
     assert 'in "es", but the PDF says its language is "en-US"' in messages["attachment-language-mismatch"]
@@ -98,12 +121,20 @@ def test_labels_index_json_and_json_ld(project: Project) -> None:
     catalog = json.loads((project.out / "publications/index.json").read_text("utf-8"))
     good = next(p for p in catalog["publications"] if p["slug"] == "good")
     assert [(a["pages"], a["mediaType"]) for a in good["attachments"]] == [
-        (3, "application/pdf"), (12, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")]
+        (3, "application/pdf"),
+        (12, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ]
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     media = data["associatedMedia"][0]
-    assert media == {"@type": "MediaObject", "name": "The report", "contentUrl": BASE + "files/tagged.pdf",
-                     "encodingFormat": "application/pdf", "contentSize": f"{size} B", "inLanguage": "en",
-                     "numberOfPages": 3}
+    assert media == {
+        "@type": "MediaObject",
+        "name": "The report",
+        "contentUrl": BASE + "files/tagged.pdf",
+        "encodingFormat": "application/pdf",
+        "contentSize": f"{size} B",
+        "inLanguage": "en",
+        "numberOfPages": 3,
+    }
 
 
 def test_each_file_is_read_once(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -117,7 +148,15 @@ def test_each_file_is_read_once(project: Project, monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(sitegen.attachments, "read_documents", counting)
     assert project.build().ok
-    assert sorted(reads) == ["cut.pdf", "guide.docx", "informe.pdf", "locked.pdf", "plain.pdf", "scan.pdf", "tagged.pdf"]
+    assert sorted(reads) == [
+        "cut.pdf",
+        "guide.docx",
+        "informe.pdf",
+        "locked.pdf",
+        "plain.pdf",
+        "scan.pdf",
+        "tagged.pdf",
+    ]
     reads.clear()
     assert project.build().ok and reads == []  # nothing changed
     project.publication("good", body="A new body.", attachments=[{"title": "The report", "file": "files/tagged.pdf"}])
@@ -140,7 +179,8 @@ def test_attachment_text_is_searchable_with_its_publication(project: Project) ->
     good = records["/publications/good/"]
     assert "Zanzibarian appendix" in good["content"]
     assert {"element": "h2", "id": "attachment-1", "text": "The report (PDF)"} in [
-        {k: a[k] for k in ("element", "id", "text")} for a in good["anchors"]]
+        {k: a[k] for k in ("element", "id", "text")} for a in good["anchors"]
+    ]
     assert 'id="attachment-1"' in project.html("/publications/good/")  # where a document match links to
 
 
@@ -160,5 +200,10 @@ def test_report_attachments_as_table_and_csv(project: Project) -> None:
     assert (plain["pages"], plain["tagged"], plain["text_layer"], plain["language"]) == ("2", "no", "yes", "en")
     assert plain["status"] == "fails: untagged, no language, no title"
     informe = next(row for row in rows if row["file"] == "files/informe.pdf")
-    assert (informe["pages"], informe["language"], informe["pdf_language"], informe["status"]) == ("12", "es", "es", "pass")
+    assert (informe["pages"], informe["language"], informe["pdf_language"], informe["status"]) == (
+        "12",
+        "es",
+        "es",
+        "pass",
+    )
     assert not (project.root / ".sitegen-cache").exists()  # like check: nothing written

@@ -24,16 +24,29 @@ def populate(project: Project) -> None:
     """Publications that use every kind of link: attachments, aliases, body links to pages, files and site paths."""
     project.write("content/files/report.pdf", "%PDF-1.4 report")
     (project.root / "content/files/chart.png").write_bytes(b"\x89PNG\r\n\x1a\n not really a png")
-    project.publication("first", date="2020-03-01", topics=["privacy"],
-                        attachments=[{"title": "Report", "file": "files/report.pdf"}],
-                        aliases=["/publication/first-old", "/old/first.html"],
-                        body="See [the second](../2021/second.md), [its section](../2021/second.md#details), "
-                             "[the report](../../files/report.pdf), [about](/about/) and [top](#main-content).\n\n"
-                             "![A chart of the numbers](../../files/chart.png)\n")
-    project.publication("second", date="2021-04-01", component="cbp", type="report",
-                        body="## Details\n\nBack to [the first](../2020/first.md).\n")
-    project.component("ice", "Immigration and Customs Enforcement", "ICE",
-                      "ICE protects America. See [the first publication](../publications/2020/first.md).")
+    project.publication(
+        "first",
+        date="2020-03-01",
+        topics=["privacy"],
+        attachments=[{"title": "Report", "file": "files/report.pdf"}],
+        aliases=["/publication/first-old", "/old/first.html"],
+        body="See [the second](../2021/second.md), [its section](../2021/second.md#details), "
+        "[the report](../../files/report.pdf), [about](/about/) and [top](#main-content).\n\n"
+        "![A chart of the numbers](../../files/chart.png)\n",
+    )
+    project.publication(
+        "second",
+        date="2021-04-01",
+        component="cbp",
+        type="report",
+        body="## Details\n\nBack to [the first](../2020/first.md).\n",
+    )
+    project.component(
+        "ice",
+        "Immigration and Customs Enforcement",
+        "ICE",
+        "ICE protects America. See [the first publication](../publications/2020/first.md).",
+    )
 
 
 def html_files(out: Path) -> list[Path]:
@@ -43,8 +56,11 @@ def html_files(out: Path) -> list[Path]:
 def page_path(out: Path, file: Path) -> str:
     """The URL path (under the base path) that serves an output file."""
     relative = file.relative_to(out).as_posix()
-    return "/" + (relative.removesuffix("index.html") if relative.endswith("/index.html") or relative == "index.html"
-                  else relative)
+    return "/" + (
+        relative.removesuffix("index.html")
+        if relative.endswith("/index.html") or relative == "index.html"
+        else relative
+    )
 
 
 def links_of(file: Path) -> list[str]:
@@ -68,7 +84,7 @@ def internal_targets(out: Path, base: str) -> list[tuple[str, str, Path]]:
                 continue
             path = unquote(absolute.path)
             assert path.startswith(base_parts.path), f"{link} on {file} leaves the base path {base_parts.path}"
-            relative = path[len(base_parts.path):]
+            relative = path[len(base_parts.path) :]
             if relative == "" or relative.endswith("/"):
                 relative += "index.html"
             targets.append((file.relative_to(out).as_posix(), link, out / relative))
@@ -112,9 +128,13 @@ def test_body_links_point_to_the_pages_they_name(site: Project) -> None:
     root = lxml.html.document_fromstring(site.html("/publications/first/"))
     body = root.xpath("//*[contains(@class, 'publication-body')]")[0]
     hrefs = {" ".join(a.text_content().split()): a.get("href") for a in body.xpath(".//a")}
-    assert hrefs == {"the second": "/library/publications/second/",
-                     "its section": "/library/publications/second/#details",
-                     "the report": "/library/files/report.pdf", "about": "/library/about/", "top": "#main-content"}
+    assert hrefs == {
+        "the second": "/library/publications/second/",
+        "its section": "/library/publications/second/#details",
+        "the report": "/library/files/report.pdf",
+        "about": "/library/about/",
+        "top": "#main-content",
+    }
     assert body.xpath(".//img/@src") == ["/library/files/chart.png"]
     mission = lxml.html.document_fromstring(site.html("/publications/component/ice/"))
     assert "/library/publications/first/" in mission.xpath("//*[contains(@class, 'component-mission')]//a/@href")
@@ -145,8 +165,9 @@ def test_machine_readable_urls_are_absolute_under_base_url(site: Project) -> Non
     assert all(url.startswith(BASE) for url in urls), urls
     assert BASE + "files/report.pdf" in urls
 
-    assert re.search(r"^Sitemap: https://example\.github\.io/library/sitemap\.xml$",
-                     (out / "robots.txt").read_text(), re.MULTILINE)
+    assert re.search(
+        r"^Sitemap: https://example\.github\.io/library/sitemap\.xml$", (out / "robots.txt").read_text(), re.MULTILINE
+    )
 
 
 def test_canonical_and_open_graph_urls_use_base_url(site: Project) -> None:
@@ -159,11 +180,14 @@ def test_canonical_and_open_graph_urls_use_base_url(site: Project) -> None:
         assert root.xpath("//meta[@property='og:url']/@content")[0].startswith(BASE)
 
 
-@pytest.mark.parametrize("override, prefix", [
-    ("https://preview.example.org/pr-42/", "/pr-42/"),
-    ("https://preview.example.org/pr-42", "/pr-42/"),
-    ("https://example.github.io/", "/"),
-])
+@pytest.mark.parametrize(
+    "override, prefix",
+    [
+        ("https://preview.example.org/pr-42/", "/pr-42/"),
+        ("https://preview.example.org/pr-42", "/pr-42/"),
+        ("https://example.github.io/", "/"),
+    ],
+)
 def test_base_url_option_overrides_site_yaml(tmp_path: Path, override: str, prefix: str) -> None:
     project = Project(tmp_path / "s")  # site.yaml says https://www.example.gov/library/
     populate(project)

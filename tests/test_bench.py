@@ -42,8 +42,14 @@ def test_corpus_is_deterministic_and_complete(tmp_path: Path) -> None:
     assert a != c
     publications = [name for name in a if name.startswith("content/publications/")]
     assert len(publications) == 50
-    for name in ("content/site.yaml", "content/types.yaml", "content/topics.yaml", "content/pages/about.md",
-                 "content/pages/accessibility.md", "templates/base.html"):
+    for name in (
+        "content/site.yaml",
+        "content/types.yaml",
+        "content/topics.yaml",
+        "content/pages/about.md",
+        "content/pages/accessibility.md",
+        "templates/base.html",
+    ):
         assert name in a, name
     assert len([n for n in a if n.startswith("content/components/")]) == 12
     text = "\n".join(a[name].decode() for name in publications)
@@ -61,14 +67,25 @@ def test_corpus_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
 
 def test_hugo_front_matter_conversion() -> None:
     hugo = _load("hugo")
-    text = ('---\ntitle: "A: b"\ndate: 2018-10-26\nupdated: 2019-01-02\ncomponent: ice\ntype: report\n'
-            'topics: [privacy, trade]\nsummary: "S"\nattachments:\n  - title: "T"\n    file: files/x.pdf\n'
-            '---\nBody [x](../2017/y.md)\n')
+    text = (
+        '---\ntitle: "A: b"\ndate: 2018-10-26\nupdated: 2019-01-02\ncomponent: ice\ntype: report\n'
+        'topics: [privacy, trade]\nsummary: "S"\nattachments:\n  - title: "T"\n    file: files/x.pdf\n'
+        "---\nBody [x](../2017/y.md)\n"
+    )
     converted = hugo.convert_markdown(text, "a-b")
     front, body = converted.split("\n---\n", 1)
     assert body == "Body [x](../2017/y.md)\n"
-    for line in ('title: "A: b"', "components: [ice]", "types: [report]", 'years: ["2018"]', "lastmod: 2019-01-02",
-                 'description: "S"', "    file: files/x.pdf", "slug: a-b", "topics: [privacy, trade]"):
+    for line in (
+        'title: "A: b"',
+        "components: [ice]",
+        "types: [report]",
+        'years: ["2018"]',
+        "lastmod: 2019-01-02",
+        'description: "S"',
+        "    file: files/x.pdf",
+        "slug: a-b",
+        "topics: [privacy, trade]",
+    ):
         assert line in front.split("\n"), line
 
 

@@ -115,8 +115,9 @@ def built(project: Project, tmp_path: Path, **options: object) -> None:
 
 @pytest.mark.parametrize("name", [PARSED, JOURNAL, "routes"])
 @pytest.mark.parametrize("prefix", [b"", b"\0" * 32], ids=["bare", "fake-mac"])
-def test_a_planted_pickle_file_never_runs(project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          name: str, prefix: bytes) -> None:
+def test_a_planted_pickle_file_never_runs(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, prefix: bytes
+) -> None:
     warm(project, monkeypatch)
     marker = tmp_path / "pwned"
     if name == "routes":
@@ -183,13 +184,21 @@ def test_a_planted_body_row_is_never_published(project: Project, tmp_path: Path,
     html = f"<p>Text of publication 1.</p>{SCRIPT}".encode()
     with store(project) as db:
         if mac == "moved":  # another body's row, its MAC and all, under this key
-            db.execute("UPDATE bodies SET (html, mac) = (SELECT html, mac FROM bodies WHERE key = ?) WHERE key = ?",
-                       (planted_body(project, "pub-02"), key))
+            db.execute(
+                "UPDATE bodies SET (html, mac) = (SELECT html, mac FROM bodies WHERE key = ?) WHERE key = ?",
+                (planted_body(project, "pub-02"), key),
+            )
         else:
-            macs = {"wrong": os.urandom(32), "empty": b"", "text": "a text mac",
-                    "other-key": sign(b"another user's key", b"body", key.encode(), html)}
-            db.execute("UPDATE bodies SET html = ?, mac = ? WHERE key = ?",
-                       (html.decode() if mac == "text" else html, macs[mac], key))
+            macs = {
+                "wrong": os.urandom(32),
+                "empty": b"",
+                "text": "a text mac",
+                "other-key": sign(b"another user's key", b"body", key.encode(), html),
+            }
+            db.execute(
+                "UPDATE bodies SET html = ?, mac = ? WHERE key = ?",
+                (html.decode() if mac == "text" else html, macs[mac], key),
+            )
     (project.out / "publications/pub-01/index.html").unlink()  # so the page is rendered again
     built(project, tmp_path)
     page = project.html("/publications/pub-01/")
@@ -237,8 +246,9 @@ def test_a_planted_database_is_discarded(project: Project, tmp_path: Path, schem
 # (c) another key's cache is a cold build
 
 
-def test_a_cache_made_with_another_key_is_a_cold_build(project: Project, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch, user_cache: Path) -> None:
+def test_a_cache_made_with_another_key_is_a_cold_build(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, user_cache: Path
+) -> None:
     make_corpus(project, 6)
     monkeypatch.setenv(KEY_ENV, "the key of the first CI run")
     project.build()
@@ -254,8 +264,9 @@ def test_a_cache_made_with_another_key_is_a_cold_build(project: Project, tmp_pat
     assert project.build().parsed == 0  # the cache is now this key's
 
 
-def test_the_key_file_is_the_users_and_private(project: Project, tmp_path: Path, user_cache: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_key_file_is_the_users_and_private(
+    project: Project, tmp_path: Path, user_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     make_corpus(project, 3)
     assert project.build().ok
     path = user_cache / "sitegen" / "cache-key"
@@ -285,14 +296,19 @@ def test_an_unusable_key_file_still_builds(project: Project, tmp_path: Path, mon
 
 
 def damaged(data: bytes, how: str) -> bytes:
-    return {"garbage": hashlib.sha256(data).digest() * 64, "truncated": data[: len(data) // 2],
-            "empty": b"", "flipped": data[:-1] + bytes([data[-1] ^ 1])}[how]
+    return {
+        "garbage": hashlib.sha256(data).digest() * 64,
+        "truncated": data[: len(data) // 2],
+        "empty": b"",
+        "flipped": data[:-1] + bytes([data[-1] ^ 1]),
+    }[how]
 
 
 @pytest.mark.parametrize("how", ["garbage", "truncated", "empty", "flipped"])
 @pytest.mark.parametrize("name", [PARSED, JOURNAL, "routes", "store.sqlite"])
-def test_a_damaged_cache_file_is_a_cold_build(project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              name: str, how: str) -> None:
+def test_a_damaged_cache_file_is_a_cold_build(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, how: str
+) -> None:
     warm(project, monkeypatch)
     if name == "routes":
         name = f"manifest-{_output_id(project.out)}.pickle"
@@ -303,8 +319,7 @@ def test_a_damaged_cache_file_is_a_cold_build(project: Project, tmp_path: Path, 
     assert path.is_file() and path.stat().st_size > 0
     path.write_bytes(damaged(path.read_bytes(), how))
     (edit_title if name in (PARSED, JOURNAL) else edit_body)(project, "pub-04")
-    result = CliRunner().invoke(main, ["build", str(project.root), "--jobs", "1", "--no-search"],
-                                catch_exceptions=True)
+    result = CliRunner().invoke(main, ["build", str(project.root), "--jobs", "1", "--no-search"], catch_exceptions=True)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output

@@ -16,8 +16,15 @@ from sitekit import Project
 
 
 def populate(project: Project) -> None:
-    project.publication("edited", title="Body Worn Cameras", date="2020-05-01", component="ice", type="fact-sheet",
-                        topics=["privacy"], aliases=["/publication/edited-old"])
+    project.publication(
+        "edited",
+        title="Body Worn Cameras",
+        date="2020-05-01",
+        component="ice",
+        type="fact-sheet",
+        topics=["privacy"],
+        aliases=["/publication/edited-old"],
+    )
     project.publication("other-ice", date="2019-03-01", component="ice", type="report", topics=["immigration"])
     project.publication("cbp-one", date="2021-07-01", component="cbp", type="fact-sheet", topics=["immigration"])
 
@@ -33,8 +40,15 @@ def edited(project: Project, tmp_path: Path) -> tuple[ChangeReport, Path, Path]:
     """Two builds that differ by the title of one publication."""
     populate(project)
     old = build(project, tmp_path / "old")
-    project.publication("edited", title="Body Worn Camera Program", date="2020-05-01", component="ice",
-                        type="fact-sheet", topics=["privacy"], aliases=["/publication/edited-old"])
+    project.publication(
+        "edited",
+        title="Body Worn Camera Program",
+        date="2020-05-01",
+        component="ice",
+        type="fact-sheet",
+        topics=["privacy"],
+        aliases=["/publication/edited-old"],
+    )
     new = build(project, tmp_path / "new")
     return compare(old, new), old, new
 
@@ -45,11 +59,16 @@ def paths(changes: list) -> list[str]:
 
 def shows_title(folder: Path, title: bytes) -> set[str]:
     """Site paths of the files that show a title (the search index is compressed: not searched)."""
-    return {site_path(path.relative_to(folder).as_posix()) for path in folder.rglob("*")
-            if path.is_file() and title in path.read_bytes() and "pagefind" not in path.parts}
+    return {
+        site_path(path.relative_to(folder).as_posix())
+        for path in folder.rglob("*")
+        if path.is_file() and title in path.read_bytes() and "pagefind" not in path.parts
+    }
 
 
-def test_one_edited_publication_lists_that_page_and_its_listings_and_feeds(edited: tuple[ChangeReport, Path, Path]) -> None:
+def test_one_edited_publication_lists_that_page_and_its_listings_and_feeds(
+    edited: tuple[ChangeReport, Path, Path],
+) -> None:
     report, old, _new = edited
     # Exactly the files that showed the old title changed, and nothing else.
     changed = {change.path for change in report.changed if change.kind != "search-index"}
@@ -62,18 +81,33 @@ def test_one_edited_publication_lists_that_page_and_its_listings_and_feeds(edite
     assert next(c for c in report.changed if c.path == "/publications/edited/").title == "Body Worn Camera Program"
     # Home (newest publications), the library, and the edited publication's component, type,
     # topic and year pages; not cbp, report, immigration, 2019 or 2021, which do not show it.
-    assert {"/", "/publications/", "/publications/component/ice/", "/publications/topic/privacy/",
-            "/publications/type/fact-sheet/", "/publications/year/2020/"} <= by_kind["listing"]
+    assert {
+        "/",
+        "/publications/",
+        "/publications/component/ice/",
+        "/publications/topic/privacy/",
+        "/publications/type/fact-sheet/",
+        "/publications/year/2020/",
+    } <= by_kind["listing"]
     assert {"/feed.xml", "/publications/component/ice/feed.xml"} <= by_kind["feed"]
     assert by_kind["redirect"] == {"/publication/edited-old/"}
     assert "/publications/index.json" in by_kind["data"]
-    for path in ("/publications/component/cbp/", "/publications/type/report/", "/publications/topic/immigration/",
-                 "/publications/year/2019/", "/publications/year/2021/", "/publications/other-ice/",
-                 "/publications/cbp-one/", "/publications/component/cbp/feed.xml", "/about/"):
+    for path in (
+        "/publications/component/cbp/",
+        "/publications/type/report/",
+        "/publications/topic/immigration/",
+        "/publications/year/2019/",
+        "/publications/year/2021/",
+        "/publications/other-ice/",
+        "/publications/cbp-one/",
+        "/publications/component/cbp/feed.xml",
+        "/about/",
+    ):
         assert path not in changed, path
     counts = report.counts()["changed"]
-    assert report.summary().startswith(f"1 publication changed, {counts['listing']} listings changed, "
-                                       f"{counts['feed']} feeds changed, ")
+    assert report.summary().startswith(
+        f"1 publication changed, {counts['listing']} listings changed, {counts['feed']} feeds changed, "
+    )
 
 
 def test_markdown_report(edited: tuple[ChangeReport, Path, Path]) -> None:
@@ -151,31 +185,35 @@ def test_titles_cannot_inject_markdown(tmp_path: Path) -> None:
     page.parent.mkdir(parents=True)
     page.write_text("<title>[click](javascript:alert(1)) &lt;img src=x&gt; @octocat *bold* | Library</title>")
     line = next(line for line in compare(old, new).to_markdown().splitlines() if "/publications/x/" in line)
-    assert line == ("- `/publications/x/`: \\[click\\]\\(javascript:alert\\(1\\)\\) &lt;img src=x&gt; "
-                    "@&#8203;octocat \\*bold\\*")
+    assert line == (
+        "- `/publications/x/`: \\[click\\]\\(javascript:alert\\(1\\)\\) &lt;img src=x&gt; @&#8203;octocat \\*bold\\*"
+    )
 
 
-@pytest.mark.parametrize(("relative", "kind"), [
-    ("index.html", "listing"),
-    ("publications/index.html", "listing"),
-    ("publications/page/12/index.html", "listing"),
-    ("publications/component/ice/index.html", "listing"),
-    ("publications/year/2019/page/2/index.html", "listing"),
-    ("publications/dhs-ice-pia-049/index.html", "publication"),
-    ("about/index.html", "page"),
-    ("search/index.html", "page"),
-    ("404.html", "page"),
-    ("feed.xml", "feed"),
-    ("publications/component/ice/feed.xml", "feed"),
-    ("sitemap.xml", "data"),
-    ("robots.txt", "data"),
-    ("publications/index.json", "data"),
-    ("_redirects", "data"),
-    ("assets/uswds-7790aa7d99/css/uswds.min.css", "asset"),
-    ("assets/css/site.1a2b3c4d5e.css", "asset"),
-    ("files/report.pdf", "attachment"),
-    ("pagefind/fragment/en_1234.pf_fragment", "search-index"),
-])
+@pytest.mark.parametrize(
+    ("relative", "kind"),
+    [
+        ("index.html", "listing"),
+        ("publications/index.html", "listing"),
+        ("publications/page/12/index.html", "listing"),
+        ("publications/component/ice/index.html", "listing"),
+        ("publications/year/2019/page/2/index.html", "listing"),
+        ("publications/dhs-ice-pia-049/index.html", "publication"),
+        ("about/index.html", "page"),
+        ("search/index.html", "page"),
+        ("404.html", "page"),
+        ("feed.xml", "feed"),
+        ("publications/component/ice/feed.xml", "feed"),
+        ("sitemap.xml", "data"),
+        ("robots.txt", "data"),
+        ("publications/index.json", "data"),
+        ("_redirects", "data"),
+        ("assets/uswds-7790aa7d99/css/uswds.min.css", "asset"),
+        ("assets/css/site.1a2b3c4d5e.css", "asset"),
+        ("files/report.pdf", "attachment"),
+        ("pagefind/fragment/en_1234.pf_fragment", "search-index"),
+    ],
+)
 def test_classify(relative: str, kind: str) -> None:
     assert classify(relative, b"<html><head><title>x</title></head></html>") == kind
 
@@ -196,8 +234,11 @@ def test_site_paths_and_natural_order(tmp_path: Path) -> None:
             page = root / "publications" / "page" / str(n) / "index.html"
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(f"{root.name} {n}")
-    assert paths(compare(old, new).changed) == ["/publications/page/2/", "/publications/page/9/",
-                                                 "/publications/page/10/"]
+    assert paths(compare(old, new).changed) == [
+        "/publications/page/2/",
+        "/publications/page/9/",
+        "/publications/page/10/",
+    ]
 
 
 def test_cli(edited: tuple[ChangeReport, Path, Path]) -> None:

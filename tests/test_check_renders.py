@@ -37,8 +37,11 @@ def tree(root: Path) -> dict[str, tuple[int, int]]:
 
 
 def test_template_text_in_prose_fails_check_at_its_line_and_code_keeps_it(project: Project) -> None:
-    project.publication("x", body="First line.\n\nSecond line.\n\nIt is written like {{ name }} here.\n\n"
-                                  "As code it is fine: `{{ name }}`.\n")
+    project.publication(
+        "x",
+        body="First line.\n\nSecond line.\n\nIt is written like {{ name }} here.\n\n"
+        "As code it is fine: `{{ name }}`.\n",
+    )
     report = project.check()
     assert errors(report) == [("content/publications/2020/x.md", 12, "template-syntax")]
     assert '"{{ name }}"' in report.diagnostics[0].message and "backticks" in report.diagnostics[0].hint
@@ -65,8 +68,9 @@ def test_a_template_typo_fails_check_at_the_template_line(project: Project) -> N
     assert "'titl' is undefined" in report.diagnostics[0].message
 
 
-def test_a_template_typo_has_its_line_when_the_project_is_a_relative_path(project: Project,
-                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_template_typo_has_its_line_when_the_project_is_a_relative_path(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project.publication("x")
     template = project.root / "templates/publication.html"
     template.write_text(template.read_text().replace("<h1>{{ pub.title }}</h1>", "<h1>{{ titl }}</h1>"))
@@ -87,7 +91,7 @@ def test_a_guard_finding_from_a_template_is_the_templates_with_the_page_it_break
 
 
 def test_a_guard_finding_from_content_is_at_the_content_line(project: Project) -> None:
-    project.publication("x", body="Intro.\n\n<p>See <a href=\"https://www.example.com/a\">the page</a></p>\n")
+    project.publication("x", body='Intro.\n\n<p>See <a href="https://www.example.com/a">the page</a></p>\n')
     # An external link that reaches <main> unmarked (here: raw HTML with its own attributes is
     # rewritten by the renderer, so force the template to drop the marking instead).
     render = project.root / "templates/publication.html"

@@ -30,10 +30,20 @@ FOUND = [
     ("empty-link-spaces", "Text.\n\n[ ](https://www.dhs.gov/)", "empty-link", [11], "has no text"),
     ("empty-link-local", "Text.\n\nSee [](/about/).", "empty-link", [11], '"/about/"'),
     ("empty-link-html", 'Text.\n\n<a href="https://www.dhs.gov/"></a>', "empty-link", [11], "has no text"),
-    ("image-only-link", "Text.\n\n[![](https://www.dhs.gov/logo.png)](https://www.dhs.gov/)", "empty-link", [11],
-     "only an image without a description"),
-    ("empty-links-each-line", "[](https://a.gov/)\n\n[Fine](https://b.gov/)\n\n[](https://a.gov/)", "empty-link",
-     [9, 13], "has no text"),
+    (
+        "image-only-link",
+        "Text.\n\n[![](https://www.dhs.gov/logo.png)](https://www.dhs.gov/)",
+        "empty-link",
+        [11],
+        "only an image without a description",
+    ),
+    (
+        "empty-links-each-line",
+        "[](https://a.gov/)\n\n[Fine](https://b.gov/)\n\n[](https://a.gov/)",
+        "empty-link",
+        [9, 13],
+        "has no text",
+    ),
     ("extra-h1", "## Part\n\nText.\n\n# Second title", "extra-h1", [13], '"Second title" is a top-level heading'),
     ("extra-h1-first", "# Title again\n\nText.", "extra-h1", [9], "already the top-level heading"),
     ("extra-h1-setext", "Text.\n\nSecond title\n============\n\nMore.", "extra-h1", [11], "Second title"),
@@ -41,33 +51,79 @@ FOUND = [
     ("extra-h1-html", "Text.\n\n<h1>Raw title</h1>", "extra-h1", [11], "Raw title"),
     ("heading-skip", "## Overview\n\nText.\n\n#### Details", "heading-skip", [13], "level 2 to level 4"),
     ("first-heading-h3", "Intro.\n\n### Start", "heading-skip", [11], "first heading"),
-    ("heading-skip-repeated-words", "## Overview\n\n### Detail\n\n## Overview\n\n#### Detail", "heading-skip", [15],
-     "level 2 to level 4"),
+    (
+        "heading-skip-repeated-words",
+        "## Overview\n\n### Detail\n\n## Overview\n\n#### Detail",
+        "heading-skip",
+        [15],
+        "level 2 to level 4",
+    ),
     ("heading-skip-emphasis", "## Overview\n\n#### The *new* rules", "heading-skip", [11], "The new rules"),
     ("heading-skip-html", "## Overview\n\n<h5>Raw</h5>", "heading-skip", [11], "level 2 to level 5"),
-    ("table-html", "Text.\n\n<table><tr><td>a</td><td>b</td></tr></table>", "table-without-header", [11],
-     "no header row"),
-    ("table-empty-header", "Text.\n\n|   |   |\n|---|---|\n| a | b |", "table-without-header", [11],
-     "header row is empty"),
-    ("second-table", "| A | B |\n|---|---|\n| a | b |\n\n<table><tr><td>x</td></tr></table>",
-     "table-without-header", [13], "no header row"),
-    ("alt-is-file-name", "Text.\n\n![report.png](https://www.dhs.gov/report.png)", "alt-is-filename", [11],
-     '"report.png"'),
+    (
+        "table-html",
+        "Text.\n\n<table><tr><td>a</td><td>b</td></tr></table>",
+        "table-without-header",
+        [11],
+        "no header row",
+    ),
+    (
+        "table-empty-header",
+        "Text.\n\n|   |   |\n|---|---|\n| a | b |",
+        "table-without-header",
+        [11],
+        "header row is empty",
+    ),
+    (
+        "second-table",
+        "| A | B |\n|---|---|\n| a | b |\n\n<table><tr><td>x</td></tr></table>",
+        "table-without-header",
+        [13],
+        "no header row",
+    ),
+    (
+        "alt-is-file-name",
+        "Text.\n\n![report.png](https://www.dhs.gov/report.png)",
+        "alt-is-filename",
+        [11],
+        '"report.png"',
+    ),
     ("alt-camera-name", "![IMG_2041.jpg](https://www.dhs.gov/photo.jpg)", "alt-is-filename", [9], "IMG_2041.jpg"),
     ("alt-stem", "Text.\n\n![IMG_2041](https://www.dhs.gov/IMG_2041.JPG)", "alt-is-filename", [11], "file name"),
-    ("alt-html", 'Text.\n\n<img src="https://www.dhs.gov/a.gif" alt="chart.svg">', "alt-is-filename", [11], "chart.svg"),
-    ("click-here", "Text.\n\nTo apply, [click here](https://www.dhs.gov/apply).", "vague-link-text", [11],
-     '"click here"'),
+    (
+        "alt-html",
+        'Text.\n\n<img src="https://www.dhs.gov/a.gif" alt="chart.svg">',
+        "alt-is-filename",
+        [11],
+        "chart.svg",
+    ),
+    (
+        "click-here",
+        "Text.\n\nTo apply, [click here](https://www.dhs.gov/apply).",
+        "vague-link-text",
+        [11],
+        '"click here"',
+    ),
     ("here", "Read the report [here](https://www.dhs.gov/report).", "vague-link-text", [9], '"here"'),
     ("read-more", "Text.\n\n[Read more...](https://www.dhs.gov/news)", "vague-link-text", [11], "Read more"),
     ("more", "[More](https://www.dhs.gov/news)", "vague-link-text", [9], "More"),
     ("link", "[link](https://www.dhs.gov/news)", "vague-link-text", [9], "link"),
     ("this-link", "Use [this link](https://www.dhs.gov/news).", "vague-link-text", [9], "this link"),
-    ("spanish", "Texto.\n\n[Haga clic aquí](https://www.dhs.gov/es) para leer.", "vague-link-text", [11],
-     "Haga clic aquí"),
+    (
+        "spanish",
+        "Texto.\n\n[Haga clic aquí](https://www.dhs.gov/es) para leer.",
+        "vague-link-text",
+        [11],
+        "Haga clic aquí",
+    ),
     ("spanish-aqui", "Lea el informe [aquí](https://www.dhs.gov/es).", "vague-link-text", [9], "aquí"),
-    ("here-each-line", "[here](https://a.gov/)\n\nText.\n\n[here](https://b.gov/)", "vague-link-text", [9, 13],
-     '"here"'),
+    (
+        "here-each-line",
+        "[here](https://a.gov/)\n\nText.\n\n[here](https://b.gov/)",
+        "vague-link-text",
+        [9, 13],
+        '"here"',
+    ),
     ("here-reference", "Text.\n\nSee [here][1].\n\n[1]: https://www.dhs.gov/", "vague-link-text", [11], '"here"'),
 ]
 
@@ -86,7 +142,10 @@ NOT_FOUND = [
     ("words-with-extension-inside", "![The .png file format explained in a diagram](https://www.dhs.gov/x.png)"),
     ("alt-plain-word-like-stem", "![Report](https://www.dhs.gov/report.png)"),
     ("clear-link-text", "[Read the 2023 annual report](https://www.dhs.gov/report)"),
-    ("here-inside-words", "[Here is the 2023 report](https://www.dhs.gov/report) and [more about ICE](https://www.ice.gov/)"),
+    (
+        "here-inside-words",
+        "[Here is the 2023 report](https://www.dhs.gov/report) and [more about ICE](https://www.ice.gov/)",
+    ),
     ("spanish-clear", "[Lea el informe anual de 2023](https://www.dhs.gov/es)"),
     ("footnote", "A fact.[^1]\n\n[^1]: The source of the fact."),
     ("toc", "[TOC]\n\n## A\n\n### B"),
@@ -128,9 +187,9 @@ def test_text_output_names_the_file_line_and_what_to_type(project: Project) -> N
     project.write(PUB, FRONT + "Intro.\n\n## Overview\n\n#### Details\n\n[](https://www.dhs.gov/)\n")
     exit_code, output = run("check", str(project.root))
     assert exit_code == 1
-    assert f"{PUB}:13: the heading \"Details\" jumps from level 2 to level 4" in output
+    assert f'{PUB}:13: the heading "Details" jumps from level 2 to level 4' in output
     assert "use ### Details" in output
-    assert f"{PUB}:15: the link to \"https://www.dhs.gov/\" has no text" in output
+    assert f'{PUB}:15: the link to "https://www.dhs.gov/" has no text' in output
     assert "[Name of the page](https://www.dhs.gov/)" in output
 
 
@@ -150,13 +209,17 @@ def test_pages_and_components_are_checked_too(project: Project) -> None:
     exit_code, found = checked(project, "Body text.")
     assert exit_code == 1
     where = sorted((d["path"], d["line"], d["code"]) for d in found if d["code"] in CODES)
-    assert where == [("content/components/cbp.md", 5, "heading-skip"),
-                     ("content/pages/about.md", 4, "extra-h1"),
-                     ("content/pages/about.md", 6, "vague-link-text")]
+    assert where == [
+        ("content/components/cbp.md", 5, "heading-skip"),
+        ("content/pages/about.md", 4, "extra-h1"),
+        ("content/pages/about.md", 6, "vague-link-text"),
+    ]
 
 
 def test_a_draft_is_checked_as_well(project: Project) -> None:
-    project.write(PUB, FRONT.replace("summary:", "draft: true\nsummary:") + "![IMG_2041.jpg](https://www.dhs.gov/a.jpg)\n")
+    project.write(
+        PUB, FRONT.replace("summary:", "draft: true\nsummary:") + "![IMG_2041.jpg](https://www.dhs.gov/a.jpg)\n"
+    )
     exit_code, output = run("check", str(project.root), "--format", "json")
     assert exit_code == 1 and [(d["code"], d["line"]) for d in json.loads(output)] == [("alt-is-filename", 10)]
 
@@ -178,8 +241,15 @@ def test_bodies_without_markup_are_not_parsed_again() -> None:
 
 
 def test_lines_follow_the_document_when_words_repeat() -> None:
-    body = "## A\n\n#### A\n\n## B\n\n#### A\n\n[here](https://a.gov/) [here](https://b.gov/)\n\n[here](https://a.gov/)\n"
+    body = (
+        "## A\n\n#### A\n\n## B\n\n#### A\n\n[here](https://a.gov/) [here](https://b.gov/)\n\n[here](https://a.gov/)\n"
+    )
     rendered = Markup().render(body, "x.md", "", 20)
     found = [(d.code, d.line) for d in check_accessibility(rendered.html, body, "x.md", 20)]
-    assert found == [("heading-skip", 22), ("heading-skip", 26),
-                     ("vague-link-text", 28), ("vague-link-text", 28), ("vague-link-text", 30)]
+    assert found == [
+        ("heading-skip", 22),
+        ("heading-skip", 26),
+        ("vague-link-text", 28),
+        ("vague-link-text", 28),
+        ("vague-link-text", 30),
+    ]

@@ -27,8 +27,24 @@ from sitegen.site import Site
 from sitekit import Project
 
 # Types whose whole content is in the site signature or in the fingerprint of any route that holds them.
-COVERED = (ListingItem, Attachment, Retirement, Crumb, Pagination, SiteConfig, Link, Agency, Component, Page,
-           dt.date, str, int, tuple, list, dict)
+COVERED = (
+    ListingItem,
+    Attachment,
+    Retirement,
+    Crumb,
+    Pagination,
+    SiteConfig,
+    Link,
+    Agency,
+    Component,
+    Page,
+    dt.date,
+    str,
+    int,
+    tuple,
+    list,
+    dict,
+)
 # Covered only on the page of that very publication (its digest is the file's content key).
 OWN_PAGE_ONLY = (Publication, Body, Download)
 ROUTE_FINGERPRINTED = {"path", "renderer"}  # of the Route itself (the rest of it is its data)
@@ -39,13 +55,21 @@ def varied(tmp_path_factory: pytest.TempPathFactory) -> Project:
     project = Project(tmp_path_factory.mktemp("deps") / "site")
     project.write("content/files/report.pdf", "%PDF-1.4 report")
     for number in range(25):  # two pages of listings
-        project.publication(f"p{number:02d}", date=f"20{10 + number % 12}-0{1 + number % 9}-1{number % 10}",
-                            topics=["privacy"] if number % 2 else ["immigration", "privacy"],
-                            type="fact-sheet" if number % 3 else "report", component="ice" if number % 4 else "cbp",
-                            body=f"## Section {number}\n\nText with a [link](p{(number + 1) % 25:02d}.md).\n",
-                            folder="2020")
-    project.publication("with-file", folder="2020", updated="2021-05-01",
-                        attachments=[{"title": "The report", "file": "files/report.pdf"}])
+        project.publication(
+            f"p{number:02d}",
+            date=f"20{10 + number % 12}-0{1 + number % 9}-1{number % 10}",
+            topics=["privacy"] if number % 2 else ["immigration", "privacy"],
+            type="fact-sheet" if number % 3 else "report",
+            component="ice" if number % 4 else "cbp",
+            body=f"## Section {number}\n\nText with a [link](p{(number + 1) % 25:02d}.md).\n",
+            folder="2020",
+        )
+    project.publication(
+        "with-file",
+        folder="2020",
+        updated="2021-05-01",
+        attachments=[{"title": "The report", "file": "files/report.pdf"}],
+    )
     project.publication("retired", folder="2020", retired={"date": "2022-01-01", "reason": "Superseded."})
     project.publication("spanish", folder="2020", language="es", translations=["with-file"])
     return project

@@ -57,6 +57,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # -- Content-Security-Policy --------------------------------------------------------------------
 
+
 def test_pages_need_no_inline_script_or_style(sample: Path) -> None:
     """nginx.conf's CSP has no 'unsafe-inline': the pages must not need it."""
     problems = []
@@ -90,21 +91,48 @@ def test_nginx_csp_allows_search_and_forbids_inline() -> None:
 
 # -- nginx ----------------------------------------------------------------------------------------
 
+
 def nginx_binary() -> str:
-    found = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.path.exists(p)), None)
+    found = shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.path.exists(p)), None
+    )
     if not found:
-        pytest.fail("nginx is not installed: `apt-get install -y nginx` (setup.sh installs it); "
-                    "tests/test_deploy.py runs deploy/nginx.conf with it", pytrace=False)
+        pytest.fail(
+            "nginx is not installed: `apt-get install -y nginx` (setup.sh installs it); "
+            "tests/test_deploy.py runs deploy/nginx.conf with it",
+            pytrace=False,
+        )
     return found
 
 
 def certificate(folder: Path) -> tuple[Path, Path]:
     openssl = shutil.which("openssl")
     if not openssl:
-        pytest.fail("openssl is not installed (apt-get install -y openssl): it makes the test certificate", pytrace=False)
+        pytest.fail(
+            "openssl is not installed (apt-get install -y openssl): it makes the test certificate", pytrace=False
+        )
     cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={HOST}",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            f"/CN={HOST}",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return cert, key
 
 
@@ -136,7 +164,9 @@ def nginx(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
     version = subprocess.run([binary, "-V"], capture_output=True, text=True).stderr
     conf_path = re.search(r"--conf-path=(\S+)", version)
     mime = Path(conf_path.group(1)).parent / "mime.types" if conf_path else Path("/etc/nginx/mime.types")
-    temp = "\n".join(f"    {name}_temp_path {folder / name};" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temp = "\n".join(
+        f"    {name}_temp_path {folder / name};" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     user = "user root root;\n" if os.geteuid() == 0 else ""  # workers must read the test folders
     (folder / "nginx.conf").write_text(f"""daemon off;
 {user}worker_processes 1;
@@ -164,7 +194,9 @@ http {{
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
                     log = (folder / "error.log").read_text() if (folder / "error.log").exists() else ""
-                    pytest.fail(f"nginx did not start: {process.stderr.read().decode() if process.poll() is not None else ''}{log}")
+                    pytest.fail(
+                        f"nginx did not start: {process.stderr.read().decode() if process.poll() is not None else ''}{log}"
+                    )
                 time.sleep(0.1)
         yield {"http": http_port, "https": https_port}
     finally:
@@ -176,7 +208,9 @@ http {{
             process.wait()
 
 
-def get(port: int, path: str, *, tls: bool = True, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def get(
+    port: int, path: str, *, tls: bool = True, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     if tls:
         context = ssl.create_default_context()
         context.check_hostname = False
@@ -204,8 +238,11 @@ def test_nginx_serves_pages_under_the_base_path(nginx: dict[str, int], sample: P
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
     assert "script-src 'self' 'wasm-unsafe-eval'" in headers["content-security-policy"]
-    slug = sorted(p.parent.name for p in (sample / "publications").glob("*/index.html")
-                  if p.parent.name not in ("page", "component", "type", "topic", "year"))[0]
+    slug = sorted(
+        p.parent.name
+        for p in (sample / "publications").glob("*/index.html")
+        if p.parent.name not in ("page", "component", "type", "topic", "year")
+    )[0]
     status, headers, body = get(nginx["https"], f"/library/publications/{slug}/")
     assert status == 200 and b'<main id="main-content"' in body
     # A folder without its slash, and the site root, lead to the right place.
@@ -224,11 +261,13 @@ def test_nginx_cache_headers_and_types(nginx: dict[str, int], sample: Path) -> N
     status, headers, _ = get(nginx["https"], f"/library/{font}")
     assert status == 200 and headers["content-type"] == "font/woff2"
     assert headers["cache-control"] == "public, max-age=31536000, immutable"
-    for path, content_type in (("/library/feed.xml", "application/atom+xml"),
-                               ("/library/publications/component/ice/feed.xml", "application/atom+xml"),
-                               ("/library/sitemap.xml", "application/xml"),
-                               ("/library/publications/index.json", "application/json"),
-                               ("/library/robots.txt", "text/plain")):
+    for path, content_type in (
+        ("/library/feed.xml", "application/atom+xml"),
+        ("/library/publications/component/ice/feed.xml", "application/atom+xml"),
+        ("/library/sitemap.xml", "application/xml"),
+        ("/library/publications/index.json", "application/json"),
+        ("/library/robots.txt", "text/plain"),
+    ):
         status, headers, _ = get(nginx["https"], path)
         assert status == 200, path
         assert headers["content-type"] == f"{content_type}; charset=utf-8", path
@@ -240,8 +279,12 @@ def test_nginx_cache_headers_and_types(nginx: dict[str, int], sample: Path) -> N
 
 
 def test_nginx_404_page_and_hidden_files(nginx: dict[str, int]) -> None:
-    for path in ("/library/no-such-page/", "/library/publications/no-such-slug/", "/elsewhere",
-                 "/library/.sitegen-output"):
+    for path in (
+        "/library/no-such-page/",
+        "/library/publications/no-such-slug/",
+        "/elsewhere",
+        "/library/.sitegen-output",
+    ):
         status, headers, body = get(nginx["https"], path)
         assert status == 404, path
         assert b"Page not found" in body, path
@@ -260,6 +303,7 @@ def test_nginx_gzip_and_https_redirect(nginx: dict[str, int]) -> None:
 
 # -- S3 + CloudFront --------------------------------------------------------------------------------
 
+
 class FakeAWS(http.server.ThreadingHTTPServer):
     """Just enough of S3 (path-style ListObjectsV2, PutObject, DeleteObject(s)) and CloudFront
     (CreateInvalidation) for `aws s3 sync` and `aws cloudfront create-invalidation`."""
@@ -275,8 +319,12 @@ class FakeAWS(http.server.ThreadingHTTPServer):
 
     def put(self, name: str, size: int, content_type: str = "", cache: str = "") -> None:
         with self.lock:
-            self.objects[name] = {"size": size, "type": content_type, "cache": cache,
-                                  "modified": dt.datetime.now(dt.UTC)}
+            self.objects[name] = {
+                "size": size,
+                "type": content_type,
+                "cache": cache,
+                "modified": dt.datetime.now(dt.UTC),
+            }
 
 
 class FakeAWSHandler(http.server.BaseHTTPRequestHandler):
@@ -299,8 +347,13 @@ class FakeAWSHandler(http.server.BaseHTTPRequestHandler):
                 self.rfile.readline()
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
-    def reply(self, status: int, payload: bytes = b"", content_type: str = "application/xml",
-              extra: dict[str, str] | None = None) -> None:
+    def reply(
+        self,
+        status: int,
+        payload: bytes = b"",
+        content_type: str = "application/xml",
+        extra: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
@@ -323,25 +376,32 @@ class FakeAWSHandler(http.server.BaseHTTPRequestHandler):
         prefix = query.get("prefix", [""])[0]
         encode = query.get("encoding-type", [""])[0] == "url"
         with self.server.lock:
-            items = sorted((name.partition("/")[2], meta) for name, meta in self.server.objects.items()
-                           if name.startswith(f"{bucket}/{prefix}"))
+            items = sorted(
+                (name.partition("/")[2], meta)
+                for name, meta in self.server.objects.items()
+                if name.startswith(f"{bucket}/{prefix}")
+            )
         contents = "".join(
             f"<Contents><Key>{quote(k, safe='/') if encode else k}</Key>"
             f"<LastModified>{m['modified'].strftime('%Y-%m-%dT%H:%M:%S.000Z')}</LastModified>"
-            f"<ETag>\"0\"</ETag><Size>{m['size']}</Size><StorageClass>STANDARD</StorageClass></Contents>"
-            for k, m in items)
-        xml = (f'<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
-               f"<Name>{bucket}</Name><Prefix>{quote(prefix, safe='/') if encode else prefix}</Prefix>"
-               f"<KeyCount>{len(items)}</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>"
-               f"{'<EncodingType>url</EncodingType>' if encode else ''}{contents}</ListBucketResult>")
+            f'<ETag>"0"</ETag><Size>{m["size"]}</Size><StorageClass>STANDARD</StorageClass></Contents>'
+            for k, m in items
+        )
+        xml = (
+            f'<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+            f"<Name>{bucket}</Name><Prefix>{quote(prefix, safe='/') if encode else prefix}</Prefix>"
+            f"<KeyCount>{len(items)}</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>"
+            f"{'<EncodingType>url</EncodingType>' if encode else ''}{contents}</ListBucketResult>"
+        )
         self.reply(200, xml.encode())
 
     def do_PUT(self) -> None:
         bucket, key, _query = self.target()
         data = self.body()
         size = int(self.headers.get("x-amz-decoded-content-length") or len(data))
-        self.server.put(f"{bucket}/{key}", size, self.headers.get("Content-Type", ""),
-                        self.headers.get("Cache-Control", ""))
+        self.server.put(
+            f"{bucket}/{key}", size, self.headers.get("Content-Type", ""), self.headers.get("Cache-Control", "")
+        )
         with self.server.lock:
             self.server.log.append(("put", f"{bucket}/{key}"))
         self.reply(200, extra={"ETag": '"0"'})
@@ -362,10 +422,12 @@ class FakeAWSHandler(http.server.BaseHTTPRequestHandler):
             paths = [element.text or "" for element in tree.iter() if element.tag.endswith("Path")]
             with self.server.lock:
                 self.server.invalidations.append(paths)
-            xml = ('<?xml version="1.0"?><Invalidation xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">'
-                   "<Id>I1</Id><Status>InProgress</Status><CreateTime>2024-01-01T00:00:00Z</CreateTime>"
-                   "<InvalidationBatch><Paths><Quantity>0</Quantity></Paths><CallerReference>x</CallerReference>"
-                   "</InvalidationBatch></Invalidation>")
+            xml = (
+                '<?xml version="1.0"?><Invalidation xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">'
+                "<Id>I1</Id><Status>InProgress</Status><CreateTime>2024-01-01T00:00:00Z</CreateTime>"
+                "<InvalidationBatch><Paths><Quantity>0</Quantity></Paths><CallerReference>x</CallerReference>"
+                "</InvalidationBatch></Invalidation>"
+            )
             self.reply(201, xml.encode(), extra={"Location": "http://127.0.0.1/inv/I1"})
             return
         if "delete" in query:  # DeleteObjects
@@ -384,20 +446,32 @@ class FakeAWSHandler(http.server.BaseHTTPRequestHandler):
 def fake_aws(tmp_path: Path) -> Iterator[tuple[FakeAWS, dict[str, str]]]:
     aws = shutil.which("aws")
     if not aws:
-        pytest.fail("the AWS CLI is not installed: `pip install -e '.[test]'` installs it (PyPI package awscli); "
-                    "tests/test_deploy.py runs deploy/s3-sync.sh with it against a fake S3 on 127.0.0.1",
-                    pytrace=False)
+        pytest.fail(
+            "the AWS CLI is not installed: `pip install -e '.[test]'` installs it (PyPI package awscli); "
+            "tests/test_deploy.py runs deploy/s3-sync.sh with it against a fake S3 on 127.0.0.1",
+            pytrace=False,
+        )
     server = FakeAWS()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     config = tmp_path / "aws-config"
     config.write_text("[default]\nregion = us-east-1\ns3 =\n    addressing_style = path\n")
-    env = {**os.environ, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{server.server_address[1]}",
-           "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_SESSION_TOKEN": "",
-           "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": str(config),
-           "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-credentials"), "AWS_PROFILE": "default",
-           "AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "1", "AWS_PAGER": "",
-           "AWS_REQUEST_CHECKSUM_CALCULATION": "when_required", "AWS_RESPONSE_CHECKSUM_VALIDATION": "when_required"}
+    env = {
+        **os.environ,
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{server.server_address[1]}",
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_SESSION_TOKEN": "",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(config),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-credentials"),
+        "AWS_PROFILE": "default",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_MAX_ATTEMPTS": "1",
+        "AWS_PAGER": "",
+        "AWS_REQUEST_CHECKSUM_CALCULATION": "when_required",
+        "AWS_RESPONSE_CHECKSUM_VALIDATION": "when_required",
+    }
     env.pop("AWS_SESSION_TOKEN")
     try:
         yield server, env
@@ -407,17 +481,28 @@ def fake_aws(tmp_path: Path) -> Iterator[tuple[FakeAWS, dict[str, str]]]:
 
 
 def run_sync(site: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run(["bash", str(DEPLOY / "s3-sync.sh"), str(site), "s3://bucket/library/", *args],
-                            env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        ["bash", str(DEPLOY / "s3-sync.sh"), str(site), "s3://bucket/library/", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
 
-def test_s3_sync_publishes_with_types_cache_headers_and_delete(fake_aws: tuple[FakeAWS, dict[str, str]], project: Project) -> None:
+def test_s3_sync_publishes_with_types_cache_headers_and_delete(
+    fake_aws: tuple[FakeAWS, dict[str, str]], project: Project
+) -> None:
     server, env = fake_aws
     project.write("content/files/report.pdf", "%PDF-1.4 report")
-    project.publication("first", date="2020-01-01", aliases=["/publication/first"],
-                        attachments=[{"title": "Report", "file": "files/report.pdf"}])
+    project.publication(
+        "first",
+        date="2020-01-01",
+        aliases=["/publication/first"],
+        attachments=[{"title": "Report", "file": "files/report.pdf"}],
+    )
     project.publication("second", date="2021-01-01", component="cbp")
     assert project.build().ok
     site = project.out
@@ -463,8 +548,13 @@ def test_s3_sync_publishes_with_types_cache_headers_and_delete(fake_aws: tuple[F
     # CloudFront forgets exactly the pages and files that changed, under both names of a page.
     assert len(server.invalidations) == 1
     paths = set(server.invalidations[0])
-    assert {"/library/", "/library/index.html", "/library/publications/first/", "/library/old-page/",
-            "/library/feed.xml"} <= paths
+    assert {
+        "/library/",
+        "/library/index.html",
+        "/library/publications/first/",
+        "/library/old-page/",
+        "/library/feed.xml",
+    } <= paths
     assert not any(path.startswith("/library/assets/") for path in paths)
     assert result.stdout.strip() == "I1"
 
@@ -482,17 +572,25 @@ def test_s3_sync_dry_run_changes_nothing(fake_aws: tuple[FakeAWS, dict[str, str]
     server.put("bucket/library/old-page/index.html", 10, "text/html")
     result = run_sync(project.out, {**env, "DRY_RUN": "1", "CLOUDFRONT_DISTRIBUTION_ID": "DIST123"})
     assert server.log == [] and server.invalidations == []
-    assert "(dryrun) upload:" in result.stderr and "(dryrun) delete: s3://bucket/library/old-page/index.html" in result.stderr
+    assert (
+        "(dryrun) upload:" in result.stderr
+        and "(dryrun) delete: s3://bucket/library/old-page/index.html" in result.stderr
+    )
     assert "(dryrun) invalidate /library/old-page/" in result.stderr
 
 
 def test_s3_sync_refuses_what_is_not_a_site(tmp_path: Path) -> None:
-    result = subprocess.run(["bash", str(DEPLOY / "s3-sync.sh"), str(tmp_path), "s3://bucket/library/"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["bash", str(DEPLOY / "s3-sync.sh"), str(tmp_path), "s3://bucket/library/"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "not a built site" in result.stderr
 
 
 # -- cloud.gov Pages ------------------------------------------------------------------------------------
+
 
 def pages_match(pattern: str, path: str) -> bool:
     """cloud.gov Pages' documented path matching: `*` matches the rest, `*.ext` the last
@@ -514,7 +612,7 @@ def pages_match(pattern: str, path: str) -> bool:
 
 def pages_headers(config: dict, path: str) -> dict[str, str]:
     for rule in config["headers"]:  # the first matching rule is the only one applied
-        (pattern, headers), = rule.items()
+        ((pattern, headers),) = rule.items()
         if pages_match(pattern, path):
             return headers
     return {}
@@ -529,17 +627,27 @@ def test_cloud_gov_pages_cache_headers(sample: Path) -> None:
         relative = "/" + path.relative_to(sample).as_posix()
         headers = pages_headers(config, relative)
         assert set(headers) == {"cache-control"}, relative  # the only header Pages lets a site set
-        expected = ("public, max-age=31536000, immutable" if relative.startswith("/assets/") else
-                    "public, max-age=3600" if relative.startswith("/files/") else "public, max-age=300")
+        expected = (
+            "public, max-age=31536000, immutable"
+            if relative.startswith("/assets/")
+            else "public, max-age=3600"
+            if relative.startswith("/files/")
+            else "public, max-age=300"
+        )
         assert headers["cache-control"] == expected, relative
 
 
-@pytest.mark.parametrize(("env", "base"), [
-    ({"BASEURL": "/preview/agency/library/fix-typo"}, "https://www.example.gov/preview/agency/library/fix-typo/"),
-    ({"BASEURL": "", "SITE_ORIGIN": "https://library.example.gov"}, "https://library.example.gov/"),
-    ({"BASEURL": "/site/agency/library", "SITEGEN_BASE_URL": "https://www.example.gov/library"},
-     "https://www.example.gov/library/"),
-])
+@pytest.mark.parametrize(
+    ("env", "base"),
+    [
+        ({"BASEURL": "/preview/agency/library/fix-typo"}, "https://www.example.gov/preview/agency/library/fix-typo/"),
+        ({"BASEURL": "", "SITE_ORIGIN": "https://library.example.gov"}, "https://library.example.gov/"),
+        (
+            {"BASEURL": "/site/agency/library", "SITEGEN_BASE_URL": "https://www.example.gov/library"},
+            "https://www.example.gov/library/",
+        ),
+    ],
+)
 def test_cloud_gov_pages_build_script(project: Project, env: dict[str, str], base: str) -> None:
     """The script Pages runs builds _site/ for the path Pages serves the build under."""
     project.publication("first", date="2020-01-01")
@@ -547,10 +655,21 @@ def test_cloud_gov_pages_build_script(project: Project, env: dict[str, str], bas
     shutil.copy(DEPLOY / "cloud-gov-pages.sh", project.root / "deploy")
     shutil.copy(REPO / "build.py", project.root)
     clean = {k: v for k, v in os.environ.items() if k not in ("BASEURL", "SITE_ORIGIN", "SITEGEN_BASE_URL")}
-    result = subprocess.run(["bash", "deploy/cloud-gov-pages.sh"], cwd=project.root, capture_output=True, text=True,
-                            timeout=300, env={**clean, **env, "BRANCH": "main", "SITEGEN_PAGES_NO_INSTALL": "1",
-                                              "PYTHON": sys.executable,
-                                              "PYTHONPATH": str(REPO)})
+    result = subprocess.run(
+        ["bash", "deploy/cloud-gov-pages.sh"],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={
+            **clean,
+            **env,
+            "BRANCH": "main",
+            "SITEGEN_PAGES_NO_INSTALL": "1",
+            "PYTHON": sys.executable,
+            "PYTHONPATH": str(REPO),
+        },
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     home = (project.root / "_site" / "index.html").read_text("utf-8")
     path = urlsplit(base).path

@@ -21,8 +21,11 @@ def tree(out: Path) -> dict[str, bytes]:
     bytes and file names); sitegen reruns it only when the searchable content changed, and
     test_search.py checks the bundle's behaviour instead of its bytes.
     """
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and not p.relative_to(out).as_posix().startswith("pagefind/")}
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not p.relative_to(out).as_posix().startswith("pagefind/")
+    }
 
 
 def assert_same_trees(first: Path, second: Path) -> None:
@@ -42,11 +45,17 @@ def small_site(root: Path) -> Project:
     project = Project(root, page_size=2)
     project.write("content/files/report.pdf", "%PDF-1.4\n" + "x" * 5000)
     for i in range(7):
-        project.publication(f"pub-{i}", date=f"2020-0{1 + i % 3}-15", component=COMPONENTS[i % 2],
-                            type=TYPES[i % 3], topics=[TOPICS[i % 3]], summary=f"Summary number {i}.",
-                            attachments=[{"title": "Report", "file": "files/report.pdf"}] if i == 3 else [],
-                            aliases=[f"/old/pub-{i}"] if i % 3 == 0 else [],
-                            body=f"## Heading {i}\n\nBody of publication {i}, see [about](/about/).\n")
+        project.publication(
+            f"pub-{i}",
+            date=f"2020-0{1 + i % 3}-15",
+            component=COMPONENTS[i % 2],
+            type=TYPES[i % 3],
+            topics=[TOPICS[i % 3]],
+            summary=f"Summary number {i}.",
+            attachments=[{"title": "Report", "file": "files/report.pdf"}] if i == 3 else [],
+            aliases=[f"/old/pub-{i}"] if i % 3 == 0 else [],
+            body=f"## Heading {i}\n\nBody of publication {i}, see [about](/about/).\n",
+        )
     return project
 
 
@@ -85,7 +94,9 @@ def test_one_worker_and_two_workers_give_the_same_site(tmp_path: Path) -> None:
         folder.joinpath(f"gen-{i:03d}.md").write_text(
             f"---\ntitle: Generated publication {i}\ndate: {date}\ncomponent: {COMPONENTS[i % 2]}\n"
             f"type: {TYPES[i % 3]}\ntopics: [{TOPICS[i % 3]}]\nsummary: Summary of generated publication {i}.\n"
-            f"---\n## Part {i}\n\nText of publication {i}.\n", encoding="utf-8")
+            f"---\n## Part {i}\n\nText of publication {i}.\n",
+            encoding="utf-8",
+        )
     serial = run(project.root, tmp_path / "serial", jobs=1, cache_dir=tmp_path / "cache-1")
     parallel = run(project.root, tmp_path / "parallel", jobs=2, cache_dir=tmp_path / "cache-2")
     assert serial.routes >= RENDER_PARALLEL_THRESHOLD

@@ -28,6 +28,7 @@ PUB, GOOD = CASE, GOOD_PUBLICATION
 def replace(old: str, new: str) -> Callable[[Project], None]:
     def apply(project: Project) -> None:
         project.write(PUB, GOOD.replace(old, new, 1))
+
     return apply
 
 
@@ -36,6 +37,7 @@ def raw(text: str | bytes) -> Callable[[Project], None]:
         path = project.root / PUB
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text if isinstance(text, bytes) else text.encode())
+
     return apply
 
 
@@ -44,6 +46,7 @@ def site_yaml(change: Callable[[dict], None]) -> Callable[[Project], None]:
         data = json.loads(json.dumps(project.site))
         change(data)
         project.write_yaml("content/site.yaml", data)
+
     return apply
 
 
@@ -76,8 +79,14 @@ CASES = [
     ("unknown-field", replace("title:", "titel: x\ntitle:"), "unknown-field", PUB, 2, 'did you mean "title"'),
     ("bad-date", replace("date: 2020-05-01", "date: 2019-02-30"), "bad-date", PUB, 3, "not a real date"),
     ("date-format", replace("date: 2020-05-01", "date: May 1, 2020"), "bad-date", PUB, 3, "YYYY-MM-DD"),
-    ("unknown-component", replace("component: ice", "component: icee"), "unknown-component", PUB, 4,
-     'did you mean "ice"'),
+    (
+        "unknown-component",
+        replace("component: ice", "component: icee"),
+        "unknown-component",
+        PUB,
+        4,
+        'did you mean "ice"',
+    ),
     ("unknown-type", replace("type: fact-sheet", "type: factsheet"), "unknown-type", PUB, 5, "fact-sheet"),
     ("unknown-topic", replace("[privacy]", "[privacy, pirvacy]"), "unknown-topic", PUB, 6, 'did you mean "privacy"'),
     ("duplicate-slug", two_files_same_slug, "duplicate-slug", "content/publications/2021/other.md", 2, "already used"),
@@ -86,14 +95,33 @@ CASES = [
     ("slug-with-space", replace("title:", "slug: my page\ntitle:"), "bad-slug", PUB, 2, "not a clean URL"),
     ("alias-relative", replace("title:", "aliases: [../escape]\ntitle:"), "bad-alias", PUB, 2, "must start with /"),
     ("alias-backslash", replace("title:", "aliases: ['/a\\\\b']\ntitle:"), "bad-alias", PUB, 2, "backslash"),
-    ("alias-absolute", replace("title:", "aliases: ['//evil.example/x']\ntitle:"), "bad-alias", PUB, 2, "not an address"),
+    (
+        "alias-absolute",
+        replace("title:", "aliases: ['//evil.example/x']\ntitle:"),
+        "bad-alias",
+        PUB,
+        2,
+        "not an address",
+    ),
     ("alias-collides", alias_on_a_page, "url-collision", PUB, 6, "/publications/taken/"),
     ("attachment-escapes", attachment("../../etc/passwd"), "attachment-outside-content", PUB, 9, "outside content/"),
     ("attachment-missing", attachment("files/nope.pdf"), "missing-attachment", PUB, 9, "does not exist"),
-    ("broken-link", replace("Body text.", "See [the other](../2019/missing.md)."), "broken-link", PUB, 9,
-     "missing page"),
-    ("link-outside", replace("Body text.", "See [x](../../../../secret.md)."), "link-outside-content", PUB, 9,
-     "outside content/"),
+    (
+        "broken-link",
+        replace("Body text.", "See [the other](../2019/missing.md)."),
+        "broken-link",
+        PUB,
+        9,
+        "missing page",
+    ),
+    (
+        "link-outside",
+        replace("Body text.", "See [x](../../../../secret.md)."),
+        "link-outside-content",
+        PUB,
+        9,
+        "outside content/",
+    ),
     ("script", replace("Body text.", "Text.\n\n<script>alert(1)</script>"), "html-tag", PUB, 11, "<script>"),
     ("iframe", replace("Body text.", '<iframe src="https://x.example"></iframe>'), "html-tag", PUB, 9, "<iframe>"),
     ("style", replace("Body text.", "<style>p{}</style>"), "html-tag", PUB, 9, "<style>"),
@@ -103,23 +131,78 @@ CASES = [
     ("javascript-link", replace("Body text.", "[click](javascript:alert(1))"), "unsafe-url", PUB, 9, "javascript:"),
     ("vbscript-link", replace("Body text.", '<a href="vbscript:x">x</a>'), "unsafe-url", PUB, 9, "vbscript:"),
     ("data-image", replace("Body text.", "![pic](data:image/png;base64,AAAA)"), "unsafe-url", PUB, 9, "data:"),
-    ("image-without-alt", replace("Body text.", "![](https://x.gov/a.png)"), "image-without-alt", PUB, 9, "alternative text"),
-    ("python-tag", replace("title: A good title", "title: !!python/object/apply:os.system ['touch /tmp/pwned']"),
-     "yaml-tag", PUB, 2, "tags are not allowed"),
-    ("yaml-alias", replace("title: A good title", "x: &a [1, 2]\ny: *a\ntitle: t"), "yaml-alias", PUB, 2,
-     "anchors and aliases"),
-    ("duplicate-field", replace("type: fact-sheet", "type: fact-sheet\ntype: report"), "duplicate-field", PUB, 6,
-     "given twice"),
-    ("site-missing-base-url", site_yaml(lambda d: d.pop("base_url")), "missing-field", "content/site.yaml", 1,
-     "base_url"),
-    ("site-http-base-url", site_yaml(lambda d: d.update(base_url="http://www.example.gov/")), "bad-url",
-     "content/site.yaml", 2, "https://"),
-    ("site-missing-link", site_yaml(lambda d: d["identifier"].pop("foia")), "missing-field", "content/site.yaml", 0,
-     '"foia"'),
-    ("site-placeholder-link", site_yaml(lambda d: d["identifier"].update(privacy="#")), "placeholder-link",
-     "content/site.yaml", 0, "placeholder"),
-    ("site-link-to-nowhere", site_yaml(lambda d: d["identifier"].update(about="/nowhere/")), "broken-link",
-     "content/site.yaml", 0, "/nowhere/"),
+    (
+        "image-without-alt",
+        replace("Body text.", "![](https://x.gov/a.png)"),
+        "image-without-alt",
+        PUB,
+        9,
+        "alternative text",
+    ),
+    (
+        "python-tag",
+        replace("title: A good title", "title: !!python/object/apply:os.system ['touch /tmp/pwned']"),
+        "yaml-tag",
+        PUB,
+        2,
+        "tags are not allowed",
+    ),
+    (
+        "yaml-alias",
+        replace("title: A good title", "x: &a [1, 2]\ny: *a\ntitle: t"),
+        "yaml-alias",
+        PUB,
+        2,
+        "anchors and aliases",
+    ),
+    (
+        "duplicate-field",
+        replace("type: fact-sheet", "type: fact-sheet\ntype: report"),
+        "duplicate-field",
+        PUB,
+        6,
+        "given twice",
+    ),
+    (
+        "site-missing-base-url",
+        site_yaml(lambda d: d.pop("base_url")),
+        "missing-field",
+        "content/site.yaml",
+        1,
+        "base_url",
+    ),
+    (
+        "site-http-base-url",
+        site_yaml(lambda d: d.update(base_url="http://www.example.gov/")),
+        "bad-url",
+        "content/site.yaml",
+        2,
+        "https://",
+    ),
+    (
+        "site-missing-link",
+        site_yaml(lambda d: d["identifier"].pop("foia")),
+        "missing-field",
+        "content/site.yaml",
+        0,
+        '"foia"',
+    ),
+    (
+        "site-placeholder-link",
+        site_yaml(lambda d: d["identifier"].update(privacy="#")),
+        "placeholder-link",
+        "content/site.yaml",
+        0,
+        "placeholder",
+    ),
+    (
+        "site-link-to-nowhere",
+        site_yaml(lambda d: d["identifier"].update(about="/nowhere/")),
+        "broken-link",
+        "content/site.yaml",
+        0,
+        "/nowhere/",
+    ),
 ]
 
 
@@ -130,8 +213,11 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def tree(root: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
@@ -212,8 +298,16 @@ def test_refuses_to_empty_a_folder_it_did_not_write(project: Project, tmp_path: 
 
 
 def test_new_publication_writes_a_valid_file(project: Project) -> None:
-    exit_code, output = run("new", "publication", str(project.root), "--component", "ice", "--type", "fact-sheet",
-                            "ICE Body Worn Cameras: Año 2026")
+    exit_code, output = run(
+        "new",
+        "publication",
+        str(project.root),
+        "--component",
+        "ice",
+        "--type",
+        "fact-sheet",
+        "ICE Body Worn Cameras: Año 2026",
+    )
     assert exit_code == 0, output
     written = list((project.root / "content/publications").rglob("ice-body-worn-cameras-ano-2026.md"))
     assert len(written) == 1 and "# summary (required)" in written[0].read_text()
@@ -236,13 +330,18 @@ def test_interrupted_build_leaves_the_old_site_and_no_debris(project: Project) -
     template = project.root / "templates/publication.html"
     template.write_text(template.read_text() + "\n<!-- changed -->\n")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
-    process = subprocess.Popen([sys.executable, "-m", "sitegen", "build", str(project.root), "--jobs", "1"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "build", str(project.root), "--jobs", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     staging = project.root / "._site.sitegen-staging"
     deadline = 30.0
     while not staging.exists() and process.poll() is None and deadline > 0:
         deadline -= 0.005
         import time
+
         time.sleep(0.005)
     process.terminate()
     _, err = process.communicate(timeout=30)
@@ -264,16 +363,37 @@ def test_random_front_matter_never_raises(project: Project, text: str) -> None:
 
 
 yaml_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
-    | st.dates().map(str),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20) | st.dates().map(str),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
-    max_leaves=8)
+    max_leaves=8,
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.dictionaries(st.sampled_from(["title", "date", "updated", "component", "type", "topics", "summary", "slug",
-                                        "attachments", "aliases", "draft", "extra", "language", "other"]),
-                       yaml_values, max_size=10))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "title",
+                "date",
+                "updated",
+                "component",
+                "type",
+                "topics",
+                "summary",
+                "slug",
+                "attachments",
+                "aliases",
+                "draft",
+                "extra",
+                "language",
+                "other",
+            ]
+        ),
+        yaml_values,
+        max_size=10,
+    )
+)
 def test_random_field_values_never_raise(project: Project, fields: dict) -> None:
     import yaml
 

@@ -37,8 +37,13 @@ def library(project: Project) -> Project:
 
 
 def test_scheduled_publication_appears_in_no_output_until_its_time(library: Project) -> None:
-    library.publication("scheduled-pia", title="Zebra Scheduled Assessment", date="2026-12-01",
-                        publish_at="2026-12-01T09:00-05:00", summary="Quokka summary.")
+    library.publication(
+        "scheduled-pia",
+        title="Zebra Scheduled Assessment",
+        date="2026-12-01",
+        publish_at="2026-12-01T09:00-05:00",
+        summary="Quokka summary.",
+    )
     before = library.build(now=NOW, search=True)
     assert before.ok and before.site.next_due == dt.datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
     text = everything(library.out)
@@ -102,8 +107,7 @@ def test_publish_at_needs_a_time_zone(library: Project) -> None:
 
 
 def spanish_pair(project: Project) -> None:
-    project.publication("statement-en", title="Statement on the storm", type="report",
-                        translations=["declaracion-es"])
+    project.publication("statement-en", title="Statement on the storm", type="report", translations=["declaracion-es"])
     project.publication("declaracion-es", title="Declaración sobre la tormenta", type="report", language="es")
 
 
@@ -129,10 +133,14 @@ def test_translations_are_linked_both_ways_with_reciprocal_hreflang(project: Pro
     spanish_pair(project)  # only the English one lists the Spanish one
     assert project.build().ok
     pages = {"en": doc(project, "/publications/statement-en/"), "es": doc(project, "/publications/declaracion-es/")}
-    urls = {"en": "https://www.example.gov/library/publications/statement-en/",
-            "es": "https://www.example.gov/library/publications/declaracion-es/"}
+    urls = {
+        "en": "https://www.example.gov/library/publications/statement-en/",
+        "es": "https://www.example.gov/library/publications/declaracion-es/",
+    }
     for language, root in pages.items():
-        alternates = {link.get("hreflang"): link.get("href") for link in root.xpath("//link[@rel='alternate'][@hreflang]")}
+        alternates = {
+            link.get("hreflang"): link.get("href") for link in root.xpath("//link[@rel='alternate'][@hreflang]")
+        }
         assert alternates == urls, language
     spanish_link = pages["en"].xpath("//nav[contains(@class, 'translations')]//a")[0]
     assert spanish_link.text_content().strip() == "Español" and spanish_link.get("lang") == "es"
@@ -155,13 +163,17 @@ def test_check_translations_lists_missing_translations(project: Project) -> None
     result = CliRunner().invoke(main, ["check", str(project.root), "--translations", "--format", "json"])
     found = json.loads(result.output)
     assert [(d["code"], d["path"]) for d in found] == [
-        ("missing-translation", "content/publications/2020/statement-two.md")]
+        ("missing-translation", "content/publications/2020/statement-two.md")
+    ]
     assert "Español (es)" in found[0]["message"]
 
 
 def test_retired_publication_keeps_its_page_but_leaves_the_listings(library: Project) -> None:
-    library.publication("old-one", title="Obsolete Program Fact Sheet",
-                        retired={"date": "2021-01-31", "reason": "Superseded by ice-two."})
+    library.publication(
+        "old-one",
+        title="Obsolete Program Fact Sheet",
+        retired={"date": "2021-01-31", "reason": "Superseded by ice-two."},
+    )
     assert library.build().ok
     page = library.html("/publications/old-one/")
     assert "Retired" in page and "Superseded by ice-two." in page
@@ -190,10 +202,16 @@ def test_component_pages_link_their_type_and_year_combinations(library: Project)
 def test_facet_links_show_counts_and_every_type_and_topic_has_a_feed(library: Project) -> None:
     assert library.build().ok
     library_page = doc(library, "/publications/")
-    items = [" ".join(li.text_content().split()) for li in library_page.xpath("//section[@aria-labelledby='browse-type']//li")]
+    items = [
+        " ".join(li.text_content().split())
+        for li in library_page.xpath("//section[@aria-labelledby='browse-type']//li")
+    ]
     assert "Report (2)" in items and "Fact Sheet (1)" in items
-    for path in ("publications/type/report/feed.xml", "publications/topic/privacy/feed.xml",
-                 "publications/component/cbp/feed.xml"):
+    for path in (
+        "publications/type/report/feed.xml",
+        "publications/topic/privacy/feed.xml",
+        "publications/component/cbp/feed.xml",
+    ):
         assert (library.out / path).is_file(), path
 
 
@@ -226,7 +244,9 @@ def test_search_index_holds_exactly_the_published_publications(library: Project)
     assert again.written == 0  # the search fingerprint did not change: Pagefind did not run again
 
 
-def test_a_large_index_is_sharded_and_an_edit_reindexes_one_shard(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_large_index_is_sharded_and_an_edit_reindexes_one_shard(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import sitegen.search
 
     monkeypatch.setattr(sitegen.search, "SHARD_SIZE", 2)
@@ -244,8 +264,9 @@ def test_a_large_index_is_sharded_and_an_edit_reindexes_one_shard(project: Proje
     assert project.build(search=True).ok
     after = {p: p.read_bytes() for p in (project.out / "pagefind").rglob("*") if p.is_file()}
     changed = {p.relative_to(project.out / "pagefind").parts[0] for p in set(before) ^ set(after)}
-    changed |= {p.relative_to(project.out / "pagefind").parts[0] for p in set(before) & set(after)
-                if before[p] != after[p]}
+    changed |= {
+        p.relative_to(project.out / "pagefind").parts[0] for p in set(before) & set(after) if before[p] != after[p]
+    }
     assert len(changed) == 1 and changed.pop().startswith("2019")
 
 

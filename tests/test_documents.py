@@ -34,15 +34,29 @@ def read(tmp_path: Path, name: str, data: bytes) -> tuple[Document, str]:
 
 def test_a_tagged_pdf_has_its_structure_language_title_and_text(tmp_path: Path) -> None:
     document, text = read(tmp_path, "tagged.pdf", tagged_pdf(3, marker="Roadrunner appendix"))
-    assert document == Document("pdf", pages=3, title="A tagged report", language="en-US", tagged=True,
-                                structure=True, display_title=True, text_layer=True, text_chars=len(text))
+    assert document == Document(
+        "pdf",
+        pages=3,
+        title="A tagged report",
+        language="en-US",
+        tagged=True,
+        structure=True,
+        display_title=True,
+        text_layer=True,
+        text_chars=len(text),
+    )
     assert text.startswith("Roadrunner appendix privacy") or "Roadrunner appendix" in text
 
 
 def test_an_untagged_pdf_says_so(tmp_path: Path) -> None:
     document, text = read(tmp_path, "plain.pdf", untagged_pdf(2))
     assert (document.pages, document.tagged, document.structure, document.language, document.display_title) == (
-        2, False, False, "", False)
+        2,
+        False,
+        False,
+        "",
+        False,
+    )
     assert document.title == "untitled"  # reportlab's default, which the checks take for no title
     assert document.text_layer and text
 
@@ -92,15 +106,23 @@ def test_hostile_pdfs_have_bounded_time_and_memory(tmp_path: Path) -> None:
 
 def test_a_reader_that_overruns_its_wall_time_is_killed(tmp_path: Path) -> None:
     path = write(tmp_path, "slow.pdf", tagged_pdf(120))
-    results = read_documents([("slow", str(path), "pdf"), ("next", str(write(tmp_path, "n.pdf", untagged_pdf(1))), "pdf")],
-                             1, Limits(wall=0.001))
+    results = read_documents(
+        [("slow", str(path), "pdf"), ("next", str(write(tmp_path, "n.pdf", untagged_pdf(1))), "pdf")],
+        1,
+        Limits(wall=0.001),
+    )
     assert results["slow"][0].problem == "limits" and "seconds" in results["slow"][0].detail
     assert results["next"][0].problem == "limits"  # a millisecond is too little for any file
 
 
 def test_office_files_give_their_docprops(tmp_path: Path) -> None:
     document, text = read(tmp_path, "guide.docx", docx())
-    assert (document.format, document.pages, document.title, document.language) == ("docx", 12, "Grant guidance", "en-US")
+    assert (document.format, document.pages, document.title, document.language) == (
+        "docx",
+        12,
+        "Grant guidance",
+        "en-US",
+    )
     assert "deadline" in text
     document, text = read(tmp_path, "deck.pptx", pptx(slides=4))
     assert (document.pages, document.title) == (4, "Briefing") and "Slide 3 text" in text
@@ -114,7 +136,8 @@ def test_the_sample_sites_attachments(tmp_path: Path) -> None:
     files = sorted((REPO / "content/files").glob("*.pdf"))
     assert len(files) == 8
     results = read_documents([(p.name, str(p), "pdf") for p in files], 2)
-    assert all(not document.problem and document.text_layer and document.pages >= 1
-               for document, _ in results.values()), results
+    assert all(
+        not document.problem and document.text_layer and document.pages >= 1 for document, _ in results.values()
+    ), results
     assert results["privacy-pia-ice-049-october2018.pdf"][0].pages == 3
     assert "Parole" in results["privacy-pia-ice-049-october2018.pdf"][1]

@@ -65,13 +65,19 @@ def test_a_good_page_passes() -> None:
     assert check_page("publications/x/index.html", GOOD) == []
 
 
-@pytest.mark.parametrize(("old", "new", "message"), [
-    ("<title>Publication | Publications Library</title>", "<title>{{ title }} | Publications Library</title>",
-     'leftover template syntax "{{"'),
-    ("<p>See ", "<p>{% block content %}See ", 'leftover template syntax "{%"'),
-    ('href="/library/about/"', 'href="{{ url(\'/about/\') }}"', 'leftover template syntax "{{" in the href'),
-    ('"@type": "GovernmentOrganization"}}', '"@type": "{{ type }}"}}', 'leftover template syntax "{{"'),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "<title>Publication | Publications Library</title>",
+            "<title>{{ title }} | Publications Library</title>",
+            'leftover template syntax "{{"',
+        ),
+        ("<p>See ", "<p>{% block content %}See ", 'leftover template syntax "{%"'),
+        ('href="/library/about/"', "href=\"{{ url('/about/') }}\"", 'leftover template syntax "{{" in the href'),
+        ('"@type": "GovernmentOrganization"}}', '"@type": "{{ type }}"}}', 'leftover template syntax "{{"'),
+    ],
+)
 def test_leftover_template_syntax(old: str, new: str, message: str) -> None:
     only(bad(old, new), message)
 
@@ -99,18 +105,23 @@ def test_missing_banner_identifier_and_lang() -> None:
 
 
 def test_images_need_an_alt_attribute() -> None:
-    only(bad('src="/library/assets/flag.png" alt=""', 'src="/library/assets/flag.png"'),
-         'img src="/library/assets/flag.png"> has no alt')
+    only(
+        bad('src="/library/assets/flag.png" alt=""', 'src="/library/assets/flag.png"'),
+        'img src="/library/assets/flag.png"> has no alt',
+    )
     assert bad('src="/library/assets/flag.png" alt=""', 'src="/library/assets/flag.png" alt="U.S. flag"') == []
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    ('<span class="file-meta">(PDF, 1.2 MB)</span>', ""),  # no meta at all
-    ('<span class="file-meta">(PDF, 1.2 MB)</span>', "(PDF)"),  # a type but no size
-    ('<span class="file-meta">(PDF, 1.2 MB)</span>', "(1.2 MB)"),  # a size but no type
-    ('<span class="attachment__meta">(PDF, 3 KB, Español)</span>', ""),
-    ("(CSV, 512 bytes)", ""),
-])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('<span class="file-meta">(PDF, 1.2 MB)</span>', ""),  # no meta at all
+        ('<span class="file-meta">(PDF, 1.2 MB)</span>', "(PDF)"),  # a type but no size
+        ('<span class="file-meta">(PDF, 1.2 MB)</span>', "(1.2 MB)"),  # a size but no type
+        ('<span class="attachment__meta">(PDF, 3 KB, Español)</span>', ""),
+        ("(CSV, 512 bytes)", ""),
+    ],
+)
 def test_download_links_need_type_and_size_after_them(old: str, new: str) -> None:
     only(bad(old, new), "download link to /library/files/")
 
@@ -120,8 +131,13 @@ def test_type_and_size_must_follow_the_link_itself() -> None:
     problems = bad('<span class="attachment__meta">(PDF, 3 KB, Español)</span>', "")
     only(problems, "/library/files/statement-es.pdf")
     # Nor does text before the link, or inside it.
-    only(bad('<a href="/library/files/pia.pdf">PDF document</a> <span class="file-meta">(PDF, 1.2 MB)</span>',
-             '(PDF, 1.2 MB) <a href="/library/files/pia.pdf">PDF document (PDF, 1.2 MB)</a>'), "pia.pdf")
+    only(
+        bad(
+            '<a href="/library/files/pia.pdf">PDF document</a> <span class="file-meta">(PDF, 1.2 MB)</span>',
+            '(PDF, 1.2 MB) <a href="/library/files/pia.pdf">PDF document (PDF, 1.2 MB)</a>',
+        ),
+        "pia.pdf",
+    )
 
 
 def test_links_elsewhere_are_not_downloads() -> None:
@@ -130,8 +146,13 @@ def test_links_elsewhere_are_not_downloads() -> None:
 
 
 def test_external_links_in_main_need_the_external_class() -> None:
-    only(bad('class="usa-link usa-link--external" rel="noreferrer" href="https://www.example.com/x"',
-             'class="usa-link" href="https://www.example.com/x"'), "external link to https://www.example.com/x")
+    only(
+        bad(
+            'class="usa-link usa-link--external" rel="noreferrer" href="https://www.example.com/x"',
+            'class="usa-link" href="https://www.example.com/x"',
+        ),
+        "external link to https://www.example.com/x",
+    )
     only(bad('href="/library/about/"', 'href="//cdn.example.org/x"'), "external link to //cdn.example.org/x")
     only(bad('href="/library/about/"', 'href="http://example.gov.evil.com/"'), "external link")
     # .gov and .mil hosts are not external; links outside <main> (footer, header) are not checked.
@@ -140,8 +161,11 @@ def test_external_links_in_main_need_the_external_class() -> None:
 
 
 def test_all_problems_are_reported_together() -> None:
-    page = (GOOD.replace('<html lang="en">', "<html>").replace('alt=""', "")
-            .replace('<div class="usa-identifier">', "<div>"))
+    page = (
+        GOOD.replace('<html lang="en">', "<html>")
+        .replace('alt=""', "")
+        .replace('<div class="usa-identifier">', "<div>")
+    )
     problems = check_page("p.html", page)
     assert len(problems) == 3, problems
 
@@ -187,34 +211,104 @@ def test_a_guard_problem_fails_the_build_and_keeps_the_old_site(tmp_path: Path) 
 # -- the fast screen never clears a page the parser flags -----------------------------------------
 
 # Without its downloads, template-like code sample and tagged <h1>, which always go to the parser.
-SCREENED = (GOOD.replace(GOOD[GOOD.index("    <p>The full"):GOOD.index("  </main>")], "")
-            .replace("<h1>DHS/ICE/PIA-049 <em>Parole Unit</em></h1>", "<h1>DHS/ICE/PIA-049 Parole Unit</h1>"))
+SCREENED = GOOD.replace(GOOD[GOOD.index("    <p>The full") : GOOD.index("  </main>")], "").replace(
+    "<h1>DHS/ICE/PIA-049 <em>Parole Unit</em></h1>", "<h1>DHS/ICE/PIA-049 Parole Unit</h1>"
+)
 
 # Ways a page can go wrong, or look as if it did: each replaces one piece of SCREENED.
 MUTATIONS = [
-    ("<title>Publication | Publications Library</title>", ["<title>  </title>", "<title>&nbsp;</title>",
-     "<title >T</title>", "<title>T</title><title></title>", "<!-- <title>T</title> -->", ""]),
-    ("<h1>DHS/ICE/PIA-049 Parole Unit</h1>", ["<h1>Plain</h1>", "<h1> </h1>", "<h1>&#32;</h1>",
-     '<h1><img src="x.png" alt=""></h1>', "<h1>One</h1><h1></h1>", "<H1>Up</H1>", "<h1>A</h1><!-- <h1></h1> -->",
-     '<h1 class="x">Styled</h1>', "<h1>Text <!-- c --></h1>"]),
-    ('<html lang="en">', ['<html lang=" ">', '<html lang="&#32;">', "<html>", '<html LANG="en">',
-     '<html lang="en"><html>', "<html lang='en'>"]),
-    ('<section class="usa-banner"', ['<section class="site-banner"', '<div class="usa-banner"',
-     '<section class="usa-banner x"', '<section class="x" class="usa-banner"', '<section class="usa-banner" class="x"',
-     '<!-- <section class="usa-banner"> --><section', '<section class="usa-banner-like"']),
-    ('<div class="usa-identifier">', ['<div class="identifier">', '<!-- <div class="usa-identifier"> --><div>',
-     '<div>class="usa-identifier"', '<script>"<div class="usa-identifier">"</script><div>',
-     '<div class="x usa-identifier">', '<div class="usa-identifier-not">']),
-    ('src="/library/assets/flag.png" alt=""', ['src="/library/assets/flag.png"', 'src="a" title=" alt="',
-     'src="a" data-alt="x"', 'src="a" ALT="x"', 'src="a" alt', "src='a' alt=''", 'alt="" src="a"']),
-    ('<a class="usa-link usa-link--external" rel="noreferrer" href="https://www.example.com/x">',
-     ['<a href="https://www.example.com/x">', '<a class="usa-link" href="HTTPS://EVIL.COM/">',
-      '<a href=" https://evil.com/">', "<a href='https://evil.com/'>", '<a href=https://evil.com/>',
-      '<a href="&#104;ttps://evil.com/">', '<a href="//evil.com/">', '<a href="https://www.dhs.gov@evil.com/">',
-      '<a href="https://evil.com@www.dhs.gov/">', '<a href="http://[::1/">', '<a\thref="https://evil.com/">',
-      '<a title="usa-link--external" href="https://evil.com/">', '<a class="usa-link--external-no" href="https://e.com/">',
-      '<a href="https://e.com/" class="usa-link--external">', '<a href="files/report.pdf">',
-      '<a href="/library/files/x.pdf">']),
+    (
+        "<title>Publication | Publications Library</title>",
+        [
+            "<title>  </title>",
+            "<title>&nbsp;</title>",
+            "<title >T</title>",
+            "<title>T</title><title></title>",
+            "<!-- <title>T</title> -->",
+            "",
+        ],
+    ),
+    (
+        "<h1>DHS/ICE/PIA-049 Parole Unit</h1>",
+        [
+            "<h1>Plain</h1>",
+            "<h1> </h1>",
+            "<h1>&#32;</h1>",
+            '<h1><img src="x.png" alt=""></h1>',
+            "<h1>One</h1><h1></h1>",
+            "<H1>Up</H1>",
+            "<h1>A</h1><!-- <h1></h1> -->",
+            '<h1 class="x">Styled</h1>',
+            "<h1>Text <!-- c --></h1>",
+        ],
+    ),
+    (
+        '<html lang="en">',
+        [
+            '<html lang=" ">',
+            '<html lang="&#32;">',
+            "<html>",
+            '<html LANG="en">',
+            '<html lang="en"><html>',
+            "<html lang='en'>",
+        ],
+    ),
+    (
+        '<section class="usa-banner"',
+        [
+            '<section class="site-banner"',
+            '<div class="usa-banner"',
+            '<section class="usa-banner x"',
+            '<section class="x" class="usa-banner"',
+            '<section class="usa-banner" class="x"',
+            '<!-- <section class="usa-banner"> --><section',
+            '<section class="usa-banner-like"',
+        ],
+    ),
+    (
+        '<div class="usa-identifier">',
+        [
+            '<div class="identifier">',
+            '<!-- <div class="usa-identifier"> --><div>',
+            '<div>class="usa-identifier"',
+            '<script>"<div class="usa-identifier">"</script><div>',
+            '<div class="x usa-identifier">',
+            '<div class="usa-identifier-not">',
+        ],
+    ),
+    (
+        'src="/library/assets/flag.png" alt=""',
+        [
+            'src="/library/assets/flag.png"',
+            'src="a" title=" alt="',
+            'src="a" data-alt="x"',
+            'src="a" ALT="x"',
+            'src="a" alt',
+            "src='a' alt=''",
+            'alt="" src="a"',
+        ],
+    ),
+    (
+        '<a class="usa-link usa-link--external" rel="noreferrer" href="https://www.example.com/x">',
+        [
+            '<a href="https://www.example.com/x">',
+            '<a class="usa-link" href="HTTPS://EVIL.COM/">',
+            '<a href=" https://evil.com/">',
+            "<a href='https://evil.com/'>",
+            "<a href=https://evil.com/>",
+            '<a href="&#104;ttps://evil.com/">',
+            '<a href="//evil.com/">',
+            '<a href="https://www.dhs.gov@evil.com/">',
+            '<a href="https://evil.com@www.dhs.gov/">',
+            '<a href="http://[::1/">',
+            '<a\thref="https://evil.com/">',
+            '<a title="usa-link--external" href="https://evil.com/">',
+            '<a class="usa-link--external-no" href="https://e.com/">',
+            '<a href="https://e.com/" class="usa-link--external">',
+            '<a href="files/report.pdf">',
+            '<a href="/library/files/x.pdf">',
+        ],
+    ),
     ("<p>See ", ["<p>{{ x }} ", "<p>{% if %} ", "<p>See <b>&lt;h1&gt;</b> ", "<p>&lt;!-- ", "<p>See"]),
 ]
 

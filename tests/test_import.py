@@ -70,8 +70,17 @@ def exports(tmp_path: Path) -> Path:
 
 
 def test_drupal_csv_in_windows_1252(project: Project, exports: Path) -> None:
-    report = import_(project, exports / "export.csv", "csv", "--map", str(exports / "csv.yaml"),
-                     "--files", str(exports / "files"), "--redirect-base", "/")
+    report = import_(
+        project,
+        exports / "export.csv",
+        "csv",
+        "--map",
+        str(exports / "csv.yaml"),
+        "--files",
+        str(exports / "files"),
+        "--redirect-base",
+        "/",
+    )
     assert report["exit"] == 0, report["problems"]
     assert report["counts"] == {"imported": 5, "updated": 0, "unchanged": 0, "skipped": 0}
     assert report["check"] == []
@@ -88,7 +97,7 @@ def test_drupal_csv_in_windows_1252(project: Project, exports: Path) -> None:
     # Twice-escaped entities, a missing summary made from the text, a duplicate title, a new type.
     second = files["2018/cbp-body-s-worn-cameras.md"]
     assert 'title: "CBP Body\'s Worn Cameras"' in second
-    assert "summary: \"U.S. Customs and Border Protection \u201cbody-worn cameras\u201d record" in second
+    assert 'summary: "U.S. Customs and Border Protection \u201cbody-worn cameras\u201d record' in second
     assert "2020/annual-privacy-report.md" in files and "2021/annual-privacy-report-2021.md" in files
     assert "testimony: Testimony" in (project.root / "content/types.yaml").read_text()
     assert ("type", "testimony") in {(c["kind"], c["key"]) for c in report["created"]}
@@ -114,17 +123,31 @@ def test_drupal_csv_in_windows_1252(project: Project, exports: Path) -> None:
     alias = project.out / "publication/dhs-ice-pia-049/index.html"
     assert "/library/publications/dhs-ice-pia-049-ice-parole-law-enforcement-programs-unit/" in alias.read_text()
     redirects = (project.root / "redirects/_redirects").read_text()
-    assert ("/publication/dhs-ice-pia-049 https://www.example.gov/library/publications/"
-            "dhs-ice-pia-049-ice-parole-law-enforcement-programs-unit/ 301") in redirects
+    assert (
+        "/publication/dhs-ice-pia-049 https://www.example.gov/library/publications/"
+        "dhs-ice-pia-049-ice-parole-law-enforcement-programs-unit/ 301"
+    ) in redirects
     nginx = (project.root / "redirects/nginx-redirects.conf").read_text()
-    assert '"/publication/cbp-body-worn-cameras/" "https://www.example.gov/library/publications/cbp-body-s-worn-cameras/";' in nginx
+    assert (
+        '"/publication/cbp-body-worn-cameras/" "https://www.example.gov/library/publications/cbp-body-s-worn-cameras/";'
+        in nginx
+    )
     rules = json.loads((project.root / "redirects/s3-routing-rules.json").read_text())
     assert len(rules) == 5 and rules[0]["Redirect"]["HostName"] == "www.example.gov"
 
 
 def test_drupal_json_export(project: Project, exports: Path) -> None:
-    report = import_(project, exports / "export.json", "json", "--map", str(exports / "json.yaml"),
-                     "--files", str(exports / "files"), "--redirect-base", "/")
+    report = import_(
+        project,
+        exports / "export.json",
+        "json",
+        "--map",
+        str(exports / "json.yaml"),
+        "--files",
+        str(exports / "files"),
+        "--redirect-base",
+        "/",
+    )
     assert report["exit"] == 0, report["problems"]
     assert report["counts"]["imported"] == 2
     files = publication_files(project)
@@ -142,8 +165,17 @@ def test_drupal_json_export(project: Project, exports: Path) -> None:
 
 def test_atom_and_rss_feeds(project: Project, exports: Path) -> None:
     for feed in ("atom.xml", "rss.xml"):
-        report = import_(project, exports / feed, "feed", "--map", str(exports / "feed.yaml"),
-                         "--files", str(exports / "files"), "--redirect-base", "/")
+        report = import_(
+            project,
+            exports / feed,
+            "feed",
+            "--map",
+            str(exports / "feed.yaml"),
+            "--files",
+            str(exports / "files"),
+            "--redirect-base",
+            "/",
+        )
         assert report["exit"] == 0, report["problems"]
         assert report["counts"]["imported"] == 2, report
     files = publication_files(project)
@@ -152,20 +184,32 @@ def test_atom_and_rss_feeds(project: Project, exports: Path) -> None:
     assert "topics: [immigration]" in atom and "title: Full report" in atom
     assert "onerror" not in atom and "alert" not in atom
     second = files["2019/cbp-second-report.md"]
-    assert "summary: \"A second report with no summary of its own" in second
+    assert 'summary: "A second report with no summary of its own' in second
     rss = files["2018/femas-hurricane-guide.md"]
-    assert "title: \"FEMA\u2019s Hurricane Guide\"" in rss and "topics: [emergency-management]" in rss
+    assert 'title: "FEMA\u2019s Hurricane Guide"' in rss and "topics: [emergency-management]" in rss
     assert "[Related report](../2019/cbp-report-findings.md)" in rss  # a link into the other feed's import
     assert "2019/femas-hurricane-guide-2019.md" in files  # the duplicate title
     strict_check(project)
     assert project.build().ok
     assert (project.out / "publication/fema-hurricane-guide/index.html").is_file()
-    assert page(project, "/publications/femas-hurricane-guide/").xpath("string(//h1)").strip() == "FEMA\u2019s Hurricane Guide"
+    assert (
+        page(project, "/publications/femas-hurricane-guide/").xpath("string(//h1)").strip()
+        == "FEMA\u2019s Hurricane Guide"
+    )
 
 
 def test_saved_pages_with_css_selectors(project: Project, exports: Path) -> None:
-    report = import_(project, exports / "pages", "html", "--map", str(exports / "pages.yaml"),
-                     "--files", str(exports / "files"), "--redirect-base", "/")
+    report = import_(
+        project,
+        exports / "pages",
+        "html",
+        "--map",
+        str(exports / "pages.yaml"),
+        "--files",
+        str(exports / "files"),
+        "--redirect-base",
+        "/",
+    )
     assert report["exit"] == 0, report["problems"]
     assert report["counts"]["imported"] == 2
     files = publication_files(project)
@@ -175,7 +219,10 @@ def test_saved_pages_with_css_selectors(project: Project, exports: Path) -> None
     assert "file: files/pia-ice-050.pdf" in sevis  # PIA_ICE_050.PDF, renamed
     assert "sevis-map" not in sevis  # an image without a description is left out, and said so
     assert any("has no description" in n for row in report["rows"] for n in row["notes"])
-    assert "[SEVIS assessment](../2018/dhs-ice-pia-050-sevis-students.md)" in files["2019/dhs-ice-pia-051-case-management.md"]
+    assert (
+        "[SEVIS assessment](../2018/dhs-ice-pia-050-sevis-students.md)"
+        in files["2019/dhs-ice-pia-051-case-management.md"]
+    )
     strict_check(project)
     assert project.build().ok
     assert (project.out / "publication/dhs-ice-pia-050-sevis/index.html").is_file()
@@ -191,7 +238,9 @@ def test_a_second_run_changes_nothing_and_keep_edits_keeps_hand_edits(project: P
     assert again["files"] == {"copied": 0, "already_there": 2}
 
     edited = project.root / "content/publications/2020/annual-privacy-report.md"
-    text = re.sub(r"^title: .*$", 'title: "Annual Privacy Report, 2019"', edited.read_text(), count=1, flags=re.MULTILINE)
+    text = re.sub(
+        r"^title: .*$", 'title: "Annual Privacy Report, 2019"', edited.read_text(), count=1, flags=re.MULTILINE
+    )
     edited.write_text(text.replace("type: report", "type: report\ntranslations: [annual-privacy-report-2021]"))
     kept = import_(project, exports / "export.csv", "csv", *options, "--keep-edits")
     assert 'title: "Annual Privacy Report, 2019"' in edited.read_text()
@@ -228,8 +277,17 @@ def test_rows_match_by_old_address_when_there_is_no_id(project: Project, exports
 
 def test_a_hand_made_publication_with_the_old_address_is_left_alone(project: Project, exports: Path) -> None:
     project.publication("pia-049-by-hand", component="ice", aliases=["/publication/dhs-ice-pia-049"])
-    report = import_(project, exports / "export.csv", "csv", "--map", str(exports / "csv.yaml"),
-                     "--files", str(exports / "files"), "--redirect-base", "/")
+    report = import_(
+        project,
+        exports / "export.csv",
+        "csv",
+        "--map",
+        str(exports / "csv.yaml"),
+        "--files",
+        str(exports / "files"),
+        "--redirect-base",
+        "/",
+    )
     skipped = [row for row in report["rows"] if row["action"] == "skipped"]
     assert len(skipped) == 1 and "already has it by hand" in skipped[0]["reasons"][0]
     assert "pia-049-by-hand" in skipped[0]["reasons"][0]
@@ -237,30 +295,61 @@ def test_a_hand_made_publication_with_the_old_address_is_left_alone(project: Pro
 
 
 def _tree(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_dry_run_writes_nothing(project: Project, exports: Path) -> None:
     before = _tree(project.root)
-    report = import_(project, exports / "export.csv", "csv", "--map", str(exports / "csv.yaml"),
-                     "--files", str(exports / "files"), "--redirect-base", "/", "--dry-run")
+    report = import_(
+        project,
+        exports / "export.csv",
+        "csv",
+        "--map",
+        str(exports / "csv.yaml"),
+        "--files",
+        str(exports / "files"),
+        "--redirect-base",
+        "/",
+        "--dry-run",
+    )
     assert report["dry_run"] and report["counts"]["imported"] == 5 and report["check"] == []
     assert report["files"]["copied"] == 2
     assert _tree(project.root) == before
     assert sorted(p.name for p in project.root.iterdir()) == ["assets", "content", "templates"]
-    exit_code, output = run("import", str(exports / "export.csv"), str(project.root), "--from", "csv",
-                            "--map", str(exports / "csv.yaml"), "--dry-run")
+    exit_code, output = run(
+        "import",
+        str(exports / "export.csv"),
+        str(project.root),
+        "--from",
+        "csv",
+        "--map",
+        str(exports / "csv.yaml"),
+        "--dry-run",
+    )
     assert exit_code == 0 and "dry run: nothing was written" in output and "5 would be imported" in output
 
 
 def test_the_text_report(project: Project, exports: Path) -> None:
-    exit_code, output = run("import", str(exports / "export.csv"), str(project.root), "--from", "csv",
-                            "--map", str(exports / "csv.yaml"), "--files", str(exports / "files"),
-                            "--redirect-base", "/")
+    exit_code, output = run(
+        "import",
+        str(exports / "export.csv"),
+        str(project.root),
+        "--from",
+        "csv",
+        "--map",
+        str(exports / "csv.yaml"),
+        "--files",
+        str(exports / "files"),
+        "--redirect-base",
+        "/",
+    )
     assert exit_code == 0, output
     assert 'component "U.S. Immigration and Customs Enforcement" -> ice (value map, 4 rows)' in output
-    assert "type testimony \"Testimony\" in content/types.yaml" in output
+    assert 'type testimony "Testimony" in content/types.yaml' in output
     assert "export.csv:4: warning: row 3: attachment 2020-01/missing-appendix.pdf was not copied" in output
     assert "sitegen check --strict passes on the result (5 publications)." in output
     assert output.rstrip().splitlines()[-1].startswith("5 imported, 0 updated, 0 unchanged, 0 skipped (5 rows in ")
@@ -269,8 +358,17 @@ def test_the_text_report(project: Project, exports: Path) -> None:
 def test_unknown_values_are_errors_unless_the_mapping_creates_them(project: Project, exports: Path) -> None:
     mapping = fx.CSV_MAPPING.replace("  type: create\n", "")
     (exports / "strict.yaml").write_text(mapping)
-    report = import_(project, exports / "export.csv", "csv", "--map", str(exports / "strict.yaml"),
-                     "--files", str(exports / "files"), "--redirect-base", "/")
+    report = import_(
+        project,
+        exports / "export.csv",
+        "csv",
+        "--map",
+        str(exports / "strict.yaml"),
+        "--files",
+        str(exports / "files"),
+        "--redirect-base",
+        "/",
+    )
     assert report["exit"] == 1
     problem = next(p for p in report["problems"] if "Testimony" in p["message"])
     assert problem["path"].endswith("export.csv") and problem["line"] == 6
@@ -293,18 +391,22 @@ def test_a_new_component_is_written_when_asked(project: Project, exports: Path) 
 
 def test_aliases_inside_the_base_path_need_no_host_rules(tmp_path: Path, exports: Path) -> None:
     project = Project(tmp_path / "root-site", base_url="https://www.dhs.gov/")
-    report = import_(project, exports / "export.csv", "csv", "--map", str(exports / "csv.yaml"),
-                     "--files", str(exports / "files"))
+    report = import_(
+        project, exports / "export.csv", "csv", "--map", str(exports / "csv.yaml"), "--files", str(exports / "files")
+    )
     assert report["exit"] == 0, report["problems"]
     assert project.build().ok
     assert (project.out / "publication/dhs-ice-pia-049/index.html").is_file()
-    assert "/publication/dhs-ice-pia-049 /publications/dhs-ice-pia-049-ice-parole-law-enforcement-programs-unit/ 301" \
+    assert (
+        "/publication/dhs-ice-pia-049 /publications/dhs-ice-pia-049-ice-parole-law-enforcement-programs-unit/ 301"
         in (project.out / "_redirects").read_text()
+    )
 
 
 def test_old_addresses_outside_the_redirect_base_are_reported(project: Project, exports: Path) -> None:
-    report = import_(project, exports / "export.csv", "csv", "--map", str(exports / "csv.yaml"),
-                     "--files", str(exports / "files"))
+    report = import_(
+        project, exports / "export.csv", "csv", "--map", str(exports / "csv.yaml"), "--files", str(exports / "files")
+    )
     assert report["exit"] == 0 and report["aliases"] == 0
     notes = [n for row in report["rows"] for n in row["notes"]]
     assert any("outside --redirect-base /library/" in n for n in notes)
@@ -315,11 +417,20 @@ def test_old_addresses_outside_the_redirect_base_are_reported(project: Project, 
 def test_the_readme_mapping_is_the_one_tested(project: Project, exports: Path) -> None:
     """The worked mapping in the README imports the Drupal fixture as the tests' own mapping does."""
     readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
-    section = readme[readme.index("## Migrating an existing library"):]
-    block = section[section.index("```yaml\n") + len("```yaml\n"):section.index("\n```", section.index("```yaml"))]
+    section = readme[readme.index("## Migrating an existing library") :]
+    block = section[section.index("```yaml\n") + len("```yaml\n") : section.index("\n```", section.index("```yaml"))]
     (exports / "readme.yaml").write_text(block, "utf-8")
-    report = import_(project, exports / "export.csv", "csv", "--map", str(exports / "readme.yaml"),
-                     "--files", str(exports / "files"), "--redirect-base", "/")
+    report = import_(
+        project,
+        exports / "export.csv",
+        "csv",
+        "--map",
+        str(exports / "readme.yaml"),
+        "--files",
+        str(exports / "files"),
+        "--redirect-base",
+        "/",
+    )
     assert report["exit"] == 0, report["problems"]
     assert report["counts"]["imported"] == len(fx.ROWS) and report["check"] == []
     assert yaml.safe_load(block) == yaml.safe_load(fx.CSV_MAPPING)
@@ -329,7 +440,8 @@ def test_columns_named_like_the_fields_need_no_mapping(project: Project, tmp_pat
     (tmp_path / "plain.csv").write_text(
         "Title,Date,Component,Type,Topics,Body,Path,NID\n"
         "Plain export,2022-05-06,ICE,Fact Sheet,Privacy,<p>A body with enough words to summarise.</p>,/old/plain,7\n",
-        "utf-8")
+        "utf-8",
+    )
     report = import_(project, tmp_path / "plain.csv", "csv")
     assert report["exit"] == 0, report["problems"]
     text = publication_files(project)["2022/plain-export.md"]
@@ -344,7 +456,10 @@ def test_links_to_pages_that_were_not_imported(tmp_path: Path, exports: Path) ->
     mapping = ("--map", str(exports / "csv.yaml"))
     elsewhere = Project(tmp_path / "library", base_url="https://www.example.gov/library/")
     report = import_(elsewhere, exports / "one.csv", "csv", *mapping)
-    assert "[another page](https://www.dhs.gov/news/other-page)" in publication_files(elsewhere)["2020/annual-privacy-report.md"]
+    assert (
+        "[another page](https://www.dhs.gov/news/other-page)"
+        in publication_files(elsewhere)["2020/annual-privacy-report.md"]
+    )
     assert any("kept pointing to the old site" in n for n in report["rows"][0]["notes"])
     # When the new site takes over the old site's address, that page is gone: the link goes, its words stay.
     same_host = Project(tmp_path / "root", base_url="https://www.dhs.gov/")

@@ -61,20 +61,46 @@ def export(folder: Path, rows: list[dict[str, str]], body_format: str = "html") 
 
 
 def import_json(project: Project, source: Path, mapping: Path, *options: str, kind: str = "csv") -> dict:
-    exit_code, output = run("import", str(source), str(project.root), "--from", kind, "--map", str(mapping),
-                            "--format", "json", *options)
+    exit_code, output = run(
+        "import", str(source), str(project.root), "--from", kind, "--map", str(mapping), "--format", "json", *options
+    )
     report = json.loads(output)
     report["exit"] = exit_code
     return report
 
 
 def row(number: int, **fields: str) -> dict[str, str]:
-    return {"id": str(number), "title": f"Publication {number}", "date": "2020-01-02",
-            "summary": f"Summary {number}.", "body": "<p>Text.</p>", "url": f"/old/{number}", **fields}
+    return {
+        "id": str(number),
+        "title": f"Publication {number}",
+        "date": "2020-01-02",
+        "summary": f"Summary {number}.",
+        "body": "<p>Text.</p>",
+        "url": f"/old/{number}",
+        **fields,
+    }
 
 
-ACTIVE_TAGS = {"script", "iframe", "object", "embed", "form", "input", "button", "svg", "math", "style", "base",
-               "meta", "link", "frame", "textarea", "select", "template", "noscript"}
+ACTIVE_TAGS = {
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "form",
+    "input",
+    "button",
+    "svg",
+    "math",
+    "style",
+    "base",
+    "meta",
+    "link",
+    "frame",
+    "textarea",
+    "select",
+    "template",
+    "noscript",
+}
 BAD_URL = re.compile(r"^\s*(javascript|vbscript|data):|^\s*//|\\", re.IGNORECASE)
 
 
@@ -127,8 +153,20 @@ def test_hostile_bodies_as_markdown_are_never_written(project: Project, tmp_path
     assert exit_code == 0, output
 
 
-@pytest.mark.parametrize("title", ["../../../../etc/passwd", "..\\..\\windows\\system32", "/etc/shadow", "~root",
-                                   "CON", ".hidden", "\u202eevil\u202d.md", "a/b/../../c", "%2e%2e%2fx"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "../../../../etc/passwd",
+        "..\\..\\windows\\system32",
+        "/etc/shadow",
+        "~root",
+        "CON",
+        ".hidden",
+        "\u202eevil\u202d.md",
+        "a/b/../../c",
+        "%2e%2e%2fx",
+    ],
+)
 def test_titles_cannot_choose_a_path(project: Project, tmp_path: Path, title: str) -> None:
     source, mapping = export(tmp_path / "in", [row(1, title=title, slug="../../../outside"), row(2, title=title)])
     report = import_json(project, source, mapping)
@@ -173,13 +211,23 @@ def test_attachment_names_cannot_climb_out_and_links_are_refused(project: Projec
     (mirror / "linked").symlink_to("/etc", target_is_directory=True)
     outside = tmp_path / "outside.pdf"
     outside.write_bytes(fx.PDF)
-    names = ["/sites/default/files/../../../etc/passwd", "../../outside.pdf", "%2e%2e/%2e%2e/outside.pdf",
-             "/sites/default/files/publications/secrets.pdf", "/sites/default/files/linked/passwd",
-             "/sites/default/files/evil/page.html", "/sites/default/files/evil/fake.pdf",
-             "/sites/default/files/evil/run.exe", "C:\\Windows\\win.ini", "/sites/default/files/publications/privacy-pia-ice-049-october2018.pdf"]
+    names = [
+        "/sites/default/files/../../../etc/passwd",
+        "../../outside.pdf",
+        "%2e%2e/%2e%2e/outside.pdf",
+        "/sites/default/files/publications/secrets.pdf",
+        "/sites/default/files/linked/passwd",
+        "/sites/default/files/evil/page.html",
+        "/sites/default/files/evil/fake.pdf",
+        "/sites/default/files/evil/run.exe",
+        "C:\\Windows\\win.ini",
+        "/sites/default/files/publications/privacy-pia-ice-049-october2018.pdf",
+    ]
     rows = [row(index, files=name) for index, name in enumerate(names)]
     source, mapping = export(tmp_path / "in", rows)
-    (tmp_path / "in" / "map.yaml").write_text(MAPPING.replace("FORMAT", "html") + "files_prefix: /sites/default/files/\n")
+    (tmp_path / "in" / "map.yaml").write_text(
+        MAPPING.replace("FORMAT", "html") + "files_prefix: /sites/default/files/\n"
+    )
     report = import_json(project, source, mapping, "--files", str(mirror))
     assert report["exit"] == 0, report["problems"]
     assert report["counts"]["imported"] == len(names)  # a bad attachment never stops its row
@@ -195,8 +243,17 @@ def test_attachment_names_cannot_climb_out_and_links_are_refused(project: Projec
 def test_symlinks_in_the_pages_folder_are_not_followed(project: Project, tmp_path: Path) -> None:
     pages = fx.saved_pages(tmp_path / "pages")
     secret = tmp_path / "secret.html"
-    secret.write_text(fx.PAGE.format(slug="secret", title="Secret", datetime="2020-01-01", shown_date="x",
-                                     summary="secret", body="<p>secret</p>", files=""))
+    secret.write_text(
+        fx.PAGE.format(
+            slug="secret",
+            title="Secret",
+            datetime="2020-01-01",
+            shown_date="x",
+            summary="secret",
+            body="<p>secret</p>",
+            files="",
+        )
+    )
     (pages / "linked.html").symlink_to(secret)
     (pages / "folder").symlink_to(tmp_path, target_is_directory=True)
     (tmp_path / "pages.yaml").write_text(fx.PAGES_MAPPING)
@@ -227,6 +284,7 @@ def test_writing_never_goes_through_a_symlink_in_the_project(project: Project, t
 
 # -- bad input: a message at its line, all in one run, never a traceback ------------------------
 
+
 def test_broken_csv_rows_are_reported_with_their_lines(project: Project, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -237,7 +295,9 @@ def test_broken_csv_rows_are_reported_with_their_lines(project: Project, tmp_pat
         "2,,2020-01-02,No title.,,,/old/2,\n"
         "3,Bad date,2020-02-30,x,,,/old/3,\n"
         "4,Odd date,31/12/2020,x,,,/old/4,\n"
-        "5,\"Unclosed quote,2020-01-02,x,,,,\n", "utf-8")
+        '5,"Unclosed quote,2020-01-02,x,,,,\n',
+        "utf-8",
+    )
     report = import_json(project, folder / "export.csv", folder / "map.yaml")
     assert report["exit"] == 1
     where = {(p["line"], p["message"].split(":")[0]) for p in report["problems"]}
@@ -248,19 +308,30 @@ def test_broken_csv_rows_are_reported_with_their_lines(project: Project, tmp_pat
     assert report["counts"]["imported"] == 1
 
 
-@pytest.mark.parametrize("kind, name, data, line, words", [
-    ("json", "bad.json", b'[\n  {"title": "x"},\n  {"title": }\n]', 3, "not valid JSON"),
-    ("json", "object.json", b'{"a": [], "b": []}', 0, "holds an object"),
-    ("json", "scalars.json", b'[1, 2]', 1, "record 1 is not a set of keys"),
-    ("feed", "bad.xml", b"<rss><channel><title>x</title><item><title>x</titl></item>", 1, "not well-formed"),
-    ("feed", "html.xml", b"<html><body><p>Not a feed</p></body></html>", 1, "no entries"),
-    ("feed", "empty.xml", b"<?xml version='1.0'?><rss version='2.0'><channel><title>x</title></channel></rss>", 1, "no entries"),
-    ("feed", "binary.xml", bytes(range(256)) * 4, 0, "not a feed"),
-    ("csv", "empty.csv", b"", 1, "no header row"),
-    ("csv", "nul.csv", b"id,title\x00,date\n1,x\x00,2020-01-01\n", 0, ""),
-], ids=lambda value: value if isinstance(value, str) and len(value) < 20 else "")
-def test_broken_sources_are_messages(project: Project, tmp_path: Path, kind: str, name: str, data: bytes, line: int,
-                                     words: str) -> None:
+@pytest.mark.parametrize(
+    "kind, name, data, line, words",
+    [
+        ("json", "bad.json", b'[\n  {"title": "x"},\n  {"title": }\n]', 3, "not valid JSON"),
+        ("json", "object.json", b'{"a": [], "b": []}', 0, "holds an object"),
+        ("json", "scalars.json", b"[1, 2]", 1, "record 1 is not a set of keys"),
+        ("feed", "bad.xml", b"<rss><channel><title>x</title><item><title>x</titl></item>", 1, "not well-formed"),
+        ("feed", "html.xml", b"<html><body><p>Not a feed</p></body></html>", 1, "no entries"),
+        (
+            "feed",
+            "empty.xml",
+            b"<?xml version='1.0'?><rss version='2.0'><channel><title>x</title></channel></rss>",
+            1,
+            "no entries",
+        ),
+        ("feed", "binary.xml", bytes(range(256)) * 4, 0, "not a feed"),
+        ("csv", "empty.csv", b"", 1, "no header row"),
+        ("csv", "nul.csv", b"id,title\x00,date\n1,x\x00,2020-01-01\n", 0, ""),
+    ],
+    ids=lambda value: value if isinstance(value, str) and len(value) < 20 else "",
+)
+def test_broken_sources_are_messages(
+    project: Project, tmp_path: Path, kind: str, name: str, data: bytes, line: int, words: str
+) -> None:
     (tmp_path / name).write_bytes(data)
     mapping = tmp_path / "map.yaml"
     mapping.write_text("fields:\n  component: {default: ice}\n  type: {default: report}\n")
@@ -284,12 +355,21 @@ def test_mapping_problems_name_their_lines(project: Project, tmp_path: Path) -> 
         "  type: {from: type, mapp: {}}\n"  # 7
         "unknown:\n"
         "  type: maybe\n"  # 9
-        "oldsite: x\n", "utf-8")  # 10
+        "oldsite: x\n",
+        "utf-8",
+    )  # 10
     exit_code, output = run("import", str(source), str(project.root), "--from", "csv", "--map", str(mapping))
     assert exit_code == 1
-    for line, words in [(2, 'unknown source setting "encodng"'), (4, '"titel" is not a field'), (5, "has no day"),
-                        (5, "has no % codes"), (6, '"Not A Key" is not a component key'), (7, 'unknown option "mapp"'),
-                        (9, "must be one of error, create"), (10, 'unknown setting "oldsite"; did you mean "old_site"?')]:
+    for line, words in [
+        (2, 'unknown source setting "encodng"'),
+        (4, '"titel" is not a field'),
+        (5, "has no day"),
+        (5, "has no % codes"),
+        (6, '"Not A Key" is not a component key'),
+        (7, 'unknown option "mapp"'),
+        (9, "must be one of error, create"),
+        (10, 'unknown setting "oldsite"; did you mean "old_site"?'),
+    ]:
         assert re.search(rf"bad\.yaml:{line}: .*{re.escape(words)}", output), (line, words, output)
     assert list((project.root / "content/publications").iterdir()) == []
 
@@ -297,7 +377,7 @@ def test_mapping_problems_name_their_lines(project: Project, tmp_path: Path) -> 
 def test_a_mapping_that_is_not_yaml(project: Project, tmp_path: Path) -> None:
     source, _ = export(tmp_path / "in", [row(1)])
     mapping = tmp_path / "bad.yaml"
-    mapping.write_text("fields:\n  title: \"unclosed\n  date: date\n")
+    mapping.write_text('fields:\n  title: "unclosed\n  date: date\n')
     exit_code, output = run("import", str(source), str(project.root), "--from", "csv", "--map", str(mapping))
     assert exit_code == 1 and "bad.yaml:2: malformed YAML" in output
 
@@ -322,8 +402,10 @@ def test_a_windows_1252_file_without_a_declared_encoding(project: Project, tmp_p
 
 
 def test_json_cannot_smuggle_surrogates_or_nul(project: Project, tmp_path: Path) -> None:
-    (tmp_path / "x.json").write_text('[{"id": 1, "title": "Bad \\ud800 pair \\u0000 nul", "date": "2020-01-02",'
-                                     ' "summary": "s", "body": "<p>\\udfff</p>"}]')
+    (tmp_path / "x.json").write_text(
+        '[{"id": 1, "title": "Bad \\ud800 pair \\u0000 nul", "date": "2020-01-02",'
+        ' "summary": "s", "body": "<p>\\udfff</p>"}]'
+    )
     mapping = tmp_path / "map.yaml"
     mapping.write_text("fields:\n  component: {default: ice}\n  type: {default: report}\n")
     report = import_json(project, tmp_path / "x.json", mapping, kind="json")
@@ -332,13 +414,15 @@ def test_json_cannot_smuggle_surrogates_or_nul(project: Project, tmp_path: Path)
 
 
 def test_mojibake_and_latin1_quotes_are_repaired(project: Project, tmp_path: Path) -> None:
-    source, mapping = export(tmp_path / "in", [row(1, title="The agency\u00e2\u20ac\u2122s plan"),
-                                               row(2, title="A \x93quoted\x94 word")])
+    source, mapping = export(
+        tmp_path / "in", [row(1, title="The agency\u00e2\u20ac\u2122s plan"), row(2, title="A \x93quoted\x94 word")]
+    )
     report = import_json(project, source, mapping)
     assert [r["title"] for r in report["rows"]] == ["The agency\u2019s plan", "A \u201cquoted\u201d word"]
 
 
 # -- redirect maps --------------------------------------------------------------------------------
+
 
 def test_s3_rules_stay_within_the_limit(project: Project, tmp_path: Path) -> None:
     rows = [row(index, url=f"/publication/item-{index}") for index in range(60)]
@@ -349,7 +433,9 @@ def test_s3_rules_stay_within_the_limit(project: Project, tmp_path: Path) -> Non
     rules = json.loads((project.root / "redirects/s3-routing-rules.json").read_text())
     assert len(rules) <= 50
     assert {r["Condition"]["KeyPrefixEquals"]: r["Redirect"]["ReplaceKeyPrefixWith"] for r in rules} == {
-        "news/": "library/news/", "publication/": "library/publication/"}
+        "news/": "library/news/",
+        "publication/": "library/publication/",
+    }
     assert any("prefix rules" in line for line in report["redirects"])
     assert project.build().ok
     assert (project.out / "publication/item-7/index.html").is_file()  # where the prefix rule lands
@@ -376,7 +462,8 @@ http {{
     }}
 }}
 """)
-    result = subprocess.run(["nginx", "-t", "-c", str(conf), "-p", str(tmp_path)], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        ["nginx", "-t", "-c", str(conf), "-p", str(tmp_path)], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert '"/news/o\'hare (2020);x=1,y@z"' in (project.root / "redirects/nginx-redirects.conf").read_text()

@@ -28,23 +28,46 @@ def incremental_build(project: Project) -> tuple[dict[str, bytes], bool]:
 
 def make_corpus(project: Project, count: int) -> None:
     for i in range(count):
-        project.publication(f"pub-{i:02d}", date=f"20{10 + i % 12}-0{1 + i % 9}-1{i % 10}",
-                            component=("ice", "cbp")[i % 2], type=("fact-sheet", "report")[i % 2],
-                            topics=[("privacy", "immigration", "cybersecurity")[i % 3]],
-                            body=f"## Section {i}\n\nText of publication {i}.\n")
+        project.publication(
+            f"pub-{i:02d}",
+            date=f"20{10 + i % 12}-0{1 + i % 9}-1{i % 10}",
+            component=("ice", "cbp")[i % 2],
+            type=("fact-sheet", "report")[i % 2],
+            topics=[("privacy", "immigration", "cybersecurity")[i % 3]],
+            body=f"## Section {i}\n\nText of publication {i}.\n",
+        )
 
 
 def edit(project: Project, rng: random.Random, step: int) -> str:
     pubs = sorted((project.root / "content/publications").rglob("*.md"))
     target = rng.choice(pubs)
     text = target.read_text()
-    action = rng.choice(["title", "date", "component", "body", "add", "delete", "rename-component",
-                         "template", "topic", "summary", "heading", "link", "bodies"])
+    action = rng.choice(
+        [
+            "title",
+            "date",
+            "component",
+            "body",
+            "add",
+            "delete",
+            "rename-component",
+            "template",
+            "topic",
+            "summary",
+            "heading",
+            "link",
+            "bodies",
+        ]
+    )
     if action == "title":
         target.write_text(text.replace("title: ", f"title: Edited {step} ", 1))
     elif action == "date":
-        lines = [f"date: 20{rng.randint(10, 25)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
-                 if line.startswith("date:") else line for line in text.splitlines()]
+        lines = [
+            f"date: 20{rng.randint(10, 25)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+            if line.startswith("date:")
+            else line
+            for line in text.splitlines()
+        ]
         target.write_text("\n".join(lines) + "\n")
     elif action == "component":
         swapped = text.replace("component: ice", "component: TMP").replace("component: cbp", "component: ice")
@@ -70,8 +93,11 @@ def edit(project: Project, rng: random.Random, step: int) -> str:
         path = project.root / "templates/partials/publication_list.html"
         path.write_text(path.read_text() + f"\n{{# edit {step} #}}\n<!-- {step} -->\n")
     elif action == "topic":
-        target.write_text(text.replace("- privacy", "- cybersecurity") if "- privacy" in text
-                          else text.replace("- cybersecurity", "- privacy"))
+        target.write_text(
+            text.replace("- privacy", "- cybersecurity")
+            if "- privacy" in text
+            else text.replace("- cybersecurity", "- privacy")
+        )
     elif action == "summary":
         target.write_text(text.replace("summary: ", f"summary: Step {step}. ", 1))
     return action
@@ -168,11 +194,14 @@ def test_what_a_quick_rebuild_cannot_prove_takes_a_full_build(project: Project, 
     other = next((project.root / "content/publications").rglob("pub-01.md"))
     edits = {
         "a new heading": lambda: pub.write_text(pub.read_text() + "\n## Annex\n"),
-        "a new link": lambda: pub.write_text(pub.read_text() + f"\nSee [pub 1]({os.path.relpath(other, pub.parent)}).\n"),
+        "a new link": lambda: pub.write_text(
+            pub.read_text() + f"\nSee [pub 1]({os.path.relpath(other, pub.parent)}).\n"
+        ),
         "a title": lambda: pub.write_text(pub.read_text().replace("title: ", "title: New ", 1)),
         "a draft's body": lambda: draft.write_text(draft.read_text() + "\nMore.\n"),
         "a template": lambda: (project.root / "templates/publication.html").write_text(
-            (project.root / "templates/publication.html").read_text() + "\n"),
+            (project.root / "templates/publication.html").read_text() + "\n"
+        ),
     }
     for what, change in edits.items():
         change()
@@ -243,15 +272,21 @@ def test_a_list_cannot_show_a_body_so_it_cannot_go_stale(tmp_path: Path) -> None
     project.publication("x", body="## One\n\nText.\n")
     item = project.root / "templates/partials/publication_item.html"
     text = item.read_text()
-    anchor = "<p class=\"usa-collection__description\">{{ pub.summary }}</p>"
+    anchor = '<p class="usa-collection__description">{{ pub.summary }}</p>'
     assert anchor in text
     item.write_text(text.replace(anchor, anchor + "({{ pub.body.fragments|length }} sections)"))
     report = project.build()
     assert not report.ok
     [problem] = [d for d in report.diagnostics if d.severity == "error"]
-    line = item.read_text().splitlines().index(next(row for row in item.read_text().splitlines() if "sections)" in row)) + 1
-    assert (problem.path, problem.line, problem.code) == ("templates/partials/publication_item.html", line,
-                                                          "template-error")
+    line = (
+        item.read_text().splitlines().index(next(row for row in item.read_text().splitlines() if "sections)" in row))
+        + 1
+    )
+    assert (problem.path, problem.line, problem.code) == (
+        "templates/partials/publication_item.html",
+        line,
+        "template-error",
+    )
     assert "has no attribute 'body'" in problem.message and "publication page instead" in problem.hint
     assert project.check().diagnostics == report.diagnostics  # check says so too, before any build
 

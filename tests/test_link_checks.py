@@ -42,72 +42,191 @@ def neighbours(project: Project) -> None:
 
 # (id, body, [(code, line in the body, words the message must contain, words the hint must contain)])
 BROKEN = [
-    ("root-relative on line 35", FILLER + "See [x](/nope/).\n",
-     [("broken-link", 35, 'link to "/nope/", which is not a page of this site', "check the path")]),
-    ("same URL twice: successive lines", "[a](/nope/)\n\ntext\n\n[b](/nope/)\n",
-     [("broken-link", 1, '"/nope/"', ""), ("broken-link", 5, '"/nope/"', "")]),
-    ("prose mention before the link", "The old address /nope/ is gone.\n\nSee [x](/nope/).\n",
-     [("broken-link", 3, '"/nope/"', "")]),
-    ("a URL that is the start of another", "[a](/nope/deeper/)\n\n[b](/nope/)\n",
-     [("broken-link", 1, '"/nope/deeper/"', ""), ("broken-link", 3, 'link to "/nope/",', "")]),
-    ("reference-style: the definition line", "Read [x][r], then [y][r] again.\n\nText.\n\n[r]: /nope/\n",
-     [("broken-link", 5, '"/nope/"', "")]),
-    ("reference and inline use of one URL", "[x][r]\n\n[y](/nope/)\n\n[r]: /nope/\n",
-     [("broken-link", 3, '"/nope/"', ""), ("broken-link", 5, '"/nope/"', "")]),
-    ("link over two lines", "A [link that\nwraps](\n/nope/) here.\n",
-     [("broken-link", 3, '"/nope/"', "")]),
-    ("missing page", "Text.\n\nSee [the other](../2019/missing.md).\n",
-     [("broken-link", 3, 'link to missing page "publications/2019/missing.md"', "relative to this file")]),
-    ("URL with spaces", "Text.\n\n\n[x](<../2019/no such.md>)\n",
-     [("broken-link", 4, 'missing page "publications/2019/no such.md"', "")]),
-    ("percent-encoded URL", "Text.\n[x](../2019/no%20such.md)\n",
-     [("broken-link", 2, 'missing page "publications/2019/no such.md"', "")]),
-    ("backslash-escaped URL", "Text.\n[x](../2019/no\\_such.md)\n",
-     [("broken-link", 2, 'missing page "publications/2019/no_such.md"', "")]),
-    ("missing file", "One.\n\nTwo [report](../../files/nope.pdf).\n",
-     [("broken-link", 3, 'link to missing file "files/nope.pdf"', "")]),
-    ("missing file, root-relative", "One.\n\nTwo [report](/files/nope.pdf).\n",
-     [("broken-link", 3, 'link to missing file "/files/nope.pdf"', "")]),
-    ("missing image", "One.\n\n![A chart](../../files/chart.png)\n",
-     [("broken-link", 3, 'link to missing file "files/chart.png"', "")]),
-    ("image without alt text", "One.\n\nTwo.\n\n![](../../files/report.pdf)\n",
-     [("image-without-alt", 5, 'image "../../files/report.pdf" has no alternative text', "describe the image")]),
-    ("image without alt and link to the same file", "[The report](../../files/report.pdf)\n\n![](../../files/report.pdf)\n",
-     [("image-without-alt", 3, "no alternative text", "")]),
-    ("link outside content", "Text.\n\n[secret](../../../../secret.md)\n",
-     [("link-outside-content", 3, 'link "../../../../secret.md" points outside content/', "inside content/")]),
-    ("link to a draft", "Text.\n\n\n\n[soon](unfinished.md)\n",
-     [("broken-link", 5, 'link to "publications/2020/unfinished.md", which is a draft', "publish it")]),
-    ("site path of a draft", "Text.\n[soon](/publications/unfinished/)\n",
-     [("broken-link", 2, 'link to "/publications/unfinished/", which is a draft', "publish it")]),
-    ("fragment of another publication", "Text.\n\n[x](other.md#nowhere)\n",
-     [("broken-link", 3, '"#nowhere" is not a heading or id of publications/2020/other.md',
-       "ids there: real-heading, annex-a")]),
-    ("fragment close to a real one", "[x](other.md#real-headin)\n",
-     [("broken-link", 1, '"#real-headin" is not a heading or id of publications/2020/other.md',
-       'did you mean "#real-heading"?')]),
-    ("fragment of a publication without ids", "[x](attaches.md#top)\n",
-     [("broken-link", 1, '"#top" is not a heading or id of publications/2020/attaches.md',
-       'publications/2020/attaches.md has no headings or ids to link to')]),
-    ("fragment of a page by site path", "Text.\n\n[x](/about/#team)\n",
-     [("broken-link", 3, '"#team" is not a heading or id of /about/', "no headings or ids")]),
-    ("same-page fragment", "## Scope\n\nSee [below](#nowhere).\n",
-     [("broken-link", 3, 'link to "#nowhere", which is not a heading or id of this page', "ids on this page: scope")]),
-    ("same-page fragment, twice", "[a](#gone)\n\n## Scope\n\n[b](#gone)\n",
-     [("broken-link", 1, '"#gone"', ""), ("broken-link", 5, '"#gone"', "")]),
-    ("self-absolute, no such page", "Text.\n\n[x](https://www.example.gov/library/publications/nope/)\n",
-     [("broken-link", 3, 'link to "https://www.example.gov/library/publications/nope/", which is not a page of this site',
-       'write links to this site\'s own pages as site paths: "/publications/nope/"')]),
-    ("self-absolute over http, no final slash", "[x](http://www.example.gov/library/publications/nope)\n",
-     [("broken-link", 1, '"http://www.example.gov/library/publications/nope"', '"/publications/nope"')]),
-    ("self-absolute autolink", "See <https://WWW.EXAMPLE.GOV/library/nope/>.\n",
-     [("broken-link", 1, "which is not a page of this site", '"/nope/"')]),
-    ("self-absolute, missing fragment",
-     "One.\n\nTwo.\n\n[x](https://www.example.gov/library/publications/other/#nowhere)\n",
-     [("broken-link", 5, 'link to "https://www.example.gov/library/publications/other/#nowhere": '
-       '"#nowhere" is not a heading or id of /publications/other/',
-       'ids there: real-heading, annex-a; write links to this site\'s own pages as site paths: '
-       '"/publications/other/#nowhere"')]),
+    (
+        "root-relative on line 35",
+        FILLER + "See [x](/nope/).\n",
+        [("broken-link", 35, 'link to "/nope/", which is not a page of this site', "check the path")],
+    ),
+    (
+        "same URL twice: successive lines",
+        "[a](/nope/)\n\ntext\n\n[b](/nope/)\n",
+        [("broken-link", 1, '"/nope/"', ""), ("broken-link", 5, '"/nope/"', "")],
+    ),
+    (
+        "prose mention before the link",
+        "The old address /nope/ is gone.\n\nSee [x](/nope/).\n",
+        [("broken-link", 3, '"/nope/"', "")],
+    ),
+    (
+        "a URL that is the start of another",
+        "[a](/nope/deeper/)\n\n[b](/nope/)\n",
+        [("broken-link", 1, '"/nope/deeper/"', ""), ("broken-link", 3, 'link to "/nope/",', "")],
+    ),
+    (
+        "reference-style: the definition line",
+        "Read [x][r], then [y][r] again.\n\nText.\n\n[r]: /nope/\n",
+        [("broken-link", 5, '"/nope/"', "")],
+    ),
+    (
+        "reference and inline use of one URL",
+        "[x][r]\n\n[y](/nope/)\n\n[r]: /nope/\n",
+        [("broken-link", 3, '"/nope/"', ""), ("broken-link", 5, '"/nope/"', "")],
+    ),
+    ("link over two lines", "A [link that\nwraps](\n/nope/) here.\n", [("broken-link", 3, '"/nope/"', "")]),
+    (
+        "missing page",
+        "Text.\n\nSee [the other](../2019/missing.md).\n",
+        [("broken-link", 3, 'link to missing page "publications/2019/missing.md"', "relative to this file")],
+    ),
+    (
+        "URL with spaces",
+        "Text.\n\n\n[x](<../2019/no such.md>)\n",
+        [("broken-link", 4, 'missing page "publications/2019/no such.md"', "")],
+    ),
+    (
+        "percent-encoded URL",
+        "Text.\n[x](../2019/no%20such.md)\n",
+        [("broken-link", 2, 'missing page "publications/2019/no such.md"', "")],
+    ),
+    (
+        "backslash-escaped URL",
+        "Text.\n[x](../2019/no\\_such.md)\n",
+        [("broken-link", 2, 'missing page "publications/2019/no_such.md"', "")],
+    ),
+    (
+        "missing file",
+        "One.\n\nTwo [report](../../files/nope.pdf).\n",
+        [("broken-link", 3, 'link to missing file "files/nope.pdf"', "")],
+    ),
+    (
+        "missing file, root-relative",
+        "One.\n\nTwo [report](/files/nope.pdf).\n",
+        [("broken-link", 3, 'link to missing file "/files/nope.pdf"', "")],
+    ),
+    (
+        "missing image",
+        "One.\n\n![A chart](../../files/chart.png)\n",
+        [("broken-link", 3, 'link to missing file "files/chart.png"', "")],
+    ),
+    (
+        "image without alt text",
+        "One.\n\nTwo.\n\n![](../../files/report.pdf)\n",
+        [("image-without-alt", 5, 'image "../../files/report.pdf" has no alternative text', "describe the image")],
+    ),
+    (
+        "image without alt and link to the same file",
+        "[The report](../../files/report.pdf)\n\n![](../../files/report.pdf)\n",
+        [("image-without-alt", 3, "no alternative text", "")],
+    ),
+    (
+        "link outside content",
+        "Text.\n\n[secret](../../../../secret.md)\n",
+        [("link-outside-content", 3, 'link "../../../../secret.md" points outside content/', "inside content/")],
+    ),
+    (
+        "link to a draft",
+        "Text.\n\n\n\n[soon](unfinished.md)\n",
+        [("broken-link", 5, 'link to "publications/2020/unfinished.md", which is a draft', "publish it")],
+    ),
+    (
+        "site path of a draft",
+        "Text.\n[soon](/publications/unfinished/)\n",
+        [("broken-link", 2, 'link to "/publications/unfinished/", which is a draft', "publish it")],
+    ),
+    (
+        "fragment of another publication",
+        "Text.\n\n[x](other.md#nowhere)\n",
+        [
+            (
+                "broken-link",
+                3,
+                '"#nowhere" is not a heading or id of publications/2020/other.md',
+                "ids there: real-heading, annex-a",
+            )
+        ],
+    ),
+    (
+        "fragment close to a real one",
+        "[x](other.md#real-headin)\n",
+        [
+            (
+                "broken-link",
+                1,
+                '"#real-headin" is not a heading or id of publications/2020/other.md',
+                'did you mean "#real-heading"?',
+            )
+        ],
+    ),
+    (
+        "fragment of a publication without ids",
+        "[x](attaches.md#top)\n",
+        [
+            (
+                "broken-link",
+                1,
+                '"#top" is not a heading or id of publications/2020/attaches.md',
+                "publications/2020/attaches.md has no headings or ids to link to",
+            )
+        ],
+    ),
+    (
+        "fragment of a page by site path",
+        "Text.\n\n[x](/about/#team)\n",
+        [("broken-link", 3, '"#team" is not a heading or id of /about/', "no headings or ids")],
+    ),
+    (
+        "same-page fragment",
+        "## Scope\n\nSee [below](#nowhere).\n",
+        [
+            (
+                "broken-link",
+                3,
+                'link to "#nowhere", which is not a heading or id of this page',
+                "ids on this page: scope",
+            )
+        ],
+    ),
+    (
+        "same-page fragment, twice",
+        "[a](#gone)\n\n## Scope\n\n[b](#gone)\n",
+        [("broken-link", 1, '"#gone"', ""), ("broken-link", 5, '"#gone"', "")],
+    ),
+    (
+        "self-absolute, no such page",
+        "Text.\n\n[x](https://www.example.gov/library/publications/nope/)\n",
+        [
+            (
+                "broken-link",
+                3,
+                'link to "https://www.example.gov/library/publications/nope/", which is not a page of this site',
+                'write links to this site\'s own pages as site paths: "/publications/nope/"',
+            )
+        ],
+    ),
+    (
+        "self-absolute over http, no final slash",
+        "[x](http://www.example.gov/library/publications/nope)\n",
+        [("broken-link", 1, '"http://www.example.gov/library/publications/nope"', '"/publications/nope"')],
+    ),
+    (
+        "self-absolute autolink",
+        "See <https://WWW.EXAMPLE.GOV/library/nope/>.\n",
+        [("broken-link", 1, "which is not a page of this site", '"/nope/"')],
+    ),
+    (
+        "self-absolute, missing fragment",
+        "One.\n\nTwo.\n\n[x](https://www.example.gov/library/publications/other/#nowhere)\n",
+        [
+            (
+                "broken-link",
+                5,
+                'link to "https://www.example.gov/library/publications/other/#nowhere": '
+                '"#nowhere" is not a heading or id of /publications/other/',
+                "ids there: real-heading, annex-a; write links to this site's own pages as site paths: "
+                '"/publications/other/#nowhere"',
+            )
+        ],
+    ),
 ]
 
 
@@ -173,8 +292,15 @@ def test_valid_links_of_every_kind_pass_and_absolute_ones_publish_as_written(pro
 def test_the_ids_every_page_is_promised_are_on_every_kind_of_page(project: Project) -> None:
     neighbours(project)
     assert project.build().ok
-    for path in ("/", "/publications/", "/publications/other/", "/about/", "/publications/component/ice/",
-                 "/search/", "/404.html"):
+    for path in (
+        "/",
+        "/publications/",
+        "/publications/other/",
+        "/about/",
+        "/publications/component/ice/",
+        "/search/",
+        "/404.html",
+    ):
         ids = set(re.findall(r'\sid="([^"]+)"', project.html(path)))
         assert ids >= PAGE_IDS, (path, PAGE_IDS - ids)
 
@@ -182,9 +308,14 @@ def test_the_ids_every_page_is_promised_are_on_every_kind_of_page(project: Proje
 def test_a_site_at_the_root_of_its_host(tmp_path: Path) -> None:
     project = Project(tmp_path / "site", base_url="https://www.example.gov/")
     project.publication("target", folder="2020", body="## Part one\n")
-    project.publication("case", folder="2020", body=(
-        "[home](https://www.example.gov) [target](https://www.example.gov/publications/target/#part-one)\n\n"
-        "[gone](https://www.example.gov/nope/)\n"))
+    project.publication(
+        "case",
+        folder="2020",
+        body=(
+            "[home](https://www.example.gov) [target](https://www.example.gov/publications/target/#part-one)\n\n"
+            "[gone](https://www.example.gov/nope/)\n"
+        ),
+    )
     report = project.check()
     errors = [d for d in report.diagnostics if d.severity == "error"]
     assert [(d.path, d.line, d.code) for d in errors] == [(PUB, 10, "broken-link")], [d.text() for d in errors]
@@ -194,13 +325,15 @@ def test_a_site_at_the_root_of_its_host(tmp_path: Path) -> None:
 def test_the_diagnostic_text_of_each_kind(project: Project) -> None:
     """The exact sentences a contributor reads, in one place."""
     neighbours(project)
-    write_case(project, "[a](/nope/)\n\n[b](other.md#nowhere)\n\n[c](#nowhere)\n\n"
-                        "[d](https://www.example.gov/library/nope/)\n", 0)
+    write_case(
+        project,
+        "[a](/nope/)\n\n[b](other.md#nowhere)\n\n[c](#nowhere)\n\n[d](https://www.example.gov/library/nope/)\n",
+        0,
+    )
     texts = [d.text() for d in sorted(project.check().diagnostics) if d.path == PUB]
     assert texts == [
         f'{PUB}:8: link to "/nope/", which is not a page of this site; check the path',
-        f'{PUB}:10: "#nowhere" is not a heading or id of publications/2020/other.md; '
-        "ids there: real-heading, annex-a",
+        f'{PUB}:10: "#nowhere" is not a heading or id of publications/2020/other.md; ids there: real-heading, annex-a',
         f'{PUB}:12: link to "#nowhere", which is not a heading or id of this page; '
         'this page has no headings or ids to link to; link to the page itself, without "#nowhere"',
         f'{PUB}:14: link to "https://www.example.gov/library/nope/", which is not a page of this site; '

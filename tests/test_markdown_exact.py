@@ -62,8 +62,11 @@ def report(capsys: pytest.CaptureFixture[str], group: str, count: int) -> None:
     """Print a group's count (past -q's capture) and keep every count so far in the artifact file."""
     COUNTS[group] = count
     ARTIFACT.parent.mkdir(exist_ok=True)
-    ARTIFACT.write_text(f"bodies compared with stock Python-Markdown {markdown.__version__}\n"
-                        + "".join(f"{name}: {value}\n" for name, value in COUNTS.items()), encoding="utf-8")
+    ARTIFACT.write_text(
+        f"bodies compared with stock Python-Markdown {markdown.__version__}\n"
+        + "".join(f"{name}: {value}\n" for name, value in COUNTS.items()),
+        encoding="utf-8",
+    )
     with capsys.disabled():
         print(f"\n[markdown-exact] {group}: {count}")
 
@@ -78,7 +81,7 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 def _where(a: str, b: str) -> str:
     """Where two strings first differ, with some context from each."""
     at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-    return f"at {at}:\n  ours:  {a[max(0, at - 80):at + 80]!r}\n  stock: {b[max(0, at - 80):at + 80]!r}"
+    return f"at {at}:\n  ours:  {a[max(0, at - 80) : at + 80]!r}\n  stock: {b[max(0, at - 80) : at + 80]!r}"
 
 
 def pair_urls(source: str, ours: str, stock: str) -> tuple[str, str]:
@@ -88,8 +91,9 @@ def pair_urls(source: str, ours: str, stock: str) -> tuple[str, str]:
     assert len(mine) == len(theirs), f"{source}: {len(mine)} href/src attributes, stock wrote {len(theirs)}"
     for token, url in zip(mine, theirs):
         if (match := _TOKEN.fullmatch(token)) is not None:
-            assert not url.startswith(("#", "//")) and not _SCHEME.match(url), \
+            assert not url.startswith(("#", "//")) and not _SCHEME.match(url), (
                 f"{source}: token {token} where stock wrote the non-local URL {url!r}"
+            )
             assert url.endswith(match.group(1) or ""), f"{source}: token {token} for {url!r} lost the fragment"
 
     restored = [url if _TOKEN.fullmatch(token) else token for token, url in zip(mine, theirs)]
@@ -106,9 +110,13 @@ def _substitute(html: str, values: list[str]) -> str:
 def dom_difference(a: lxml.html.HtmlElement, b: lxml.html.HtmlElement, path: str = "") -> str | None:
     """The first place where two element trees differ (None when they are the same)."""
     here = f"{path}/{a.tag}"
-    for what, x, y in (("tag", a.tag, b.tag), ("attributes", dict(a.attrib), dict(b.attrib)),
-                       ("text", a.text or "", b.text or ""), ("tail", a.tail or "", b.tail or ""),
-                       ("children", len(a), len(b))):
+    for what, x, y in (
+        ("tag", a.tag, b.tag),
+        ("attributes", dict(a.attrib), dict(b.attrib)),
+        ("text", a.text or "", b.text or ""),
+        ("tail", a.tail or "", b.tail or ""),
+        ("children", len(a), len(b)),
+    ):
         if x != y:
             return f"{here}: {what} {x!r} became {y!r}"
     return next((found for x, y in zip(a, b) if (found := dom_difference(x, y, here))), None)
@@ -175,6 +183,7 @@ def stored_bodies(project: Path, cache_dir: Path, jobs: int) -> dict[str, str]:
 
 # -- 1. the sample site ----------------------------------------------------------------------------------
 
+
 def test_every_sample_body_is_stock_markdown_then_sanitized(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     stored = stored_bodies(ROOT, tmp_path / "cache", jobs=1)
     compared, clean, kinds = compare_project(ROOT, stored)
@@ -214,8 +223,10 @@ out.write_text(json.dumps({
 }))
 """
 
-_FOOTNOTE = "\n\nThe retention period is set by the records schedule.[^schedule]\n\n" \
-            "[^schedule]: Approved by the National Archives and Records Administration.\n"
+_FOOTNOTE = (
+    "\n\nThe retention period is set by the records schedule.[^schedule]\n\n"
+    "[^schedule]: Approved by the National Archives and Records Administration.\n"
+)
 
 
 def _footnote_every_chunk_start(project: Path) -> list[str]:
@@ -237,12 +248,30 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The bench corpus (2,000 publications), loaded once by the real loader with two workers."""
     base = tmp_path_factory.mktemp("markdown-exact")
     project = base / "corpus"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "corpus.py"), str(CORPUS_SIZE), str(project)],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "corpus.py"), str(CORPUS_SIZE), str(project)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     chunk_starts = _footnote_every_chunk_start(project)
     (base / "firsts").mkdir()
-    subprocess.run([sys.executable, "-c", _LOADER_SCRIPT, str(project), str(base / "cache"), str(base / "firsts"),
-                    str(base / "loaded.json"), str(JOBS)], check=True, capture_output=True, timeout=300, cwd=ROOT)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _LOADER_SCRIPT,
+            str(project),
+            str(base / "cache"),
+            str(base / "firsts"),
+            str(base / "loaded.json"),
+            str(JOBS),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        cwd=ROOT,
+    )
     loaded = json.loads((base / "loaded.json").read_text())
     loaded.update(project=project, chunk_starts=chunk_starts)
     return loaded
@@ -259,8 +288,9 @@ def test_every_corpus_body_is_stock_markdown_then_sanitized(corpus: dict, capsys
     report(capsys, "corpus bodies without problems (DOM compared)", clean)
 
 
-def test_the_first_document_of_each_parse_worker_is_stock_markdown(corpus: dict,
-                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_first_document_of_each_parse_worker_is_stock_markdown(
+    corpus: dict, capsys: pytest.CaptureFixture[str]
+) -> None:
     """With the old bug (the first pattern set of each process lost `footnote`) this fails."""
     firsts = corpus["firsts"]
     workers = {int(pid): first for pid, first in firsts.items() if int(pid) != corpus["parent"]}
@@ -323,26 +353,36 @@ print("<not html> & [^1]")
 
 def _fresh_process(files: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
     """(Markup.render html, stored body) of each file, in a new interpreter, in this order."""
-    result = subprocess.run([sys.executable, "-c", _FRESH_SCRIPT], input=json.dumps(files), check=True,
-                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", _FRESH_SCRIPT],
+        input=json.dumps(files),
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     return json.loads(result.stdout)
 
 
 def _footnoted(project: Path) -> list[tuple[str, str, str]]:
     """(kind, source, text) of every Markdown file of a project whose body has a footnote."""
-    files = [(kind, source, (project / source).read_text(encoding="utf-8-sig"))
-             for kind, source in loader.scan_project(project).markdown]
+    files = [
+        (kind, source, (project / source).read_text(encoding="utf-8-sig"))
+        for kind, source in loader.scan_project(project).markdown
+    ]
     return [file for file in files if "[^" in (split(file[1], file[2].encode()) or ("",))[0]]
 
 
-def test_the_first_document_of_a_fresh_process_is_stock_markdown(corpus: dict,
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_first_document_of_a_fresh_process_is_stock_markdown(
+    corpus: dict, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Each footnoted sample body, a footnoted corpus body and a rich document, first in a new process."""
     from_corpus = [file for file in _footnoted(corpus["project"]) if file[1] not in corpus["chunk_starts"]]
     footnoted = [*_footnoted(ROOT), from_corpus[0]]  # the corpus's own footnote, not one added here
     firsts = [*footnoted, ("publication", "content/publications/2020/rich.md", f"---\ntitle: R\n---\n{RICH_FIRST}")]
     for first in firsts:
-        (ours, stored), = _fresh_process([first])
+        ((ours, stored),) = _fresh_process([first])
         _, source, text = first
         body, _ = split(source, text.encode())
         assert compare(source, body, ours, stored, stock_markdown().convert(body)) is not None
@@ -352,43 +392,105 @@ def test_the_first_document_of_a_fresh_process_is_stock_markdown(corpus: dict,
 
 # -- 3. Hypothesis documents ------------------------------------------------------------------------------
 
-WORDS = ["privacy", "records", "the", "Department", "reviews", "data", "2024", "système", "año", "U.S.",
-         "e.g.", "PIA-049", "Section 508", "(see below)", "50%", "snake_case", "a*b", "TOC", "x_y_z"]
-LOCAL_URLS = ["../2019/other.md", "other.md#scope", "../../files/report.pdf", "/about/", "../../pages/privacy.md",
-              "/publications/?page=2#list", "sub/page.md", "../../../outside.md", "#scope", "file%20name.md"]
-EXTERNAL_URLS = ["https://www.dhs.gov/privacy", "https://x.gov/a?b=1&c=2", "mailto:privacy@dhs.gov",
-                 "http://example.gov/#top", "tel:+12025551234"]
+WORDS = [
+    "privacy",
+    "records",
+    "the",
+    "Department",
+    "reviews",
+    "data",
+    "2024",
+    "système",
+    "año",
+    "U.S.",
+    "e.g.",
+    "PIA-049",
+    "Section 508",
+    "(see below)",
+    "50%",
+    "snake_case",
+    "a*b",
+    "TOC",
+    "x_y_z",
+]
+LOCAL_URLS = [
+    "../2019/other.md",
+    "other.md#scope",
+    "../../files/report.pdf",
+    "/about/",
+    "../../pages/privacy.md",
+    "/publications/?page=2#list",
+    "sub/page.md",
+    "../../../outside.md",
+    "#scope",
+    "file%20name.md",
+]
+EXTERNAL_URLS = [
+    "https://www.dhs.gov/privacy",
+    "https://x.gov/a?b=1&c=2",
+    "mailto:privacy@dhs.gov",
+    "http://example.gov/#top",
+    "tel:+12025551234",
+]
 ENTITIES = ["&amp;", "&copy;", "&#169;", "&#x2014;", "&nbsp;", "&#160;", "&lt;", "AT&T", "5 < 6", "a > b", "&bogus;"]
-RAW_INLINE = ['<abbr title="Privacy Impact Assessment">PIA</abbr>', "<b>bold</b>", "<em>em</em>", "<sup>2</sup>",
-              "<sub>2</sub>", "<kbd>Ctrl</kbd>", '<span lang="es">año</span>', "<br>", "<mark>m</mark>",
-              "<q>quoted</q>", '<time datetime="2024-01-01">1 January</time>', "<code>x &lt; y</code>",
-              "<del>old</del> <ins>new</ins>", "<small>fine print</small>", '<a href="https://www.dhs.gov/">DHS</a>']
+RAW_INLINE = [
+    '<abbr title="Privacy Impact Assessment">PIA</abbr>',
+    "<b>bold</b>",
+    "<em>em</em>",
+    "<sup>2</sup>",
+    "<sub>2</sub>",
+    "<kbd>Ctrl</kbd>",
+    '<span lang="es">año</span>',
+    "<br>",
+    "<mark>m</mark>",
+    "<q>quoted</q>",
+    '<time datetime="2024-01-01">1 January</time>',
+    "<code>x &lt; y</code>",
+    "<del>old</del> <ins>new</ins>",
+    "<small>fine print</small>",
+    '<a href="https://www.dhs.gov/">DHS</a>',
+]
 LABELS = ["1", "2", "note", "a-b"]
-ATTR_LISTS = ["{: #scope }", "{: #sec-2 .toc }", "{: .usa-table--striped }", "{: lang=es }", "{: .custom }",
-              '{: title="A title" }', "{: #findings }"]
+ATTR_LISTS = [
+    "{: #scope }",
+    "{: #sec-2 .toc }",
+    "{: .usa-table--striped }",
+    "{: lang=es }",
+    "{: .custom }",
+    '{: title="A title" }',
+    "{: #findings }",
+]
 
 word = st.sampled_from(WORDS)
 words = st.lists(word, min_size=1, max_size=4).map(" ".join)
 url = st.sampled_from(LOCAL_URLS + EXTERNAL_URLS)
 inline = st.one_of(
-    word, word, word,
+    word,
+    word,
+    word,
     st.tuples(st.sampled_from(["*", "**", "_", "__", "***"]), words).map(lambda t: f"{t[0]}{t[1]}{t[0]}"),
     st.sampled_from(["`x < y & z`", "``a ` b``", "`[^1]`", "`*not em*`"]),
     st.tuples(words, url).map(lambda t: f"[{t[0]}]({t[1]})"),
     st.tuples(words, url).map(lambda t: f'[{t[0]}]({t[1]} "Title")'),
     st.tuples(words, url, st.sampled_from(ATTR_LISTS)).map(lambda t: f"[{t[0]}]({t[1]}){t[2]}"),
-    words.map(lambda w: f"[{w}][ref]"), st.just("[ref]"),
-    st.tuples(words, st.sampled_from(["../../files/chart.png", "/files/map.jpg", "https://x.gov/i.png"]))
-      .map(lambda t: f"![{t[0]}]({t[1]})"),
+    words.map(lambda w: f"[{w}][ref]"),
+    st.just("[ref]"),
+    st.tuples(words, st.sampled_from(["../../files/chart.png", "/files/map.jpg", "https://x.gov/i.png"])).map(
+        lambda t: f"![{t[0]}]({t[1]})"
+    ),
     st.sampled_from(["<https://www.dhs.gov/>", "<privacy@dhs.gov>", "https://plain.gov/url"]),
-    st.sampled_from(ENTITIES), st.sampled_from(RAW_INLINE),
+    st.sampled_from(ENTITIES),
+    st.sampled_from(RAW_INLINE),
     st.sampled_from(LABELS).map(lambda label: f"[^{label}]"),
     st.sampled_from(["\\*", "\\_", "\\[", "\\`", "\\<"]),
 )
 line = st.lists(inline, min_size=1, max_size=10).map(" ".join)
 text = st.lists(line, min_size=1, max_size=3).map(lambda lines: "\n".join(lines))  # soft breaks, some "  \n"
-cell = st.lists(st.one_of(word, st.sampled_from(["`c`", "*e*", "[l](../2019/other.md)", "&amp;", "<b>b</b>", "[^1]"])),
-                min_size=1, max_size=3).map(" ".join)
+cell = st.lists(
+    st.one_of(word, st.sampled_from(["`c`", "*e*", "[l](../2019/other.md)", "&amp;", "<b>b</b>", "[^1]"])),
+    min_size=1,
+    max_size=3,
+).map(" ".join)
 
 
 @st.composite
@@ -416,24 +518,50 @@ def listing(draw: st.DrawFn) -> str:
 # Raw inline tags are whole and balanced, even where a lazy line turns an indented code block into
 # paragraph text: an unclosed one is a known hole (test_an_unclosed_inline_tag_...).
 block = st.one_of(
-    text, text, text,
+    text,
+    text,
+    text,
     st.tuples(st.integers(1, 4), line, st.sampled_from(["", "", *ATTR_LISTS])).map(
-        lambda t: f"{'#' * t[0]} {t[1]} {t[2]}".rstrip()),
+        lambda t: f"{'#' * t[0]} {t[1]} {t[2]}".rstrip()
+    ),
     st.tuples(text, st.sampled_from(ATTR_LISTS)).map(lambda t: f"{t[0]}\n{t[1]}"),
-    table(), listing(),
-    st.tuples(st.sampled_from(["```", "``` python", "```yaml", "~~~ {.json}", "``` { .text #code-1 }"]),
-              st.lists(st.sampled_from(["x = 1 < 2 & 3", "<script>alert(1)</script>", "[^1] *not* `code`",
-                                        "key: &amp; value", "    indented", ""]), min_size=1, max_size=4))
-      .map(lambda t: f"{t[0]}\n" + "\n".join(t[1]) + ("\n~~~" if t[0].startswith("~") else "\n```")),
+    table(),
+    listing(),
+    st.tuples(
+        st.sampled_from(["```", "``` python", "```yaml", "~~~ {.json}", "``` { .text #code-1 }"]),
+        st.lists(
+            st.sampled_from(
+                [
+                    "x = 1 < 2 & 3",
+                    "<script>alert(1)</script>",
+                    "[^1] *not* `code`",
+                    "key: &amp; value",
+                    "    indented",
+                    "",
+                ]
+            ),
+            min_size=1,
+            max_size=4,
+        ),
+    ).map(lambda t: f"{t[0]}\n" + "\n".join(t[1]) + ("\n~~~" if t[0].startswith("~") else "\n```")),
     text.map(lambda t: "> " + t.replace("\n", "\n> ")),
-    st.tuples(st.sampled_from(LABELS), text, st.sampled_from(["", "\n\n    A second paragraph of the note."]))
-      .map(lambda t: f"[^{t[0]}]: {t[1].replace(chr(10), ' ')}{t[2]}"),
+    st.tuples(st.sampled_from(LABELS), text, st.sampled_from(["", "\n\n    A second paragraph of the note."])).map(
+        lambda t: f"[^{t[0]}]: {t[1].replace(chr(10), ' ')}{t[2]}"
+    ),
     st.sampled_from(["[ref]: https://www.dhs.gov/ref", '[ref]: ../2019/other.md "Other"', "[ref]: /about/#team"]),
-    st.sampled_from(["[TOC]", "---", "    indented code & <b>bold</b>", "<div lang=\"es\">\n<p>Texto en español.</p>\n</div>",
-                     "<details>\n<summary>More</summary>\n<p>Hidden &amp; shown.</p>\n</details>"]),
+    st.sampled_from(
+        [
+            "[TOC]",
+            "---",
+            "    indented code & <b>bold</b>",
+            '<div lang="es">\n<p>Texto en español.</p>\n</div>',
+            "<details>\n<summary>More</summary>\n<p>Hidden &amp; shown.</p>\n</details>",
+        ]
+    ),
 )
 document = st.lists(st.tuples(block, st.sampled_from(["\n\n", "\n\n", "\n\n", "\n"])), min_size=1, max_size=8).map(
-    lambda parts: "".join(b + sep for b, sep in parts))
+    lambda parts: "".join(b + sep for b, sep in parts)
+)
 
 GENERATED = "content/publications/2020/generated.md"
 FRONT = "---\ntitle: Generated\n---\n"
@@ -478,7 +606,8 @@ def test_an_unclosed_inline_tag_is_reported() -> None:
     ours = MARKUP.render(body, GENERATED, "publications/2020", FRONT.count("\n") + 1).html
     compare(GENERATED, body, ours, stored.html, stock_markdown().convert(body))  # (a) and (b) hold
     assert [(d.code, d.line) for d in parsed.diagnostics if d.code.startswith("html")] == [
-        ("html-unclosed", FRONT.count("\n") + 1)]
+        ("html-unclosed", FRONT.count("\n") + 1)
+    ]
 
 
 def test_toc_inside_a_table_row_is_reported() -> None:
@@ -490,7 +619,8 @@ def test_toc_inside_a_table_row_is_reported() -> None:
     ours = MARKUP.render(body, GENERATED, "publications/2020", FRONT.count("\n") + 1).html
     compare(GENERATED, body, ours, stored.html, stock_markdown().convert(body))  # (a) and (b) hold
     assert [(d.code, d.line) for d in parsed.diagnostics if d.code.startswith("html")] == [
-        ("html-nesting", FRONT.count("\n") + 1 + 2)]
+        ("html-nesting", FRONT.count("\n") + 1 + 2)
+    ]
 
 
 def test_the_comparison_catches_what_it_must() -> None:

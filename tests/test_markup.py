@@ -12,11 +12,62 @@ from sitegen.markup import INLINE_TRIGGERS, Markup
 ROOT = Path(__file__).resolve().parent.parent
 
 # Pieces of Markdown syntax, and text around them, that random documents are made of.
-PIECES = ["`", "``", "\\", "\\\\", "[", "]", "(", ")", "![", "[^1]", "[^1]: note", "<", ">", "<b>", "</b>",
-          "<!-- c -->", "&", "&amp;", "&#169;", ";", "*", "**", "_", "__", "  ", "\t", "\r", "\r\n", "\n", "\n\n",
-          "# ", "## ", "| a | b |\n|---|---|\n| 1 | 2 |", "- ", "1. ", "> ", "```\n", "~~~\n", "    ", ":", "^",
-          "{: #id }", "{: .cls }", "[x]: https://x.gov", "<https://x.gov>", "<a@x.gov>", "https://x.gov",
-          "word", "Word", "é", " ", "=", "---", "[TOC]"]
+PIECES = [
+    "`",
+    "``",
+    "\\",
+    "\\\\",
+    "[",
+    "]",
+    "(",
+    ")",
+    "![",
+    "[^1]",
+    "[^1]: note",
+    "<",
+    ">",
+    "<b>",
+    "</b>",
+    "<!-- c -->",
+    "&",
+    "&amp;",
+    "&#169;",
+    ";",
+    "*",
+    "**",
+    "_",
+    "__",
+    "  ",
+    "\t",
+    "\r",
+    "\r\n",
+    "\n",
+    "\n\n",
+    "# ",
+    "## ",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "- ",
+    "1. ",
+    "> ",
+    "```\n",
+    "~~~\n",
+    "    ",
+    ":",
+    "^",
+    "{: #id }",
+    "{: .cls }",
+    "[x]: https://x.gov",
+    "<https://x.gov>",
+    "<a@x.gov>",
+    "https://x.gov",
+    "word",
+    "Word",
+    "é",
+    " ",
+    "=",
+    "---",
+    "[TOC]",
+]
 
 
 def _convert(text: str, prune: bool) -> tuple[str, tuple, tuple]:
@@ -39,8 +90,9 @@ def test_pruned_patterns_render_exactly_like_all_patterns(text: str) -> None:
 
 
 def test_every_sample_body_renders_the_same_either_way() -> None:
-    bodies = [path.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
-              for path in sorted((ROOT / "content").rglob("*.md"))]
+    bodies = [
+        path.read_text(encoding="utf-8").split("\n---\n", 1)[-1] for path in sorted((ROOT / "content").rglob("*.md"))
+    ]
     assert len(bodies) > 50
     for body in bodies:
         assert _convert(body, prune=True) == _convert(body, prune=False)
@@ -83,8 +135,14 @@ def test_the_first_document_of_a_fresh_process_renders_like_stock_markdown() -> 
     import sys
 
     for order in (_FRESH_DOCUMENTS, _FRESH_DOCUMENTS[::-1]):
-        result = subprocess.run([sys.executable, "-c", _FRESH_SCRIPT, json.dumps(order)], check=True,
-                                capture_output=True, text=True, cwd=ROOT, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-c", _FRESH_SCRIPT, json.dumps(order)],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
+        )
         mine, stock = json.loads(result.stdout)
         assert mine == stock
     assert 'class="footnote-ref"' in mine[-1]

@@ -14,7 +14,9 @@ def problems(project: Project) -> list[tuple[str, int, str]]:
 
 
 def test_one_file_with_six_kinds_of_problem_reports_all_of_them(project: Project) -> None:
-    project.raw_publication("2020/x.md", """
+    project.raw_publication(
+        "2020/x.md",
+        """
         ---
         title: Six kinds of problem
         date: 2020-01-01
@@ -33,13 +35,20 @@ def test_one_file_with_six_kinds_of_problem_reports_all_of_them(project: Project
         #### A heading that skips levels
 
         And [](https://www.dhs.gov/) is an empty link.
-        """)
+        """,
+    )
     (project.root / "content/files").mkdir(parents=True, exist_ok=True)
     (project.root / "content/files/chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     source = "content/publications/2020/x.md"
-    expected = [(source, 4, "unknown-component"), (source, 8, "image-without-alt"), (source, 10, "broken-link"),
-                (source, 12, "broken-link"), (source, 14, "template-syntax"), (source, 16, "heading-skip"),
-                (source, 18, "empty-link")]
+    expected = [
+        (source, 4, "unknown-component"),
+        (source, 8, "image-without-alt"),
+        (source, 10, "broken-link"),
+        (source, 12, "broken-link"),
+        (source, 14, "template-syntax"),
+        (source, 16, "heading-skip"),
+        (source, 18, "empty-link"),
+    ]
     assert problems(project) == expected
     result = CliRunner().invoke(main, ["check", str(project.root)])  # what the contributor reads
     assert result.exit_code == 1
@@ -49,7 +58,9 @@ def test_one_file_with_six_kinds_of_problem_reports_all_of_them(project: Project
 
 
 def test_link_errors_show_while_another_file_has_front_matter_errors(project: Project) -> None:
-    project.raw_publication("2020/bad.md", """
+    project.raw_publication(
+        "2020/bad.md",
+        """
         ---
         title: Missing its date
         component: ice
@@ -57,7 +68,8 @@ def test_link_errors_show_while_another_file_has_front_matter_errors(project: Pr
         summary: A summary.
         ---
         Body.
-        """)
+        """,
+    )
     project.publication("good", body="See [this](../2019/nowhere.md) and [that](bad.md).")
     found = problems(project)
     assert ("content/publications/2020/bad.md", 1, "missing-field") in {(p, 1, c) for p, _, c in found}

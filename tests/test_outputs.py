@@ -36,14 +36,22 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Project:
     project.write("content/files/report.pdf", "%PDF-1.4\n" + "r" * 4321)
     start = dt.date(2015, 1, 1)
     for i in range(COUNT):
-        project.publication(f"ice-{i:02d}", date=(start + dt.timedelta(days=i)).isoformat(),
-                            summary=f"ICE summary {i}.", folder="ice")
-    project.publication("cbp-old", date="2010-06-01", component="cbp", updated="2022-02-02", summary="Old CBP.",
-                        attachments=[{"title": "CBP report", "file": "files/report.pdf"}],
-                        aliases=["/publication/cbp-old", "/old/cbp-old.html"])
+        project.publication(
+            f"ice-{i:02d}", date=(start + dt.timedelta(days=i)).isoformat(), summary=f"ICE summary {i}.", folder="ice"
+        )
+    project.publication(
+        "cbp-old",
+        date="2010-06-01",
+        component="cbp",
+        updated="2022-02-02",
+        summary="Old CBP.",
+        attachments=[{"title": "CBP report", "file": "files/report.pdf"}],
+        aliases=["/publication/cbp-old", "/old/cbp-old.html"],
+    )
     project.publication("cbp-new", date="2016-03-01", component="cbp", summary="New CBP.")
-    project.publication("secret-draft", title="Embargoed draft title", date="2030-01-01", draft=True,
-                        summary="Embargoed draft summary.")
+    project.publication(
+        "secret-draft", title="Embargoed draft title", date="2030-01-01", draft=True, summary="Embargoed draft summary."
+    )
     report = project.build()
     assert report.ok, [d.text() for d in report.diagnostics]
     return project
@@ -53,12 +61,15 @@ def published(project: Project) -> list[tuple[str, dt.date, dt.date]]:
     """(slug, date, last modified) of every published publication, newest first, as the fixture made them."""
     start = dt.date(2015, 1, 1)
     items = [(f"ice-{i:02d}", start + dt.timedelta(days=i), start + dt.timedelta(days=i)) for i in range(COUNT)]
-    items += [("cbp-old", dt.date(2010, 6, 1), dt.date(2022, 2, 2)),
-              ("cbp-new", dt.date(2016, 3, 1), dt.date(2016, 3, 1))]
+    items += [
+        ("cbp-old", dt.date(2010, 6, 1), dt.date(2022, 2, 2)),
+        ("cbp-new", dt.date(2016, 3, 1), dt.date(2016, 3, 1)),
+    ]
     return sorted(items, key=lambda item: (-item[1].toordinal(), item[0]))
 
 
 # -- Atom feeds -------------------------------------------------------------------------------
+
 
 def check_feed(path: Path, self_url: str, expected: list[tuple[str, dt.date, dt.date]]) -> lxml.etree._ElementTree:
     data = path.read_bytes()
@@ -84,8 +95,7 @@ def check_feed(path: Path, self_url: str, expected: list[tuple[str, dt.date, dt.
         url = f"{BASE}publications/{slug}/"
         assert [n.text for n in one("a:id", entry)] == [url]
         assert len(one("a:title", entry)) == 1 and one("a:title", entry)[0].text.strip()
-        assert [rfc3339(n.text) for n in one("a:updated", entry)] == [
-            dt.datetime.combine(modified, dt.time(), dt.UTC)]
+        assert [rfc3339(n.text) for n in one("a:updated", entry)] == [dt.datetime.combine(modified, dt.time(), dt.UTC)]
         published_ = one("a:published", entry)
         if published_:
             assert rfc3339(published_[0].text).date() == date
@@ -93,7 +103,8 @@ def check_feed(path: Path, self_url: str, expected: list[tuple[str, dt.date, dt.
         assert len(one("a:summary", entry)) == 1 and one("a:summary", entry)[0].text.strip()
     # Dates come from content, never from the clock.
     assert rfc3339(one("a:updated")[0].text) == dt.datetime.combine(
-        max(item[2] for item in expected[:50]), dt.time(), dt.UTC)
+        max(item[2] for item in expected[:50]), dt.time(), dt.UTC
+    )
     assert [e.link for e in parsed.entries] == [f"{BASE}publications/{slug}/" for slug, _, _ in expected[:50]]
     return tree
 
@@ -108,8 +119,7 @@ def test_site_feed(site: Project) -> None:
 
 def test_component_feed(site: Project) -> None:
     expected = [item for item in published(site) if item[0].startswith("cbp")]
-    check_feed(site.out / "publications/component/cbp/feed.xml", BASE + "publications/component/cbp/feed.xml",
-               expected)
+    check_feed(site.out / "publications/component/cbp/feed.xml", BASE + "publications/component/cbp/feed.xml", expected)
     # cbp-old was updated in 2022: the feed's updated is its newest change, not its newest publication date.
     parsed = feedparser.parse((site.out / "publications/component/cbp/feed.xml").read_bytes())
     assert parsed.feed.updated == "2022-02-02T00:00:00Z"
@@ -139,13 +149,16 @@ def test_feed_of_a_component_without_publications(tmp_path: Path) -> None:
 
 
 def test_feeds_are_linked_from_their_pages(site: Project) -> None:
-    for page, feed in (("publications/component/cbp/index.html", "/library/publications/component/cbp/feed.xml"),
-                       ("index.html", "/library/feed.xml")):
+    for page, feed in (
+        ("publications/component/cbp/index.html", "/library/publications/component/cbp/feed.xml"),
+        ("index.html", "/library/feed.xml"),
+    ):
         root = lxml.html.document_fromstring((site.out / page).read_text("utf-8"))
         assert feed in root.xpath("//head/link[@rel='alternate'][@type='application/atom+xml']/@href")
 
 
 # -- sitemap ----------------------------------------------------------------------------------
+
 
 def sitemap_entries(out: Path) -> dict[str, str | None]:
     tree = lxml.etree.parse(str(out / "sitemap.xml"))
@@ -181,8 +194,11 @@ def test_sitemap_lists_every_content_page_and_nothing_else(site: Project) -> Non
     assert set(entries) == content_pages
     assert BASE + "404.html" not in entries
     # Pagination pages are content pages: 57 publications at 20 a page.
-    assert {BASE + "publications/page/2/", BASE + "publications/page/3/",
-            BASE + "publications/component/ice/page/3/"} <= set(entries)
+    assert {
+        BASE + "publications/page/2/",
+        BASE + "publications/page/3/",
+        BASE + "publications/component/ice/page/3/",
+    } <= set(entries)
     assert BASE + "publications/page/4/" not in entries
 
 
@@ -199,6 +215,7 @@ def test_sitemap_lastmod_comes_from_content(site: Project) -> None:
 
 # -- index.json and robots.txt ----------------------------------------------------------------
 
+
 def test_catalogue_lists_every_published_publication(site: Project) -> None:
     catalog = json.loads((site.out / "publications/index.json").read_text("utf-8"))
     expected = published(site)
@@ -211,9 +228,17 @@ def test_catalogue_lists_every_published_publication(site: Project) -> None:
         assert record["title"] and record["summary"]
     old = next(r for r in records if r["slug"] == "cbp-old")
     size = (site.root / "content/files/report.pdf").stat().st_size
-    assert old["attachments"] == [{"title": "CBP report", "url": BASE + "files/report.pdf", "size": size,
-                                   "format": "PDF", "language": "en", "mediaType": "application/pdf",
-                                   "pages": None}]  # "%PDF-1.4 rrr...": no page to count (a damaged file)
+    assert old["attachments"] == [
+        {
+            "title": "CBP report",
+            "url": BASE + "files/report.pdf",
+            "size": size,
+            "format": "PDF",
+            "language": "en",
+            "mediaType": "application/pdf",
+            "pages": None,
+        }
+    ]  # "%PDF-1.4 rrr...": no page to count (a damaged file)
     assert old["updated"] == "2022-02-02"
     assert old["component"]["key"] == "cbp" and old["type"]["key"] == "fact-sheet"
     assert (site.out / "files/report.pdf").stat().st_size == size
@@ -228,9 +253,13 @@ def test_robots_names_the_sitemap(site: Project) -> None:
 
 # -- drafts -----------------------------------------------------------------------------------
 
+
 def all_text(out: Path) -> dict[str, str]:
-    return {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in out.rglob("*")
-            if p.is_file() and p.suffix in (".html", ".xml", ".json", ".txt")}
+    return {
+        p.relative_to(out).as_posix(): p.read_text("utf-8")
+        for p in out.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".xml", ".json", ".txt")
+    }
 
 
 def test_drafts_appear_nowhere(site: Project) -> None:

@@ -43,19 +43,40 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Project:
     project.write("content/files/report.pdf", "%PDF-" + "x" * 2995)
     project.write("content/files/data.csv", "y" * 1_234_567)
     # alpha and beta share a date: beta's file is read first (folder "a"), yet alpha must be listed first.
-    project.publication("alpha", title="DHS/ICE/PIA-049 Alpha Case Management", date="2020-05-01",
-                        updated="2020-06-02", type="privacy-impact-assessment", topics=["privacy", "immigration"],
-                        summary="Alpha summary for the parole unit.", folder="z",
-                        body="The alpha body paragraph.\n\n## Retention\n\nRecords are kept.\n",
-                        attachments=[{"title": "Alpha report", "file": "files/report.pdf"},
-                                     {"title": "Alpha data", "file": "files/data.csv"}],
-                        aliases=["/publication/alpha-old"])
+    project.publication(
+        "alpha",
+        title="DHS/ICE/PIA-049 Alpha Case Management",
+        date="2020-05-01",
+        updated="2020-06-02",
+        type="privacy-impact-assessment",
+        topics=["privacy", "immigration"],
+        summary="Alpha summary for the parole unit.",
+        folder="z",
+        body="The alpha body paragraph.\n\n## Retention\n\nRecords are kept.\n",
+        attachments=[
+            {"title": "Alpha report", "file": "files/report.pdf"},
+            {"title": "Alpha data", "file": "files/data.csv"},
+        ],
+        aliases=["/publication/alpha-old"],
+    )
     project.publication("beta", title="Beta fact sheet", date="2020-05-01", summary="Beta summary.", folder="a")
     project.publication("gamma", title="Gamma statement", date="2021-01-10", summary="Gamma summary.")
-    project.publication("delta", title="Delta report", date="2019-03-03", component="cbp", type="report",
-                        topics=["cybersecurity"], summary="Delta summary.")
-    project.publication("escaped", title="Fees & <b>Charges</b>", date="2018-01-01", component="cbp",
-                        summary="Summary with <script>alert(1)</script> text.")
+    project.publication(
+        "delta",
+        title="Delta report",
+        date="2019-03-03",
+        component="cbp",
+        type="report",
+        topics=["cybersecurity"],
+        summary="Delta summary.",
+    )
+    project.publication(
+        "escaped",
+        title="Fees & <b>Charges</b>",
+        date="2018-01-01",
+        component="cbp",
+        summary="Summary with <script>alert(1)</script> text.",
+    )
     report = project.build()
     assert report.ok, [d.text() for d in report.diagnostics]
     return project
@@ -81,8 +102,14 @@ def list_items(root: lxml.html.HtmlElement) -> list[dict[str, str]]:
         links = item.xpath(".//a[@href]")
         times = item.xpath(".//time/@datetime")
         description = with_class(item, "usa-collection__description")
-        items.append({"title": text(links[0]), "href": links[0].get("href"),
-                      "summary": text(description[0]) if description else "", "date": times[0] if times else ""})
+        items.append(
+            {
+                "title": text(links[0]),
+                "href": links[0].get("href"),
+                "summary": text(description[0]) if description else "",
+                "date": times[0] if times else "",
+            }
+        )
     return items
 
 
@@ -103,9 +130,10 @@ PAGE_KINDS = {
 }
 
 
-
-FOCUSABLE = " or ".join(f"self::{tag}" for tag in ("a", "button", "input", "select", "textarea", "summary",
-                                                  "iframe")) + " or @tabindex"
+FOCUSABLE = (
+    " or ".join(f"self::{tag}" for tag in ("a", "button", "input", "select", "textarea", "summary", "iframe"))
+    + " or @tabindex"
+)
 
 
 def check_anatomy(url: str, root: lxml.html.HtmlElement) -> None:
@@ -124,8 +152,11 @@ def check_anatomy(url: str, root: lxml.html.HtmlElement) -> None:
     assert meta(root, prop="og:url").startswith(BASE), where
 
     # The skip link is the first thing a keyboard reaches, and its target exists.
-    focusable = [e for e in root.xpath(f"//body//*[{FOCUSABLE}]")
-                 if (e.tag != "a" or e.get("href") is not None) and e.get("tabindex") != "-1"]
+    focusable = [
+        e
+        for e in root.xpath(f"//body//*[{FOCUSABLE}]")
+        if (e.tag != "a" or e.get("href") is not None) and e.get("tabindex") != "-1"
+    ]
     assert focusable, where
     assert focusable[0].tag == "a" and focusable[0].get("href") == "#main-content", where
     assert root.xpath("//main[@id='main-content']"), where
@@ -176,11 +207,18 @@ def check_anatomy(url: str, root: lxml.html.HtmlElement) -> None:
     assert "U.S. Department of Homeland Security" in text(identifier[0]) and "dhs.gov" in text(identifier[0]), where
     required = identifier[0].xpath(".//*[contains(@class, 'usa-identifier__required-links-list')]//a")
     expected = [PREFIX + "about/", PREFIX + "accessibility/"] + [
-        SITE_YAML["identifier"][key] for key in ("foia", "no_fear", "oig", "performance", "privacy")]
+        SITE_YAML["identifier"][key] for key in ("foia", "no_fear", "oig", "performance", "privacy")
+    ]
     assert [a.get("href") for a in required] == expected, where
     assert [text(a) for a in required] == [
-        "About DHS", "Accessibility statement", "FOIA requests", "No FEAR Act data", "Office of the Inspector General",
-        "Performance reports", "Privacy policy"], where
+        "About DHS",
+        "Accessibility statement",
+        "FOIA requests",
+        "No FEAR Act data",
+        "Office of the Inspector General",
+        "Performance reports",
+        "Privacy policy",
+    ], where
     usagov = [a for a in identifier[0].xpath(".//a") if text(a) == "Visit USA.gov"]
     assert len(usagov) == 1 and usagov[0].get("href") == "https://www.usa.gov/", where
 
@@ -215,18 +253,26 @@ def breadcrumb(root: lxml.html.HtmlElement) -> list[tuple[str, str | None]]:
 HEAD = [("Home", PREFIX), ("News", "https://www.dhs.gov/news"), ("Publications Library", PREFIX + "publications/")]
 
 
-@pytest.mark.parametrize("url, own", [
-    ("/publications/", None),
-    ("/publications/alpha/", [("Immigration and Customs Enforcement", PREFIX + "publications/component/ice/"),
-                              ("DHS/ICE/PIA-049 Alpha Case Management", None)]),
-    ("/publications/component/ice/", [("Immigration and Customs Enforcement", None)]),
-    ("/publications/type/report/", [("Report", None)]),
-    ("/publications/topic/privacy/", [("Privacy", None)]),
-    ("/publications/year/2020/", [("2020", None)]),
-    ("/about/", [("About the library", None)]),
-    ("/search/", [("Search publications", None)]),
-    ("/404.html", [("Page not found", None)]),
-])
+@pytest.mark.parametrize(
+    "url, own",
+    [
+        ("/publications/", None),
+        (
+            "/publications/alpha/",
+            [
+                ("Immigration and Customs Enforcement", PREFIX + "publications/component/ice/"),
+                ("DHS/ICE/PIA-049 Alpha Case Management", None),
+            ],
+        ),
+        ("/publications/component/ice/", [("Immigration and Customs Enforcement", None)]),
+        ("/publications/type/report/", [("Report", None)]),
+        ("/publications/topic/privacy/", [("Privacy", None)]),
+        ("/publications/year/2020/", [("2020", None)]),
+        ("/about/", [("About the library", None)]),
+        ("/search/", [("Search publications", None)]),
+        ("/404.html", [("Page not found", None)]),
+    ],
+)
 def test_breadcrumb_trail(site: Project, url: str, own: list[tuple[str, str | None]] | None) -> None:
     expected = HEAD[:2] + [("Publications Library", None)] if own is None else HEAD + own
     assert breadcrumb(page(site, url)) == expected
@@ -238,6 +284,7 @@ def test_home_has_no_breadcrumb(site: Project) -> None:
 
 # -- page kinds ------------------------------------------------------------------------------
 
+
 def test_home_page(site: Project) -> None:
     root = page(site, "/")
     assert [text(h) for h in root.xpath("//main//h1")] == ["Publications Library"]
@@ -245,17 +292,27 @@ def test_home_page(site: Project) -> None:
     newest_first = ("gamma", "alpha", "beta", "delta", "escaped")
     assert [i["href"] for i in items] == [PREFIX + f"publications/{s}/" for s in newest_first]
     hrefs = set(root.xpath("//main//a/@href"))
-    assert {PREFIX + "publications/component/ice/", PREFIX + "publications/component/cbp/",
-            PREFIX + "publications/type/report/", PREFIX + "publications/topic/privacy/",
-            PREFIX + "publications/year/2021/", PREFIX + "publications/"} <= hrefs
+    assert {
+        PREFIX + "publications/component/ice/",
+        PREFIX + "publications/component/cbp/",
+        PREFIX + "publications/type/report/",
+        PREFIX + "publications/topic/privacy/",
+        PREFIX + "publications/year/2021/",
+        PREFIX + "publications/",
+    } <= hrefs
 
 
 def test_library_index(site: Project) -> None:
     root = page(site, "/publications/")
     assert [text(h) for h in root.xpath("//main//h1")] == ["Publications Library"]
     items = list_items(root)
-    assert [i["title"] for i in items] == ["Gamma statement", "DHS/ICE/PIA-049 Alpha Case Management",
-                                           "Beta fact sheet", "Delta report", "Fees & <b>Charges</b>"]
+    assert [i["title"] for i in items] == [
+        "Gamma statement",
+        "DHS/ICE/PIA-049 Alpha Case Management",
+        "Beta fact sheet",
+        "Delta report",
+        "Fees & <b>Charges</b>",
+    ]
     assert [i["date"] for i in items] == ["2021-01-10", "2020-05-01", "2020-05-01", "2019-03-03", "2018-01-01"]
     assert set(root.xpath("//head/link[@rel='alternate'][@type='application/atom+xml']/@href")) == {PREFIX + "feed.xml"}
     assert not root.xpath("//head/link[@rel='next' or @rel='prev']")
@@ -306,7 +363,9 @@ def test_publication_json_ld(site: Project) -> None:
     media = data["associatedMedia"]
     assert [m["contentUrl"] for m in media] == [BASE + "files/report.pdf", BASE + "files/data.csv"]
     assert [(m["@type"], m["encodingFormat"], m["inLanguage"]) for m in media] == [
-        ("MediaObject", "application/pdf", "en"), ("MediaObject", "text/csv", "en")]
+        ("MediaObject", "application/pdf", "en"),
+        ("MediaObject", "text/csv", "en"),
+    ]
 
 
 def test_front_matter_text_is_escaped(site: Project) -> None:
@@ -327,30 +386,48 @@ def test_component_page(site: Project) -> None:
     main = root.xpath("//main")[0]
     assert [text(h) for h in main.xpath(".//h1")] == ["Immigration and Customs Enforcement"]
     assert "The mission of U.S. Immigration and Customs Enforcement (ICE) is to protect America." in [
-        text(p) for p in main.xpath(".//p")]
+        text(p) for p in main.xpath(".//p")
+    ]
     # Newest first; alpha and beta share a date and are ordered by slug.
     assert list_items(root) == [
-        {"title": "Gamma statement", "href": PREFIX + "publications/gamma/", "summary": "Gamma summary.",
-         "date": "2021-01-10"},
-        {"title": "DHS/ICE/PIA-049 Alpha Case Management", "href": PREFIX + "publications/alpha/",
-         "summary": "Alpha summary for the parole unit.", "date": "2020-05-01"},
-        {"title": "Beta fact sheet", "href": PREFIX + "publications/beta/", "summary": "Beta summary.",
-         "date": "2020-05-01"},
+        {
+            "title": "Gamma statement",
+            "href": PREFIX + "publications/gamma/",
+            "summary": "Gamma summary.",
+            "date": "2021-01-10",
+        },
+        {
+            "title": "DHS/ICE/PIA-049 Alpha Case Management",
+            "href": PREFIX + "publications/alpha/",
+            "summary": "Alpha summary for the parole unit.",
+            "date": "2020-05-01",
+        },
+        {
+            "title": "Beta fact sheet",
+            "href": PREFIX + "publications/beta/",
+            "summary": "Beta summary.",
+            "date": "2020-05-01",
+        },
     ]
-    assert root.xpath("//head/link[@rel='alternate'][@type='application/atom+xml']/@href")[-1] == \
-        PREFIX + "publications/component/ice/feed.xml"
+    assert (
+        root.xpath("//head/link[@rel='alternate'][@type='application/atom+xml']/@href")[-1]
+        == PREFIX + "publications/component/ice/feed.xml"
+    )
 
 
-@pytest.mark.parametrize("url, heading, slugs", [
-    ("/publications/type/report/", "Report", ["delta"]),
-    ("/publications/type/fact-sheet/", "Fact Sheet", ["gamma", "beta", "escaped"]),
-    ("/publications/type/privacy-impact-assessment/", "Privacy Impact Assessment", ["alpha"]),
-    ("/publications/topic/privacy/", "Privacy", ["alpha"]),
-    ("/publications/topic/cybersecurity/", "Cybersecurity", ["delta"]),
-    ("/publications/year/2020/", "2020", ["alpha", "beta"]),
-    ("/publications/year/2021/", "2021", ["gamma"]),
-    ("/publications/component/cbp/", "Customs and Border Protection", ["delta", "escaped"]),
-])
+@pytest.mark.parametrize(
+    "url, heading, slugs",
+    [
+        ("/publications/type/report/", "Report", ["delta"]),
+        ("/publications/type/fact-sheet/", "Fact Sheet", ["gamma", "beta", "escaped"]),
+        ("/publications/type/privacy-impact-assessment/", "Privacy Impact Assessment", ["alpha"]),
+        ("/publications/topic/privacy/", "Privacy", ["alpha"]),
+        ("/publications/topic/cybersecurity/", "Cybersecurity", ["delta"]),
+        ("/publications/year/2020/", "2020", ["alpha", "beta"]),
+        ("/publications/year/2021/", "2021", ["gamma"]),
+        ("/publications/component/cbp/", "Customs and Border Protection", ["delta", "escaped"]),
+    ],
+)
 def test_index_pages(site: Project, url: str, heading: str, slugs: list[str]) -> None:
     root = page(site, url)
     assert [text(h) for h in root.xpath("//main//h1")] == [heading]

@@ -28,8 +28,10 @@ def exists(project: Project, url: str) -> bool:
 
 
 def items_on(root: lxml.html.HtmlElement) -> list[str]:
-    return root.xpath("//main//*[contains(concat(' ', @class, ' '), ' usa-collection__item ')]"
-                      "//*[contains(@class, 'usa-collection__heading')]/a/@href")
+    return root.xpath(
+        "//main//*[contains(concat(' ', @class, ' '), ' usa-collection__item ')]"
+        "//*[contains(@class, 'usa-collection__heading')]/a/@href"
+    )
 
 
 def rel_links(root: lxml.html.HtmlElement) -> dict[str, list[str]]:
@@ -63,7 +65,7 @@ def test_component_page_boundaries(tmp_path: Path, count: int) -> None:
     for number, url in enumerate(urls, start=1):
         assert exists(project, url), url
         root = lxml.html.document_fromstring(project.html(url))
-        assert items_on(root) == expected[(number - 1) * PAGE_SIZE: number * PAGE_SIZE], url
+        assert items_on(root) == expected[(number - 1) * PAGE_SIZE : number * PAGE_SIZE], url
         links = rel_links(root)
         prev = [PREFIX + urls[number - 2].lstrip("/")] if number > 1 else []
         nxt = [PREFIX + urls[number].lstrip("/")] if number < pages else []
@@ -74,8 +76,9 @@ def test_component_page_boundaries(tmp_path: Path, count: int) -> None:
         else:
             numbers = nav[0].xpath(".//a[contains(@class, 'usa-pagination__button')]")
             assert [a.get("href") for a in numbers] == [PREFIX + u.lstrip("/") for u in urls]
-            assert [a.get("aria-current") for a in numbers] == ["page" if n == number else None
-                                                                  for n in range(1, pages + 1)]
+            assert [a.get("aria-current") for a in numbers] == [
+                "page" if n == number else None for n in range(1, pages + 1)
+            ]
         # Every page keeps the component's heading and mission statement.
         assert [text(h) for h in root.xpath("//main//h1")] == ["Immigration and Customs Enforcement"]
 

@@ -36,21 +36,108 @@ BODY_CODES = {"html-tag", "html-attribute", "html-class", "html-id", "html-comme
 # -- the oracle: what published body HTML may never hold ---------------------------------------------
 
 # Written out here rather than imported, so a too-generous product allowlist cannot hide a payload.
-FORBIDDEN_TAGS = ("script", "iframe", "frame", "frameset", "svg", "math", "object", "embed", "applet", "base",
-                  "meta", "link", "form", "input", "button", "select", "textarea", "style", "template",
-                  "noscript", "video", "audio", "source", "track", "marquee", "body", "html", "head", "title",
-                  "xmp", "plaintext", "portal", "param", "keygen", "isindex", "image", "use", "animate", "set")
-FORBIDDEN_ATTRIBUTES = {"srcdoc", "formaction", "action", "autofocus", "tabindex", "contenteditable", "ping",
-                        "target", "name", "form", "xlink:href", "srcset", "poster", "background", "data",
-                        "popover", "is", "slot", "http-equiv", "content"}
-URL_ATTRIBUTES = {"href", "src", "cite", "action", "formaction", "data", "poster", "background", "srcset",
-                  "xlink:href", "lowsrc", "dynsrc", "ping", "longdesc", "usemap", "codebase"}
-CLASS_ALLOWLIST = {"footnote", "footnote-ref", "footnote-backref", "toc", "usa-table--borderless",
-                   "usa-table--striped", "usa-table--compact"}
+FORBIDDEN_TAGS = (
+    "script",
+    "iframe",
+    "frame",
+    "frameset",
+    "svg",
+    "math",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "meta",
+    "link",
+    "form",
+    "input",
+    "button",
+    "select",
+    "textarea",
+    "style",
+    "template",
+    "noscript",
+    "video",
+    "audio",
+    "source",
+    "track",
+    "marquee",
+    "body",
+    "html",
+    "head",
+    "title",
+    "xmp",
+    "plaintext",
+    "portal",
+    "param",
+    "keygen",
+    "isindex",
+    "image",
+    "use",
+    "animate",
+    "set",
+)
+FORBIDDEN_ATTRIBUTES = {
+    "srcdoc",
+    "formaction",
+    "action",
+    "autofocus",
+    "tabindex",
+    "contenteditable",
+    "ping",
+    "target",
+    "name",
+    "form",
+    "xlink:href",
+    "srcset",
+    "poster",
+    "background",
+    "data",
+    "popover",
+    "is",
+    "slot",
+    "http-equiv",
+    "content",
+}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "cite",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "background",
+    "srcset",
+    "xlink:href",
+    "lowsrc",
+    "dynsrc",
+    "ping",
+    "longdesc",
+    "usemap",
+    "codebase",
+}
+CLASS_ALLOWLIST = {
+    "footnote",
+    "footnote-ref",
+    "footnote-backref",
+    "toc",
+    "usa-table--borderless",
+    "usa-table--striped",
+    "usa-table--compact",
+}
 LANGUAGE_CLASS = re.compile(r"^language-[A-Za-z0-9_+#-]+$")
 TEXT_ALIGN = re.compile(r"^\s*text-align:\s*(left|right|center);?\s*$")
-RESERVED_IDS = {"main-content", "search", "search-fallback", "site-search", "attachments-heading",
-                "gov-banner-default", "banner-lock-description", "banner-lock-title"}
+RESERVED_IDS = {
+    "main-content",
+    "search",
+    "search-fallback",
+    "site-search",
+    "attachments-heading",
+    "gov-banner-default",
+    "banner-lock-description",
+    "banner-lock-title",
+}
 RESERVED_ID_PREFIXES = ("usa-", "pagefind", "sitegen", "gov-banner", "banner-")
 ACTIVE_SCHEME = re.compile(r"^(javascript|vbscript|data|file|livescript|mocha|jar|view-source|blob|filesystem):")
 OPENING_TAG = re.compile(r"<\s*(" + "|".join(FORBIDDEN_TAGS) + r")\b", re.IGNORECASE)  # an end tag alone is inert
@@ -142,16 +229,18 @@ def build(project: Project) -> tuple[int, str]:
 
 
 def tree(root: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def write_payload(project: Project, location: str, index: int, name: str, body: str) -> tuple[str, range]:
     """Write a payload file; (its project-relative path, the range of its body's line numbers)."""
     if location == "publication":
         path = f"content/publications/2020/{name}.md"
-        front = (f"title: Payload {name}\ndate: 2020-05-01\ncomponent: ice\ntype: fact-sheet\n"
-                 "summary: A summary.\n")
+        front = f"title: Payload {name}\ndate: 2020-05-01\ncomponent: ice\ntype: fact-sheet\nsummary: A summary.\n"
     elif location == "component":
         path = f"content/components/{name}.md"
         front = f"name: Office of {name}\nacronym: P{index}\n"
@@ -184,8 +273,9 @@ def fresh_site(clean: Path, root: Path) -> tuple[Project, dict[str, tuple[bytes,
 
 @pytest.mark.parametrize("location", ["publication", "component", "page"])
 @pytest.mark.parametrize("group", GROUPS)
-def test_every_payload_is_refused_and_publishes_nothing(clean_site: Path, tmp_path: Path, group: str,
-                                                        location: str) -> None:
+def test_every_payload_is_refused_and_publishes_nothing(
+    clean_site: Path, tmp_path: Path, group: str, location: str
+) -> None:
     project, before, entries = fresh_site(clean_site, tmp_path / "site")
     cases = [(name, body, codes) for g, name, body, codes in PAYLOADS if g == group]
     written = {}
@@ -228,15 +318,48 @@ def test_the_corpus_covers_what_it_claims() -> None:
     assert len(names) == len(set(names)), "payload names must be unique (they are file names)"
     assert len(PAYLOADS) >= 60
     bodies = "\n".join(body for _, _, body, _ in PAYLOADS).lower()
-    for needle in ("{: autofocus", "onfocus=", "```{", "{: href=\"javascript:", "position-fixed", "{: style=",
-                   'id="main-content"', "> [r]: javascript:", "- [r]: javascript:", "<!--> <script>",
-                   "<![cdata[><img", "<?xml", "<script>", "<iframe srcdoc", "<svg onload", "<svg><script>",
-                   "<math><mtext><table><mglyph><style><img", "onerror=", "jav&#x09;ascript:", "&#106;avascript:",
-                   "data:text/html", "vbscript:", '"//evil.example/', "/\\evil.example", "\\\\evil.example",
-                   "formaction=", "<input autofocus onfocus", "<details open ontoggle", "<object data",
-                   "<embed", "<base href", "http-equiv=\"refresh\"", "rel=\"import\"", "<style>@import",
-                   "background:url(javascript:", "](javascript:", "![a picture](javascript:", "<javascript:",
-                   "[^1]: <img", "| a | <b onmouseover"):
+    for needle in (
+        "{: autofocus",
+        "onfocus=",
+        "```{",
+        '{: href="javascript:',
+        "position-fixed",
+        "{: style=",
+        'id="main-content"',
+        "> [r]: javascript:",
+        "- [r]: javascript:",
+        "<!--> <script>",
+        "<![cdata[><img",
+        "<?xml",
+        "<script>",
+        "<iframe srcdoc",
+        "<svg onload",
+        "<svg><script>",
+        "<math><mtext><table><mglyph><style><img",
+        "onerror=",
+        "jav&#x09;ascript:",
+        "&#106;avascript:",
+        "data:text/html",
+        "vbscript:",
+        '"//evil.example/',
+        "/\\evil.example",
+        "\\\\evil.example",
+        "formaction=",
+        "<input autofocus onfocus",
+        "<details open ontoggle",
+        "<object data",
+        "<embed",
+        "<base href",
+        'http-equiv="refresh"',
+        'rel="import"',
+        "<style>@import",
+        "background:url(javascript:",
+        "](javascript:",
+        "![a picture](javascript:",
+        "<javascript:",
+        "[^1]: <img",
+        "| a | <b onmouseover",
+    ):
         assert needle in bodies, f"the corpus lacks {needle!r}"
     assert "OnErRoR" in "\n".join(body for _, _, body, _ in PAYLOADS)
 
@@ -270,13 +393,17 @@ def test_check_refuses_whatever_a_parser_finds_active(name: str, body: str) -> N
 
 def test_the_oracle_is_not_blind() -> None:
     """The oracle must flag the raw payloads it is used to clear (else the tests above prove nothing)."""
-    blind = [name for _, name, body, codes in PAYLOADS
-             if "broken-link" not in codes
-             and not active_content(_MARKUP.render(body, "x.md", "p", 1).html)]
+    blind = [
+        name
+        for _, name, body, codes in PAYLOADS
+        if "broken-link" not in codes and not active_content(_MARKUP.render(body, "x.md", "p", 1).html)
+    ]
     assert not blind, blind
-    assert not active_content('<p>Text <a href="https://www.dhs.gov/" title="t">link</a></p>'
-                              '<table><tr><td style="text-align: center">x</td></tr></table>'
-                              '<pre><code class="language-python">x</code></pre>')
+    assert not active_content(
+        '<p>Text <a href="https://www.dhs.gov/" title="t">link</a></p>'
+        '<table><tr><td style="text-align: center">x</td></tr></table>'
+        '<pre><code class="language-python">x</code></pre>'
+    )
 
 
 # -- holes found while writing these tests, now closed ---------------------------------------------------
@@ -286,8 +413,12 @@ def test_a_mission_statement_cannot_take_the_component_pages_ids(tmp_path: Path)
     project = Project(tmp_path / "site")
     project.publication("one", type="report")
     project.publication("two", date="2021-02-02")
-    project.component("ice", "Immigration and Customs Enforcement", "ICE",
-                      "## Component type\n\nOur mission.\n\n## Years {: #component-year }\n\nMore.")
+    project.component(
+        "ice",
+        "Immigration and Customs Enforcement",
+        "ICE",
+        "## Component type\n\nOur mission.\n\n## Years {: #component-year }\n\nMore.",
+    )
     exit_code, _output = run("check", str(project.root), "--format", "json")
     if exit_code == 1:
         return
@@ -319,13 +450,44 @@ def test_check_refuses_a_body_that_ends_inside_markup(tmp_path: Path, name: str,
 
 # -- property test -----------------------------------------------------------------------------------------
 
-HOSTILE_ALPHABET = st.sampled_from(list("<>\"'`=/\\:;&#(){}[]!?-_. \t\nJjAaVvSsCcRrIiPpTtOoNn0x9%") +
-                                   ["&#x09;", "&#10;", "&colon;", "&Tab;", "&NewLine;", "\x00", "\u2028", "\ufeff"])
+HOSTILE_ALPHABET = st.sampled_from(
+    list("<>\"'`=/\\:;&#(){}[]!?-_. \t\nJjAaVvSsCcRrIiPpTtOoNn0x9%")
+    + ["&#x09;", "&#10;", "&colon;", "&Tab;", "&NewLine;", "\x00", "\u2028", "\ufeff"]
+)
 HOSTILE_TEXT = st.lists(HOSTILE_ALPHABET, max_size=14).map("".join)
 ATTRIBUTE_VALUE = st.one_of(st.sampled_from(HOSTILE_VALUES), HOSTILE_TEXT)
-TAG_NAMES = st.sampled_from(["a", "img", "p", "div", "span", "details", "td", "blockquote", "svg", "math",
-                             "iframe", "script", "style", "object", "input", "form", "base", "meta", "Img", "SCRIPT",
-                             "noscript", "textarea", "template", "select", "table", "mglyph", "mtext", "body"])
+TAG_NAMES = st.sampled_from(
+    [
+        "a",
+        "img",
+        "p",
+        "div",
+        "span",
+        "details",
+        "td",
+        "blockquote",
+        "svg",
+        "math",
+        "iframe",
+        "script",
+        "style",
+        "object",
+        "input",
+        "form",
+        "base",
+        "meta",
+        "Img",
+        "SCRIPT",
+        "noscript",
+        "textarea",
+        "template",
+        "select",
+        "table",
+        "mglyph",
+        "mtext",
+        "body",
+    ]
+)
 
 
 def _entities(text: str, mode: int) -> str:
@@ -360,9 +522,18 @@ def attribute(draw: st.DrawFn) -> str:
 
 @st.composite
 def attribute_list(draw: st.DrawFn) -> str:
-    parts = draw(st.lists(st.one_of(attribute(), st.sampled_from([".usa-alert", ".position-fixed", "#main-content",
-                                                                   "#search", ".language-x", ".z-top", "#x"])),
-                          min_size=1, max_size=4))
+    parts = draw(
+        st.lists(
+            st.one_of(
+                attribute(),
+                st.sampled_from(
+                    [".usa-alert", ".position-fixed", "#main-content", "#search", ".language-x", ".z-top", "#x"]
+                ),
+            ),
+            min_size=1,
+            max_size=4,
+        )
+    )
     return draw(st.sampled_from(["{: ", "{:", "{ "])) + " ".join(parts) + " }"
 
 
@@ -385,9 +556,22 @@ def fragment(draw: st.DrawFn) -> str:
         return draw(st.sampled_from([body for _, _, body, _ in PAYLOADS]))
     if choice == 3:
         # An attribute list after a block or an inline element.
-        host = draw(st.sampled_from(["Paragraph.\n", "## Heading ", "[link](https://www.dhs.gov/)",
-                                     "![alt](https://www.dhs.gov/a.png)", "*em*", "`code`", "- item\n",
-                                     "> quote\n> ", "| a | b |\n|---|---|\n| 1 | 2 ", "```"]))
+        host = draw(
+            st.sampled_from(
+                [
+                    "Paragraph.\n",
+                    "## Heading ",
+                    "[link](https://www.dhs.gov/)",
+                    "![alt](https://www.dhs.gov/a.png)",
+                    "*em*",
+                    "`code`",
+                    "- item\n",
+                    "> quote\n> ",
+                    "| a | b |\n|---|---|\n| 1 | 2 ",
+                    "```",
+                ]
+            )
+        )
         return host + draw(attribute_list()) + ("\nx\n```" if host == "```" else "")
     if choice == 4:
         return raw_tag_or_link(draw)

@@ -31,8 +31,11 @@ def clean(project: Project, tmp: Path) -> dict[str, bytes]:
     """What a clean build of the project's current inputs publishes."""
     out = tmp / "clean"
     shutil.rmtree(out, ignore_errors=True)
-    report = build(BuildOptions(project=project.root, out=out, use_cache=False, jobs=1, search=False,
-                                cache_dir=tmp / "clean-cache"))
+    report = build(
+        BuildOptions(
+            project=project.root, out=out, use_cache=False, jobs=1, search=False, cache_dir=tmp / "clean-cache"
+        )
+    )
     assert report.ok, [d.text() for d in report.diagnostics]
     return tree(out)
 
@@ -62,10 +65,14 @@ def assert_no_debris(out: Path) -> None:
 
 def make_site(project: Project, count: int, words: int = 20) -> None:
     for i in range(count):
-        project.publication(f"pub-{i:03d}", date=f"20{10 + i % 12}-0{1 + i % 9}-1{i % 10}",
-                            component=("ice", "cbp")[i % 2], type=("fact-sheet", "report")[i % 2],
-                            topics=[("privacy", "immigration", "cybersecurity")[i % 3]],
-                            body=f"## Section {i}\n\n" + f"Text of publication {i}. " * words + "\n")
+        project.publication(
+            f"pub-{i:03d}",
+            date=f"20{10 + i % 12}-0{1 + i % 9}-1{i % 10}",
+            component=("ice", "cbp")[i % 2],
+            type=("fact-sheet", "report")[i % 2],
+            topics=[("privacy", "immigration", "cybersecurity")[i % 3]],
+            body=f"## Section {i}\n\n" + f"Text of publication {i}. " * words + "\n",
+        )
 
 
 def edit(project: Project, rng: random.Random, step: int) -> None:
@@ -113,8 +120,9 @@ def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
     return condition()
 
 
-def kill_while_publishing(project: Project, out: Path, staging: Path, rng: random.Random, phase: str,
-                          publish_seconds: float, *extra: str) -> int | None:
+def kill_while_publishing(
+    project: Project, out: Path, staging: Path, rng: random.Random, phase: str, publish_seconds: float, *extra: str
+) -> int | None:
     """Start a build and kill -9 it at a random moment of one phase.
 
     "linking": while it builds the new tree (after the staging folder got its marker, which is
@@ -122,8 +130,12 @@ def kill_while_publishing(project: Project, out: Path, staging: Path, rng: rando
     before the record of the build is saved (the test hook pauses there); "anytime": 0-1.5 s in.
     """
     before = os.stat(out).st_ino
-    process = subprocess.Popen(command(project, *extra), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**ENV, DELAY_VARIABLE: "0.002"})  # 2 ms a file, 0.5 s after the switch
+    process = subprocess.Popen(
+        command(project, *extra),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**ENV, DELAY_VARIABLE: "0.002"},
+    )  # 2 ms a file, 0.5 s after the switch
     try:
         if phase == "linking":
             wait_for(lambda: (staging / MARKER).exists() or process.poll() is not None, 60)
@@ -140,8 +152,13 @@ def kill_while_publishing(project: Project, out: Path, staging: Path, rng: rando
     return process.returncode
 
 
-PHASES = [("linking", False), ("after-switch", True), ("anytime", False), ("linking", True),
-          ("after-switch", False)]  # (when, revert the edit after)
+PHASES = [
+    ("linking", False),
+    ("after-switch", True),
+    ("anytime", False),
+    ("linking", True),
+    ("after-switch", False),
+]  # (when, revert the edit after)
 
 
 def test_kill_9_while_publishing_leaves_old_or_new_and_the_next_build_converges(tmp_path: Path) -> None:
@@ -178,8 +195,9 @@ def test_three_builds_at_once_into_one_output(tmp_path: Path) -> None:
     make_site(project, 20)
     assert run(project).returncode == 0
     edit(project, random.Random(3), 0)
-    processes = [subprocess.Popen(command(project), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
-                 for _ in range(3)]
+    processes = [
+        subprocess.Popen(command(project), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV) for _ in range(3)
+    ]
     for process in processes:
         _, err = process.communicate(timeout=120)
         assert process.returncode == 0 and b"Traceback" not in err, err
@@ -192,8 +210,10 @@ def test_three_builds_at_once_into_one_output(tmp_path: Path) -> None:
         copy = Project(tmp_path / f"copy-{i}")
         make_site(copy, 10 + 4 * i)
         copies.append(copy)
-    processes = [subprocess.Popen(command(copy, "-o", str(shared)), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  env=ENV) for copy in copies]
+    processes = [
+        subprocess.Popen(command(copy, "-o", str(shared)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+        for copy in copies
+    ]
     for process in processes:
         _, err = process.communicate(timeout=120)
         assert process.returncode == 0 and b"Traceback" not in err, err
@@ -266,8 +286,9 @@ def _alive(pid: int) -> bool:
 def test_a_killed_build_leaves_no_worker_processes(tmp_path: Path) -> None:
     project = Project(tmp_path / "s")
     make_site(project, 500, words=200)
-    process = subprocess.Popen(command(project, "--jobs", "2", "--no-cache"), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, env=ENV)
+    process = subprocess.Popen(
+        command(project, "--jobs", "2", "--no-cache"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV
+    )
     try:
         assert wait_for(lambda: len(_children(process.pid)) >= 2 or process.poll() is not None, 60)
         workers = _children(process.pid)
@@ -352,7 +373,8 @@ def test_a_read_only_output_is_a_diagnostic(mount_point: Path, tmp_path: Path) -
 
 
 def test_without_the_exchange_two_renames_and_a_kill_between_them_is_undone(
-        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     make_site(project, 5)
     monkeypatch.setattr("sitegen.output._exchange", lambda first, second: False)
     assert project.build().ok
@@ -394,8 +416,13 @@ def test_read_only_folders_in_the_live_site_do_not_stop_a_build(tmp_path: Path) 
         folder.chmod(0o555)
     for step in range(2):
         edit(project, random.Random(step), step)
-        done = subprocess.run([setpriv, "--bounding-set=-all", "--inh-caps=-all", *command(project)],
-                              capture_output=True, text=True, env=ENV, timeout=120)
+        done = subprocess.run(
+            [setpriv, "--bounding-set=-all", "--inh-caps=-all", *command(project)],
+            capture_output=True,
+            text=True,
+            env=ENV,
+            timeout=120,
+        )
         assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
         assert tree(project.out) == clean(project, tmp_path), step
         assert_no_debris(project.out)

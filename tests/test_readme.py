@@ -10,7 +10,7 @@ README = (Path(__file__).parent.parent / "README.md").read_text()
 
 def test_field_table_matches_the_schema() -> None:
     start = README.index("<!-- fields:start")
-    table = README[README.index("\n", start) + 1: README.index("<!-- fields:end -->")].strip()
+    table = README[README.index("\n", start) + 1 : README.index("<!-- fields:end -->")].strip()
     assert table == markdown_table()
 
 

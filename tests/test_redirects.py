@@ -37,14 +37,18 @@ def test_netlify_format_with_the_base_path() -> None:
 
 def test_netlify_at_the_root_and_forced() -> None:
     text = netlify_redirects(PAIRS[:1], "/", force=True)
-    assert rules_of(text) == [["/publication/dhs-ice-pia-049", "/publications/dhs-ice-pia-049/", "301!"],
-                              ["/publication/dhs-ice-pia-049/", "/publications/dhs-ice-pia-049/", "301!"]]
+    assert rules_of(text) == [
+        ["/publication/dhs-ice-pia-049", "/publications/dhs-ice-pia-049/", "301!"],
+        ["/publication/dhs-ice-pia-049/", "/publications/dhs-ice-pia-049/", "301!"],
+    ]
 
 
 def test_paths_are_encoded_so_a_rule_stays_on_one_line() -> None:
     text = netlify_redirects([("/old path/x\ny", "/publications/a/")], "/library/")
-    assert rules_of(text) == [["/library/old%20path/x%0Ay", "/library/publications/a/", "301"],
-                              ["/library/old%20path/x%0Ay/", "/library/publications/a/", "301"]]
+    assert rules_of(text) == [
+        ["/library/old%20path/x%0Ay", "/library/publications/a/", "301"],
+        ["/library/old%20path/x%0Ay/", "/library/publications/a/", "301"],
+    ]
     # S3 compares object keys, which are not encoded.
     rule = json.loads(s3_routing_rules([("/old path/x", "/publications/a/")], "/library/"))[0]
     assert rule["Condition"]["KeyPrefixEquals"] == "library/old path/x/"
@@ -53,12 +57,18 @@ def test_paths_are_encoded_so_a_rule_stays_on_one_line() -> None:
 def test_s3_routing_rules() -> None:
     rules = json.loads(s3_routing_rules(PAIRS, "/library/"))
     assert rules == [
-        {"Condition": {"KeyPrefixEquals": "library/old/cbp-old.html"},
-         "Redirect": {"ReplaceKeyWith": "library/publications/cbp-old/", "HttpRedirectCode": "301"}},
-        {"Condition": {"KeyPrefixEquals": "library/publication/cbp-old/"},
-         "Redirect": {"ReplaceKeyWith": "library/publications/cbp-old/", "HttpRedirectCode": "301"}},
-        {"Condition": {"KeyPrefixEquals": "library/publication/dhs-ice-pia-049/"},
-         "Redirect": {"ReplaceKeyWith": "library/publications/dhs-ice-pia-049/", "HttpRedirectCode": "301"}},
+        {
+            "Condition": {"KeyPrefixEquals": "library/old/cbp-old.html"},
+            "Redirect": {"ReplaceKeyWith": "library/publications/cbp-old/", "HttpRedirectCode": "301"},
+        },
+        {
+            "Condition": {"KeyPrefixEquals": "library/publication/cbp-old/"},
+            "Redirect": {"ReplaceKeyWith": "library/publications/cbp-old/", "HttpRedirectCode": "301"},
+        },
+        {
+            "Condition": {"KeyPrefixEquals": "library/publication/dhs-ice-pia-049/"},
+            "Redirect": {"ReplaceKeyWith": "library/publications/dhs-ice-pia-049/", "HttpRedirectCode": "301"},
+        },
     ]
     for rule in rules:  # S3 keys never start with a slash
         assert not rule["Condition"]["KeyPrefixEquals"].startswith("/")
@@ -67,8 +77,12 @@ def test_s3_routing_rules() -> None:
 
 def test_s3_behind_cloudfront_names_the_public_host() -> None:
     rule = json.loads(s3_routing_rules(PAIRS[:1], "/library/", hostname="www.example.gov"))[0]
-    assert rule["Redirect"] == {"HostName": "www.example.gov", "Protocol": "https",
-                                "ReplaceKeyWith": "library/publications/dhs-ice-pia-049/", "HttpRedirectCode": "301"}
+    assert rule["Redirect"] == {
+        "HostName": "www.example.gov",
+        "Protocol": "https",
+        "ReplaceKeyWith": "library/publications/dhs-ice-pia-049/",
+        "HttpRedirectCode": "301",
+    }
 
 
 def test_s3_limit_of_50_rules() -> None:
@@ -88,13 +102,16 @@ def test_output_is_deterministic_whatever_the_input_order() -> None:
     assert redirect_rules(PAIRS + PAIRS, "/") == redirect_rules(PAIRS, "/")
 
 
-@pytest.mark.parametrize(("aliases", "base"), [
-    ([("publication/x", "/publications/x/")], "/library/"),
-    ([("//evil.example/x", "/publications/x/")], "/library/"),
-    ([("/x", "https://elsewhere.example/")], "/library/"),
-    ([("/x", "/publications/x/")], "/library"),
-    ([("/x", "/publications/x/")], "library/"),
-])
+@pytest.mark.parametrize(
+    ("aliases", "base"),
+    [
+        ([("publication/x", "/publications/x/")], "/library/"),
+        ([("//evil.example/x", "/publications/x/")], "/library/"),
+        ([("/x", "https://elsewhere.example/")], "/library/"),
+        ([("/x", "/publications/x/")], "/library"),
+        ([("/x", "/publications/x/")], "library/"),
+    ],
+)
 def test_bad_input_is_refused(aliases: list[tuple[str, str]], base: str) -> None:
     with pytest.raises(ValueError):
         netlify_redirects(aliases, base)
@@ -115,8 +132,10 @@ def test_every_alias_of_a_built_site_is_in_both_files(project: Project) -> None:
     base = Urls(report.site.config.base_url).base_path
     assert base == "/library/"
     netlify = {rule[0]: rule[1] for rule in rules_of(netlify_redirects(pairs, base))}
-    s3 = {rule["Condition"]["KeyPrefixEquals"]: rule["Redirect"]["ReplaceKeyWith"]
-          for rule in json.loads(s3_routing_rules(pairs, base))}
+    s3 = {
+        rule["Condition"]["KeyPrefixEquals"]: rule["Redirect"]["ReplaceKeyWith"]
+        for rule in json.loads(s3_routing_rules(pairs, base))
+    }
     for alias, target in pairs:
         link = base + alias.lstrip("/")
         assert netlify[link] == base + target.lstrip("/"), alias

@@ -127,8 +127,9 @@ def test_attachments_are_copied_byte_for_byte(out: Path) -> None:
 def test_aliases_redirect_to_their_publication(out: Path) -> None:
     for pub in publications():
         for alias in pub.get("aliases", []):
-            root = lxml.html.document_fromstring(served(out, alias if alias.endswith(".html") else
-                                                        alias.rstrip("/") + "/").read_text("utf-8"))
+            root = lxml.html.document_fromstring(
+                served(out, alias if alias.endswith(".html") else alias.rstrip("/") + "/").read_text("utf-8")
+            )
             refresh = root.xpath("//meta[@http-equiv='refresh']/@content")
             assert refresh == [f"0; url={PREFIX}publications/{pub['slug']}/"], alias
 
@@ -152,7 +153,7 @@ def test_every_internal_link_resolves_to_a_file(out: Path) -> None:
                 missing.append((relative, link))
                 continue
             checked += 1
-            if not served(out, "/" + path[len(base.path):]).is_file():
+            if not served(out, "/" + path[len(base.path) :]).is_file():
                 missing.append((relative, link))
     assert checked > 1000
     assert missing == []
@@ -161,8 +162,10 @@ def test_every_internal_link_resolves_to_a_file(out: Path) -> None:
 # -- the seed page: the ICE component page of the reference site ------------------------------
 
 # The seed's titles and mission, kept here too so the check runs where /work/shared is absent.
-SEED_MISSION = ("The mission of U.S. Immigration and Customs Enforcement (ICE) is to protect America from the "
-                "cross-border crime and illegal immigration that threaten national security and public safety.")
+SEED_MISSION = (
+    "The mission of U.S. Immigration and Customs Enforcement (ICE) is to protect America from the "
+    "cross-border crime and illegal immigration that threaten national security and public safety."
+)
 SEED_TITLES = [
     "DHS/ICE/PIA-049 ICE Parole and Law Enforcement Programs Unit Case Management Systems",
     "DHS Statement Regarding Safety and Enforcement During Hurricane Michael - Translations",
@@ -189,7 +192,7 @@ def seed() -> tuple[str, list[tuple[str, str]]]:
         elif items and line.strip():
             items[-1][1].append(line.strip())
     heading = next(i for i, line in enumerate(lines) if line.strip() == "Immigration and Customs Enforcement")
-    mission = next(line.strip() for line in lines[heading + 1:] if line.strip())
+    mission = next(line.strip() for line in lines[heading + 1 :] if line.strip())
     return mission, [(title, norm(" ".join(summary))) for title, summary in items]
 
 
@@ -238,6 +241,9 @@ def test_ice_component_page_carries_the_seed_mission_and_frame(out: Path) -> Non
     assert crumbs == ["Home", "News", "Publications Library", "Immigration and Customs Enforcement"]
     banner = first.xpath("//section[contains(@class, 'usa-banner')]")[0]
     text = norm(banner.text_content())
-    for phrase in ("An official website of the United States government", "Official websites use .gov",
-                   "Secure .gov websites use HTTPS"):
+    for phrase in (
+        "An official website of the United States government",
+        "Official websites use .gov",
+        "Secure .gov websites use HTTPS",
+    ):
         assert phrase in text

@@ -61,7 +61,8 @@ def test_placeholders_are_reminders_in_a_draft(project: Project) -> None:
     assert exit_code == 0
     assert sorted((d["code"], d["line"], d["severity"]) for d in found) == [
         ("placeholder-text", line_of(path, "summary:"), "warning"),
-        ("placeholder-text", line_of(path, PLACEHOLDER_BODY), "warning")]
+        ("placeholder-text", line_of(path, PLACEHOLDER_BODY), "warning"),
+    ]
     assert all("before you remove draft: true" in d["hint"] for d in found)
     assert check(project, "--strict")[0] == 1
     assert run("build", str(project.root))[0] == 0  # a draft is not published, so nothing fails
@@ -76,7 +77,8 @@ def test_placeholders_left_in_are_errors_once_published(project: Project) -> Non
     assert exit_code == 1
     assert sorted((d["path"], d["line"], d["severity"]) for d in found if d["code"] == "placeholder-text") == [
         (path.relative_to(project.root).as_posix(), line_of(path, "summary:"), "error"),
-        (path.relative_to(project.root).as_posix(), line_of(path, PLACEHOLDER_BODY), "error")]
+        (path.relative_to(project.root).as_posix(), line_of(path, PLACEHOLDER_BODY), "error"),
+    ]
     exit_code, output = run("build", str(project.root))
     assert exit_code == 1 and "the summary is still the placeholder" in output and "Traceback" not in output
     assert not (project.out / "publications/ice-body-worn-cameras").exists()
@@ -102,13 +104,16 @@ def test_a_finished_file_publishes_cleanly(project: Project) -> None:
     assert "Officers wear cameras on duty." in project.html("/publications/ice-body-worn-cameras/")
 
 
-@pytest.mark.parametrize(("component", "type_"), [
-    ("ice", "fact-sheet"),
-    ("ICE", "Fact Sheet"),
-    ("Ice", "fact sheet"),
-    ("Immigration and Customs Enforcement", "FACT-SHEET"),
-    ("immigration-and-customs-enforcement", "  Fact   Sheet "),
-])
+@pytest.mark.parametrize(
+    ("component", "type_"),
+    [
+        ("ice", "fact-sheet"),
+        ("ICE", "Fact Sheet"),
+        ("Ice", "fact sheet"),
+        ("Immigration and Customs Enforcement", "FACT-SHEET"),
+        ("immigration-and-customs-enforcement", "  Fact   Sheet "),
+    ],
+)
 def test_keys_match_by_key_name_or_acronym_in_any_case(project: Project, component: str, type_: str) -> None:
     exit_code, output = new(project, "--component", component, "--type", type_)
     assert exit_code == 0, output
@@ -116,16 +121,20 @@ def test_keys_match_by_key_name_or_acronym_in_any_case(project: Project, compone
     assert "\ncomponent: ice\n" in text and "\ntype: fact-sheet\n" in text
 
 
-@pytest.mark.parametrize(("option", "given", "words"), [
-    ("--component", "icee", 'did you mean "ice" (Immigration and Customs Enforcement)?'),
-    ("--component", "Customs and Border", 'did you mean "cbp" (Customs and Border Protection)?'),
-    ("--component", "zzz", "known: cbp, ice"),
-    ("--type", "factsheet", 'did you mean "fact-sheet" (Fact Sheet)?'),
-    ("--type", "Fact Shet", 'did you mean "fact-sheet" (Fact Sheet)?'),
-    ("--type", "privacy impact asessment", 'did you mean "privacy-impact-assessment" (Privacy Impact Assessment)?'),
-])
-def test_no_match_suggests_the_nearest_key_and_writes_nothing(project: Project, option: str, given: str,
-                                                                words: str) -> None:
+@pytest.mark.parametrize(
+    ("option", "given", "words"),
+    [
+        ("--component", "icee", 'did you mean "ice" (Immigration and Customs Enforcement)?'),
+        ("--component", "Customs and Border", 'did you mean "cbp" (Customs and Border Protection)?'),
+        ("--component", "zzz", "known: cbp, ice"),
+        ("--type", "factsheet", 'did you mean "fact-sheet" (Fact Sheet)?'),
+        ("--type", "Fact Shet", 'did you mean "fact-sheet" (Fact Sheet)?'),
+        ("--type", "privacy impact asessment", 'did you mean "privacy-impact-assessment" (Privacy Impact Assessment)?'),
+    ],
+)
+def test_no_match_suggests_the_nearest_key_and_writes_nothing(
+    project: Project, option: str, given: str, words: str
+) -> None:
     args = {"--component": "ice", "--type": "fact-sheet", option: given}
     exit_code, output = new(project, "--component", args["--component"], "--type", args["--type"])
     assert exit_code == 2 and words in output and option in output, output
@@ -136,8 +145,9 @@ def test_a_name_shared_by_two_components_asks_for_the_key(project: Project) -> N
     project.component("ice-hsi", "Homeland Security Investigations", "HSI", "HSI investigates.")
     project.component("hsi", "Homeland Security Investigations", "HSI", "HSI investigates.")
     assert new(project, "--component", "hsi", "--type", "report")[0] == 0  # the key itself always wins
-    exit_code, output = new(project, "--component", "Homeland Security Investigations", "--type", "report",
-                            title="Other")
+    exit_code, output = new(
+        project, "--component", "Homeland Security Investigations", "--type", "report", title="Other"
+    )
     assert exit_code == 2 and "could be any of: hsi, ice-hsi" in output
 
 

@@ -29,8 +29,12 @@ def start(project: Project) -> Iterator[Callable[..., PreviewServer]]:
     started: list[PreviewServer] = []
 
     def start_server(**options: object) -> PreviewServer:
-        preview = PreviewServer(BuildOptions(project=project.root, jobs=1, drafts=True, search=False), port=0,
-                                log=lambda text: None, **options)  # type: ignore[arg-type]
+        preview = PreviewServer(
+            BuildOptions(project=project.root, jobs=1, drafts=True, search=False),
+            port=0,
+            log=lambda text: None,
+            **options,
+        )  # type: ignore[arg-type]
         preview.start()
         started.append(preview)
         return preview
@@ -87,19 +91,39 @@ def assert_refused(status: int, body: bytes) -> None:
 
 def test_own_names_are_served_drafts_included(server: PreviewServer) -> None:
     port = address(server)[1]
-    for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}", "localhost", "127.0.0.1", "[::1]",
-                 f"LocalHost:{port}"):
+    for host in (
+        f"localhost:{port}",
+        f"127.0.0.1:{port}",
+        f"[::1]:{port}",
+        "localhost",
+        "127.0.0.1",
+        "[::1]",
+        f"LocalHost:{port}",
+    ):
         status, _, body = request(server, DRAFT, host)
         assert status == 200 and b"Draft title" in body, host
     status, headers, _ = request(server, "/", f"localhost:{port}")
     assert status == 301 and headers["location"] == "/library/"
 
 
-@pytest.mark.parametrize("path", [DRAFT, "/library/", "/", "/library/feed.xml", "/library/no-such-page/",
-                                  "/library/" + "a" * 300, EVENTS_PATH])
-@pytest.mark.parametrize("name", ["evil.example", "evil.example:{port}", "localhost.evil.example:{port}",
-                                  "127.0.0.1.evil.example", "localhost:1", "127.0.0.1:{port}0", "localhost.",
-                                  "::1", ""])
+@pytest.mark.parametrize(
+    "path",
+    [DRAFT, "/library/", "/", "/library/feed.xml", "/library/no-such-page/", "/library/" + "a" * 300, EVENTS_PATH],
+)
+@pytest.mark.parametrize(
+    "name",
+    [
+        "evil.example",
+        "evil.example:{port}",
+        "localhost.evil.example:{port}",
+        "127.0.0.1.evil.example",
+        "localhost:1",
+        "127.0.0.1:{port}0",
+        "localhost.",
+        "::1",
+        "",
+    ],
+)
 def test_other_names_get_421_and_no_content(server: PreviewServer, path: str, name: str) -> None:
     status, headers, body = request(server, path, name.format(port=address(server)[1]))
     assert_refused(status, body)
@@ -111,13 +135,16 @@ def test_head_is_refused_too(server: PreviewServer) -> None:
     assert status == 421 and body == b""
 
 
-@pytest.mark.parametrize("head", [
-    b"GET %s HTTP/1.1\r\n\r\n",  # no Host at all
-    b"GET %s HTTP/1.0\r\n\r\n",  # HTTP/1.0 need not send one, but a preview asks for it too
-    b"GET %s HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n",  # two of them
-    b"GET http://evil.example%s HTTP/1.1\r\nHost: localhost\r\n\r\n",  # another name in the target
-    b"GET http://[bad%s HTTP/1.1\r\nHost: localhost\r\n\r\n",  # not even a valid name
-])
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"GET %s HTTP/1.1\r\n\r\n",  # no Host at all
+        b"GET %s HTTP/1.0\r\n\r\n",  # HTTP/1.0 need not send one, but a preview asks for it too
+        b"GET %s HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n",  # two of them
+        b"GET http://evil.example%s HTTP/1.1\r\nHost: localhost\r\n\r\n",  # another name in the target
+        b"GET http://[bad%s HTTP/1.1\r\nHost: localhost\r\n\r\n",  # not even a valid name
+    ],
+)
 @pytest.mark.parametrize("path", [DRAFT, EVENTS_PATH])
 def test_missing_repeated_or_contradicted_hosts_get_421(server: PreviewServer, head: bytes, path: str) -> None:
     answer = raw(server, head % path.encode())
@@ -126,8 +153,14 @@ def test_missing_repeated_or_contradicted_hosts_get_421(server: PreviewServer, h
 
 
 def test_the_host_name_given_to_the_server_is_one_of_its_names() -> None:
-    assert host_names("127.0.0.1", 8000) == {"127.0.0.1", "localhost", "[::1]",
-                                             "127.0.0.1:8000", "localhost:8000", "[::1]:8000"}
+    assert host_names("127.0.0.1", 8000) == {
+        "127.0.0.1",
+        "localhost",
+        "[::1]",
+        "127.0.0.1:8000",
+        "localhost:8000",
+        "[::1]:8000",
+    }
     assert {"preview.internal", "preview.internal:8000"} <= host_names("Preview.Internal", 8000)
     assert {"[fe80::1]", "[fe80::1]:8000"} <= host_names("fe80::1", 8000)  # an IPv6 --host is bracketed
     assert {"192.168.1.5", "192.168.1.5:8000"} <= host_names("192.168.1.5", 8000)
@@ -177,12 +210,18 @@ def test_an_event_stream_outlives_the_timeout(start: Callable[..., PreviewServer
     events.close()
 
 
-@pytest.mark.parametrize("path", [
-    "/library/" + "a" * 300 + "/", "/library/" + "a" * 300, "/library/" + "a" * 300 + ".pdf",
-    "/library/" + "%41" * 300, "/library/publications/" + "%C3%A9" * 200 + "/",
-    "/library/" + "/".join(["b" * 200] * 30),  # each segment fits, the whole path does not
-    "/library/" + "/".join(["c" * 250] * 30) + "/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/library/" + "a" * 300 + "/",
+        "/library/" + "a" * 300,
+        "/library/" + "a" * 300 + ".pdf",
+        "/library/" + "%41" * 300,
+        "/library/publications/" + "%C3%A9" * 200 + "/",
+        "/library/" + "/".join(["b" * 200] * 30),  # each segment fits, the whole path does not
+        "/library/" + "/".join(["c" * 250] * 30) + "/",
+    ],
+)
 def test_names_too_long_for_the_file_system_are_not_found(server: PreviewServer, path: str) -> None:
     status, _, body = get(server, path)
     assert status == 404 and b"Page not found" in body

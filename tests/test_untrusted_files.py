@@ -37,12 +37,22 @@ NO_SEARCH = ("--no-search",)
 
 # -- running sitegen as a contributor does ----------------------------------------------------
 
+
 def sitegen(*args: str, env: dict[str, str] | None = None, timeout: float = TIMEOUT) -> tuple[int, str, str]:
     """(exit status, stdout, stderr) of `python -m sitegen ARGS`, killed (with its workers) after `timeout`."""
-    environment = {**os.environ, "CI": "1", "PYTHONPATH": os.pathsep.join(
-        [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]), **(env or {})}
-    process = subprocess.Popen([sys.executable, "-m", "sitegen", *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, env=environment, start_new_session=True)
+    environment = {
+        **os.environ,
+        "CI": "1",
+        "PYTHONPATH": os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]),
+        **(env or {}),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment,
+        start_new_session=True,
+    )
     try:
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -77,10 +87,17 @@ def line_of(project: Project, relative: str, needle: str) -> int:
     return next(number for number, text in enumerate(lines, 1) if needle in text)
 
 
-def refused(project: Project, before: dict[str, bytes], *, path: str, codes: tuple[str, ...],
-            line: int | tuple[int, ...] = 0,
-            secrets: tuple[bytes, ...] = (), env: dict[str, str] | None = None,
-            build_flags: tuple[str, ...] = NO_SEARCH) -> list[dict]:
+def refused(
+    project: Project,
+    before: dict[str, bytes],
+    *,
+    path: str,
+    codes: tuple[str, ...],
+    line: int | tuple[int, ...] = 0,
+    secrets: tuple[bytes, ...] = (),
+    env: dict[str, str] | None = None,
+    build_flags: tuple[str, ...] = NO_SEARCH,
+) -> list[dict]:
     """`check` exits 1 naming path (and line) with one of `codes`; `build` exits 1 and changes nothing.
 
     `line` may be a tuple of acceptable lines (an alias error names the `aliases:` line or the item's).
@@ -101,8 +118,11 @@ def refused(project: Project, before: dict[str, bytes], *, path: str, codes: tup
     code, out, err = sitegen("check", str(project.root), "--format", "github", env=env)
     texts.append(out + err)
     assert code == 1 and "Traceback" not in out + err, out + err
-    annotations = [row for row in out.splitlines() if row.startswith(f"::error file={path},")
-                   or row.startswith(f"::error file={path}::")]
+    annotations = [
+        row
+        for row in out.splitlines()
+        if row.startswith(f"::error file={path},") or row.startswith(f"::error file={path}::")
+    ]
     assert annotations, out
     if any(lines):
         assert any(f",line={number}," in row for row in annotations for number in lines), annotations
@@ -139,11 +159,23 @@ def no_traceback(*args: str, env: dict[str, str] | None = None) -> tuple[int, st
 
 # -- a hostile publication ------------------------------------------------------------------
 
-def evil(project: Project, *, attachments: tuple[str, ...] | list[str] = (), body: str = "Body text.",
-         aliases: tuple[str, ...] | list[str] = (), extra: str = "") -> str:
+
+def evil(
+    project: Project,
+    *,
+    attachments: tuple[str, ...] | list[str] = (),
+    body: str = "Body text.",
+    aliases: tuple[str, ...] | list[str] = (),
+    extra: str = "",
+) -> str:
     """Write content/publications/2020/evil.md by hand, so lines can be read off the text."""
-    front = ["title: An innocent title", "date: 2020-06-01", "component: ice", "type: fact-sheet",
-             "summary: A summary."]
+    front = [
+        "title: An innocent title",
+        "date: 2020-06-01",
+        "component: ice",
+        "type: fact-sheet",
+        "summary: A summary.",
+    ]
     if aliases:
         front.append("aliases:")
         front += [f"  - {json.dumps(alias)}" for alias in aliases]
@@ -160,8 +192,9 @@ def evil(project: Project, *, attachments: tuple[str, ...] | list[str] = (), bod
 def base_site(project: Project) -> None:
     """A small valid site with one published attachment (so /files/ is a folder of the site)."""
     write_bytes(project, "content/files/annual-report.pdf", PDF)
-    project.publication("first", date="2020-01-01",
-                        attachments=[{"title": "Annual report", "file": "files/annual-report.pdf"}])
+    project.publication(
+        "first", date="2020-01-01", attachments=[{"title": "Annual report", "file": "files/annual-report.pdf"}]
+    )
     project.publication("second", date="2021-01-01", component="cbp")
 
 
@@ -180,16 +213,20 @@ PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R
 def _png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
     header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)  # 1x1, 8-bit greyscale
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b"")
+    )
 
 
 def _docx() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types '
-                         'xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        )
         archive.writestr("word/document.xml", "<w:document/>")
     return buffer.getvalue()
 
@@ -201,6 +238,7 @@ SCRIPT = b"<html><script>alert(document.cookie)</script></html>"
 
 
 # -- files outside content/files/ are never published -----------------------------------------
+
 
 def _uswds_js(clean: dict[str, bytes]) -> str:
     return next(path for path in clean if re.fullmatch(r"assets/uswds-[0-9a-f]+/js/uswds\.min\.js", path))
@@ -238,8 +276,11 @@ DANGEROUS = [
     ("annex.html", SCRIPT, "file-type"),
     ("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "file-type"),
     ("x.js", b"alert(document.cookie)", "file-type"),
-    ("x.xml", b'<?xml version="1.0"?><x:script xmlns:x="http://www.w3.org/1999/xhtml">alert(1)</x:script>',
-     "file-type"),
+    (
+        "x.xml",
+        b'<?xml version="1.0"?><x:script xmlns:x="http://www.w3.org/1999/xhtml">alert(1)</x:script>',
+        "file-type",
+    ),
     ("README", b"no extension", "file-type"),
     ("report.pdf.html", SCRIPT, "file-type"),
     ("fake.pdf", SCRIPT, "file-content"),
@@ -260,8 +301,16 @@ def test_an_attachment_of_a_dangerous_kind_is_an_error(project: Project, name: s
     refused(project, clean, path=f"content/files/{name}", codes=(code,), secrets=(data,))
 
 
-@pytest.mark.parametrize(("name", "data"), [("report.pdf", PDF), ("chart.png", PNG), ("letter.docx", DOCX),
-                                            ("table.csv", CSV), ("notes.txt", b"Plain notes.\n")])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("report.pdf", PDF),
+        ("chart.png", PNG),
+        ("letter.docx", DOCX),
+        ("table.csv", CSV),
+        ("notes.txt", b"Plain notes.\n"),
+    ],
+)
 def test_real_files_of_allowed_kinds_are_published(project: Project, name: str, data: bytes) -> None:
     base_site(project)
     write_bytes(project, f"content/files/{name}", data)
@@ -348,8 +397,12 @@ def test_symlinked_publication(project: Project) -> None:
     base_site(project)
     clean = build_clean(project)
     secret = "linked-body-" + uuid.uuid4().hex
-    target = _outside(project, "private.md", f"---\ntitle: {secret}\ndate: 2020-03-01\ncomponent: ice\n"
-                                             f"type: fact-sheet\nsummary: {secret}\n---\n{secret}\n".encode())
+    target = _outside(
+        project,
+        "private.md",
+        f"---\ntitle: {secret}\ndate: 2020-03-01\ncomponent: ice\n"
+        f"type: fact-sheet\nsummary: {secret}\n---\n{secret}\n".encode(),
+    )
     (project.root / "content/publications/2020/linked.md").symlink_to(target)
     refused(project, clean, path="content/publications/2020/linked.md", codes=("symlink",), secrets=(secret.encode(),))
 
@@ -373,8 +426,11 @@ def test_symlink_inside_templates(project: Project, name: str) -> None:
     base_site(project)
     clean = build_clean(project)
     secret = "template-" + uuid.uuid4().hex
-    target = _outside(project, "template.html", f'{{% extends "base.html" %}}{{% block main %}}{secret}'
-                                                f'{{% endblock %}}{secret}'.encode())
+    target = _outside(
+        project,
+        "template.html",
+        f'{{% extends "base.html" %}}{{% block main %}}{secret}{{% endblock %}}{secret}'.encode(),
+    )
     link = project.root / "templates" / name
     if link.exists():
         link.unlink()
@@ -399,8 +455,12 @@ def test_the_content_folder_itself_a_symlink(project: Project) -> None:
     base_site(project)
     clean = build_clean(project)
     secret = "content-folder-" + uuid.uuid4().hex
-    project.publication("first", date="2020-01-01", body=secret,
-                        attachments=[{"title": "Annual report", "file": "files/annual-report.pdf"}])
+    project.publication(
+        "first",
+        date="2020-01-01",
+        body=secret,
+        attachments=[{"title": "Annual report", "file": "files/annual-report.pdf"}],
+    )
     outside = project.root.parent / "outside" / "content"
     outside.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(project.root / "content", outside)
@@ -446,8 +506,9 @@ def test_symlink_to_dev_zero_does_not_hang(project: Project, name: str) -> None:
     refused(project, clean, path=f"content/{name}", codes=("symlink",))
 
 
-@pytest.mark.parametrize("where", ["content/files/pipe.pdf", "content/files/pipe.txt", "templates/pipe.html",
-                                   "assets/js/pipe.js"])
+@pytest.mark.parametrize(
+    "where", ["content/files/pipe.pdf", "content/files/pipe.txt", "templates/pipe.html", "assets/js/pipe.js"]
+)
 def test_a_fifo_itself_is_a_special_file(project: Project, where: str) -> None:
     base_site(project)
     clean = build_clean(project)
@@ -461,19 +522,41 @@ def test_a_fifo_itself_is_a_special_file(project: Project, where: str) -> None:
 # -- aliases: never over a folder of the site, never where the build writes -------------------
 
 ALIASES = [
-    "/files", "/files/", "/assets", "/assets/uswds.js", "/pagefind", "/pagefind/all/pagefind-ui.js",
-    "/publications/component", "/publications/component/ice", "/publications/type",
-    "/robots.txt", "/files/annual-report.pdf", "/sitemap.xml", "/feed.xml", "/_redirects",
-    "/s3-routing-rules.json", "/404.html", "/search", "/publications", "/",
-    "/publications/first", "/about",
+    "/files",
+    "/files/",
+    "/assets",
+    "/assets/uswds.js",
+    "/pagefind",
+    "/pagefind/all/pagefind-ui.js",
+    "/publications/component",
+    "/publications/component/ice",
+    "/publications/type",
+    "/robots.txt",
+    "/files/annual-report.pdf",
+    "/sitemap.xml",
+    "/feed.xml",
+    "/_redirects",
+    "/s3-routing-rules.json",
+    "/404.html",
+    "/search",
+    "/publications",
+    "/",
+    "/publications/first",
+    "/about",
     # Percent-encoded spellings of the same folders: S3 rule keys are decoded.
-    "/%66iles", "/publications/%63omponent",
+    "/%66iles",
+    "/publications/%63omponent",
 ]
 HOLES: dict[str, str] = {}  # alias -> why it still gets through (none today)
 
 
-@pytest.mark.parametrize("alias", [pytest.param(alias, marks=pytest.mark.xfail(strict=True, reason=HOLES[alias]))
-                                   if alias in HOLES else alias for alias in ALIASES])
+@pytest.mark.parametrize(
+    "alias",
+    [
+        pytest.param(alias, marks=pytest.mark.xfail(strict=True, reason=HOLES[alias])) if alias in HOLES else alias
+        for alias in ALIASES
+    ],
+)
 def test_an_alias_that_would_shadow_the_site_is_refused(project: Project, alias: str) -> None:
     base_site(project)
     clean = build_clean(project)
@@ -481,9 +564,18 @@ def test_an_alias_that_would_shadow_the_site_is_refused(project: Project, alias:
     refused(project, clean, path=PUB, codes=("url-collision", "bad-alias"), line=alias_lines(project, alias))
 
 
-@pytest.mark.parametrize("alias", ["/publication/`x`", "/publication/``x``", "/publication/x](https://evil.example)",
-                                   "/publication/<img src=x onerror=alert(1)>", "/publication/x y",
-                                   '/publication/x"onmouseover="alert(1)', "/publication/x\\y"])
+@pytest.mark.parametrize(
+    "alias",
+    [
+        "/publication/`x`",
+        "/publication/``x``",
+        "/publication/x](https://evil.example)",
+        "/publication/<img src=x onerror=alert(1)>",
+        "/publication/x y",
+        '/publication/x"onmouseover="alert(1)',
+        "/publication/x\\y",
+    ],
+)
 def test_an_alias_that_could_inject_into_the_change_report_is_refused(project: Project, alias: str) -> None:
     base_site(project)
     clean = build_clean(project)
@@ -504,17 +596,28 @@ def test_a_legitimate_alias_still_redirects(project: Project) -> None:
     assert "/library/publication/old-name/ /library/publications/evil/ 301" in rules
     s3 = json.loads(site["s3-routing-rules.json"])
     assert [(rule["Condition"]["KeyPrefixEquals"], rule["Redirect"]["ReplaceKeyWith"]) for rule in s3] == [
-        ("library/publication/old-name/", "library/publications/evil/")]
+        ("library/publication/old-name/", "library/publications/evil/")
+    ]
 
 
-LEGITIMATE = ["/publication/evil", "/old/evil.html", "/publication/evil-2/", "/docs/2021/evil", "/dhs/pia/049",
-              "/publications/evil-old"]
+LEGITIMATE = [
+    "/publication/evil",
+    "/old/evil.html",
+    "/publication/evil-2/",
+    "/docs/2021/evil",
+    "/dhs/pia/049",
+    "/publications/evil-old",
+]
 
 
-@pytest.mark.parametrize("aliases", [
-    LEGITIMATE,
-    LEGITIMATE + ["/old%20name", "/caf%C3%A9"],  # encoded characters that cannot be written plainly
-], ids=["legitimate", "encoded-characters"])
+@pytest.mark.parametrize(
+    "aliases",
+    [
+        LEGITIMATE,
+        LEGITIMATE + ["/old%20name", "/caf%C3%A9"],  # encoded characters that cannot be written plainly
+    ],
+    ids=["legitimate", "encoded-characters"],
+)
 def test_redirect_rules_never_cover_another_output(project: Project, aliases: list[str]) -> None:
     """S3 matches key prefixes, so a rule over a folder redirects every file in it."""
     base_site(project)
@@ -543,11 +646,14 @@ def test_redirect_rules_never_cover_another_output(project: Project, aliases: li
         assert path.startswith(base)
         covered = path if path.endswith(".html") else path.rstrip("/") + "/"
         assert [key for key in keys if key == path or key.startswith(covered)] in (
-            [], [k for k in own if k == path or k.startswith(covered)]), source
+            [],
+            [k for k in own if k == path or k.startswith(covered)],
+        ), source
         assert all(folder in own_folders for folder in folders if folder.startswith(covered)), source
 
 
 # -- the change report: no injection through paths --------------------------------------------
+
 
 def code_spans(line: str) -> tuple[list[str], list[str]]:
     """(code span contents, text outside code spans) of one line, by CommonMark 0.31 section 6.1.
@@ -562,8 +668,10 @@ def code_spans(line: str) -> tuple[list[str], list[str]]:
         pass
     else:
         tokens = MarkdownIt("commonmark").parseInline(line)[0].children or []
-        return ([t.content for t in tokens if t.type == "code_inline"],
-                [t.content for t in tokens if t.type != "code_inline"])
+        return (
+            [t.content for t in tokens if t.type == "code_inline"],
+            [t.content for t in tokens if t.type != "code_inline"],
+        )
     spans, outside, position, text_start = [], [], 0, 0
     while True:
         found = re.compile(r"`+").search(line, position)
@@ -581,7 +689,7 @@ def code_spans(line: str) -> tuple[list[str], list[str]]:
         if closing is None:
             position = end
             continue
-        content = line[end:end + closing.start()]
+        content = line[end : end + closing.start()]
         if content.startswith(" ") and content.endswith(" ") and content.strip(" "):
             content = content[1:-1]
         outside.append(line[text_start:start])
@@ -591,8 +699,22 @@ def code_spans(line: str) -> tuple[list[str], list[str]]:
     return spans, outside
 
 
-@pytest.mark.parametrize("text", ["/plain/", "/a`b/", "/a``b/", "/a```b/", "/a`b``c```d/", "`/start", "/end`",
-                                  "``/both``", " /leading-space", "/trailing-space ", "/x````y/"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/plain/",
+        "/a`b/",
+        "/a``b/",
+        "/a```b/",
+        "/a`b``c```d/",
+        "`/start",
+        "/end`",
+        "``/both``",
+        " /leading-space",
+        "/trailing-space ",
+        "/x````y/",
+    ],
+)
 def test_code_spans_survive_backticks(text: str) -> None:
     span = _code(text)
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
@@ -636,19 +758,23 @@ def test_an_at_sign_in_an_alias_is_never_a_mention_in_the_change_report(project:
 
 # -- impossible dates are diagnostics, never tracebacks ---------------------------------------
 
-@pytest.mark.parametrize(("field", "value", "timezone"), [
-    ("publish_at", "9999-12-31T23:59-14:00", None),
-    ("publish_at", "9999-12-31T23:59+14:00", None),
-    ("publish_at", "0001-01-01T00:00+14:00", None),
-    ("publish_at", "9999-12-31", "Pacific/Kiritimati"),
-    ("publish_at", "0001-01-01", "Asia/Tokyo"),
-    ("publish_at", "2026-02-30", None),
-    ("publish_at", "2026-02-30T10:00Z", None),
-    ("date", "0001-01-01", None),
-    ("date", "9999-12-31", None),
-    ("date", "2026-02-30", None),
-    ("updated", "9999-12-31", None),
-])
+
+@pytest.mark.parametrize(
+    ("field", "value", "timezone"),
+    [
+        ("publish_at", "9999-12-31T23:59-14:00", None),
+        ("publish_at", "9999-12-31T23:59+14:00", None),
+        ("publish_at", "0001-01-01T00:00+14:00", None),
+        ("publish_at", "9999-12-31", "Pacific/Kiritimati"),
+        ("publish_at", "0001-01-01", "Asia/Tokyo"),
+        ("publish_at", "2026-02-30", None),
+        ("publish_at", "2026-02-30T10:00Z", None),
+        ("date", "0001-01-01", None),
+        ("date", "9999-12-31", None),
+        ("date", "2026-02-30", None),
+        ("updated", "9999-12-31", None),
+    ],
+)
 def test_far_future_and_impossible_dates(project: Project, field: str, value: str, timezone: str | None) -> None:
     if timezone:
         project.write_yaml("content/site.yaml", {**project.site, "timezone": timezone})

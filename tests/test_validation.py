@@ -33,7 +33,9 @@ def broken(project: Project, text: str, name: str = "2020/x.md") -> BuildReport:
 
 
 def test_missing_required_field(project: Project) -> None:
-    report = broken(project, """
+    report = broken(
+        project,
+        """
         ---
         title: A title
         date: 2020-01-01
@@ -41,13 +43,16 @@ def test_missing_required_field(project: Project) -> None:
         type: fact-sheet
         ---
         Body.
-        """)
+        """,
+    )
     assert errors(report) == [(PATH, 2, "missing-field")]
     assert '"summary"' in message(report, "missing-field")
 
 
 def test_list_where_text_belongs(project: Project) -> None:
-    report = broken(project, """
+    report = broken(
+        project,
+        """
         ---
         date: 2020-01-01
         component: ice
@@ -56,13 +61,16 @@ def test_list_where_text_belongs(project: Project) -> None:
         summary: A summary.
         ---
         Body.
-        """)
+        """,
+    )
     assert errors(report) == [(PATH, 4, "wrong-type")]
     assert '"title"' in message(report, "wrong-type")
 
 
 def test_text_where_a_list_belongs(project: Project) -> None:
-    report = broken(project, """
+    report = broken(
+        project,
+        """
         ---
         title: A title
         date: 2020-01-01
@@ -72,13 +80,16 @@ def test_text_where_a_list_belongs(project: Project) -> None:
         summary: A summary.
         ---
         Body.
-        """)
+        """,
+    )
     assert errors(report) == [(PATH, 6, "wrong-type")]
     assert '"topics"' in message(report, "wrong-type")
 
 
 def test_yaml_boolean_where_text_belongs(project: Project) -> None:
-    report = broken(project, """
+    report = broken(
+        project,
+        """
         ---
         date: 2020-01-01
         title: no
@@ -87,13 +98,16 @@ def test_yaml_boolean_where_text_belongs(project: Project) -> None:
         summary: A summary.
         ---
         Body.
-        """)
+        """,
+    )
     assert errors(report) == [(PATH, 3, "wrong-type")]
     assert "false" in message(report, "wrong-type")
 
 
 def test_unknown_field_with_did_you_mean(project: Project) -> None:
-    report = broken(project, """
+    report = broken(
+        project,
+        """
         ---
         title: A title
         date: 2020-01-01
@@ -103,13 +117,16 @@ def test_unknown_field_with_did_you_mean(project: Project) -> None:
         titel: A typo
         ---
         Body.
-        """)
+        """,
+    )
     assert errors(report) == [(PATH, 7, "unknown-field")]
     assert 'did you mean "title"' in message(report, "unknown-field")
 
 
 def test_date_that_does_not_exist(project: Project) -> None:
-    report = broken(project, """
+    report = broken(
+        project,
+        """
         ---
         title: A title
         component: ice
@@ -118,13 +135,16 @@ def test_date_that_does_not_exist(project: Project) -> None:
         summary: A summary.
         ---
         Body.
-        """)
+        """,
+    )
     assert errors(report) == [(PATH, 4, "bad-date")]
     assert "2019-02-30" in message(report, "bad-date")
 
 
 def test_unknown_component_with_did_you_mean(project: Project) -> None:
-    report = broken(project, """
+    report = broken(
+        project,
+        """
         ---
         title: A title
         date: 2020-01-01
@@ -133,14 +153,17 @@ def test_unknown_component_with_did_you_mean(project: Project) -> None:
         summary: A summary.
         ---
         Body.
-        """)
+        """,
+    )
     assert errors(report) == [(PATH, 5, "unknown-component")]
     assert 'unknown component "icee"' in message(report, "unknown-component")
     assert 'did you mean "ice"' in message(report, "unknown-component")
 
 
 def test_unknown_type(project: Project) -> None:
-    report = broken(project, """
+    report = broken(
+        project,
+        """
         ---
         title: A title
         date: 2020-01-01
@@ -149,13 +172,16 @@ def test_unknown_type(project: Project) -> None:
         type: factsheet
         ---
         Body.
-        """)
+        """,
+    )
     assert errors(report) == [(PATH, 6, "unknown-type")]
     assert 'did you mean "fact-sheet"' in message(report, "unknown-type")
 
 
 def test_unknown_topic(project: Project) -> None:
-    report = broken(project, """
+    report = broken(
+        project,
+        """
         ---
         title: A title
         date: 2020-01-01
@@ -165,14 +191,17 @@ def test_unknown_topic(project: Project) -> None:
         topics: [privacy, weather]
         ---
         Body.
-        """)
+        """,
+    )
     assert errors(report) == [(PATH, 7, "unknown-topic")]
     assert '"weather"' in message(report, "unknown-topic")
 
 
 def test_duplicate_slug(project: Project) -> None:
     project.publication("shared", date="2020-01-01")
-    report = broken(project, """
+    report = broken(
+        project,
+        """
         ---
         title: Another title
         date: 2021-01-01
@@ -182,14 +211,18 @@ def test_duplicate_slug(project: Project) -> None:
         slug: shared
         ---
         Body.
-        """, name="2021/other.md")
+        """,
+        name="2021/other.md",
+    )
     assert errors(report) == [("content/publications/2021/other.md", 7, "duplicate-slug")]
     assert "content/publications/2020/shared.md" in message(report, "duplicate-slug")
 
 
 @pytest.mark.parametrize("slug", ["page", "component", "type", "topic", "year", "feed"])
 def test_reserved_slug(project: Project, slug: str) -> None:
-    report = broken(project, f"""
+    report = broken(
+        project,
+        f"""
         ---
         title: A title
         date: 2020-01-01
@@ -199,7 +232,8 @@ def test_reserved_slug(project: Project, slug: str) -> None:
         summary: A summary.
         ---
         Body.
-        """)
+        """,
+    )
     assert errors(report) == [(PATH, 5, "reserved-slug")]
 
 
@@ -212,7 +246,9 @@ def test_reserved_slug_from_the_file_name(project: Project) -> None:
 
 def test_missing_attachment_file(project: Project) -> None:
     project.write("content/files/present.pdf", "%PDF-")
-    report = broken(project, """
+    report = broken(
+        project,
+        """
         ---
         title: A title
         date: 2020-01-01
@@ -226,14 +262,17 @@ def test_missing_attachment_file(project: Project) -> None:
             file: files/missing.pdf
         ---
         Body.
-        """)
+        """,
+    )
     assert errors(report) == [(PATH, 11, "missing-attachment")]
     assert "files/missing.pdf" in message(report, "missing-attachment")
 
 
 def test_broken_relative_link_in_body(project: Project) -> None:
     project.publication("other", date="2019-01-01")
-    report = broken(project, """
+    report = broken(
+        project,
+        """
         ---
         title: A title
         date: 2020-01-01
@@ -244,13 +283,16 @@ def test_broken_relative_link_in_body(project: Project) -> None:
         First paragraph links to [a real one](../2019/other.md).
 
         Second paragraph links to [a missing one](../2019/missing.md).
-        """)
+        """,
+    )
     assert errors(report) == [(PATH, 10, "broken-link")]
     assert "missing.md" in message(report, "broken-link")
 
 
 def test_malformed_yaml(project: Project) -> None:
-    report = broken(project, """
+    report = broken(
+        project,
+        """
         ---
         title: A title
         date: 2020-01-01
@@ -259,12 +301,15 @@ def test_malformed_yaml(project: Project) -> None:
         type: fact-sheet
         ---
         Body.
-        """)
+        """,
+    )
     assert errors(report) == [(PATH, 5, "yaml-syntax")]
 
 
 def test_malformed_yaml_unclosed_quote_names_the_line_of_the_quote(project: Project) -> None:
-    report = broken(project, """
+    report = broken(
+        project,
+        """
         ---
         title: A title
         summary: "The Parole Unit
@@ -273,12 +318,15 @@ def test_malformed_yaml_unclosed_quote_names_the_line_of_the_quote(project: Proj
         type: fact-sheet
         ---
         Body.
-        """)
+        """,
+    )
     assert errors(report) == [(PATH, 3, "yaml-syntax")]
 
 
 def test_front_matter_not_closed(project: Project) -> None:
-    report = broken(project, """
+    report = broken(
+        project,
+        """
         ---
         title: A title
         date: 2020-01-01
@@ -286,7 +334,8 @@ def test_front_matter_not_closed(project: Project) -> None:
         type: fact-sheet
         summary: A summary.
         Body without the closing line.
-        """)
+        """,
+    )
     assert errors(report) == [(PATH, 1, "front-matter-unclosed")]
 
 
@@ -298,15 +347,19 @@ def test_empty_file(project: Project) -> None:
 def test_bytes_that_are_not_utf8(project: Project) -> None:
     path = project.root / PATH
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"---\ntitle: A title\ndate: 2020-01-01\ncomponent: ice\ntype: fact-sheet\n"
-                     + b"summary: Caf\xe9 in Windows-1252\n---\nBody.\n")
+    path.write_bytes(
+        b"---\ntitle: A title\ndate: 2020-01-01\ncomponent: ice\ntype: fact-sheet\n"
+        + b"summary: Caf\xe9 in Windows-1252\n---\nBody.\n"
+    )
     report = project.build()
     assert report.ok is False
     assert errors(report) == [(PATH, 6, "not-utf8")]
 
 
 def test_script_in_body_is_an_error(project: Project) -> None:
-    report = broken(project, """
+    report = broken(
+        project,
+        """
         ---
         title: A title
         date: 2020-01-01
@@ -317,12 +370,15 @@ def test_script_in_body_is_an_error(project: Project) -> None:
         A paragraph.
 
         <script>alert("owned")</script>
-        """)
+        """,
+    )
     assert errors(report) == [(PATH, 10, "html-tag")]
 
 
 def test_script_in_a_fenced_code_block_is_text(project: Project) -> None:
-    project.raw_publication("2020/x.md", """
+    project.raw_publication(
+        "2020/x.md",
+        """
         ---
         title: A title
         date: 2020-01-01
@@ -335,7 +391,8 @@ def test_script_in_a_fenced_code_block_is_text(project: Project) -> None:
         ```html
         <script>alert("owned")</script>
         ```
-        """)
+        """,
+    )
     report = project.build()
     assert report.ok, [d.text() for d in report.diagnostics]
     root = lxml.html.document_fromstring(project.html("/publications/x/"))
@@ -346,7 +403,9 @@ def test_script_in_a_fenced_code_block_is_text(project: Project) -> None:
 
 def test_all_problems_of_a_run_are_reported_together(project: Project) -> None:
     project.publication("fine", date="2020-01-01")
-    project.raw_publication("2020/a.md", """
+    project.raw_publication(
+        "2020/a.md",
+        """
         ---
         title: A title
         date: 2019-02-30
@@ -354,8 +413,11 @@ def test_all_problems_of_a_run_are_reported_together(project: Project) -> None:
         type: fact-sheet
         summary: A summary.
         ---
-        """)
-    project.raw_publication("2020/b.md", """
+        """,
+    )
+    project.raw_publication(
+        "2020/b.md",
+        """
         ---
         title: A title
         date: 2020-01-01
@@ -364,15 +426,21 @@ def test_all_problems_of_a_run_are_reported_together(project: Project) -> None:
         summary: A summary.
         titel: typo
         ---
-        """)
+        """,
+    )
     project.raw_publication("2020/c.md", "")
     report = project.build()
     assert report.ok is False
-    assert errors(report) == [("content/publications/2020/a.md", 3, "bad-date"),
-                              ("content/publications/2020/b.md", 7, "unknown-field"),
-                              ("content/publications/2020/c.md", 1, "empty-file")]
+    assert errors(report) == [
+        ("content/publications/2020/a.md", 3, "bad-date"),
+        ("content/publications/2020/b.md", 7, "unknown-field"),
+        ("content/publications/2020/c.md", 1, "empty-file"),
+    ]
     assert [d.text().split(": ", 1)[0] for d in report.diagnostics] == [
-        "content/publications/2020/a.md:3", "content/publications/2020/b.md:7", "content/publications/2020/c.md:1"]
+        "content/publications/2020/a.md:3",
+        "content/publications/2020/b.md:7",
+        "content/publications/2020/c.md:1",
+    ]
 
 
 def test_errors_of_different_stages_are_reported_together(project: Project) -> None:
@@ -382,9 +450,11 @@ def test_errors_of_different_stages_are_reported_together(project: Project) -> N
     project.publication("c", type="factsheet")
     report = project.build()
     assert report.ok is False
-    assert errors(report) == [("content/publications/2020/a.md", 1, "empty-file"),
-                              ("content/publications/2020/b.md", 4, "unknown-component"),
-                              ("content/publications/2020/c.md", 5, "unknown-type")]
+    assert errors(report) == [
+        ("content/publications/2020/a.md", 1, "empty-file"),
+        ("content/publications/2020/b.md", 4, "unknown-component"),
+        ("content/publications/2020/c.md", 5, "unknown-type"),
+    ]
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
@@ -414,11 +484,14 @@ def test_failed_build_leaves_the_previous_site_untouched(project: Project, break
     assert not list(project.out.parent.glob(".*sitegen-staging*")), "staging debris left behind"
 
 
-@pytest.mark.parametrize("name, fixed", [
-    ("new-fact-sheet.MD", "new-fact-sheet.md"),
-    ("other.markdown", "other.md"),
-    ("third.md.txt", "third.md"),
-])
+@pytest.mark.parametrize(
+    "name, fixed",
+    [
+        ("new-fact-sheet.MD", "new-fact-sheet.md"),
+        ("other.markdown", "other.md"),
+        ("third.md.txt", "third.md"),
+    ],
+)
 def test_a_misnamed_publication_file_is_an_error_naming_its_right_name(project: Project, name: str, fixed: str) -> None:
     project.write(f"content/publications/2020/{name}", "---\ntitle: T\n---\nBody\n")
     report = project.build()

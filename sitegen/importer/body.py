@@ -33,14 +33,57 @@ from ..sanitize import ALLOWED_TAGS, URL_SCHEMES, unsafe_url
 
 REF_PREFIX = "sitegen-import-ref-"
 # Tags whose removal loses something the reader would have seen or run: reported when dropped.
-REPORTED_TAGS = frozenset({"script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "form",
-                           "input", "button", "select", "textarea", "link", "meta", "base", "svg", "math",
-                           "template", "video", "audio", "canvas", "noscript"})
-_CONTENT_DROPPED = {"script", "style", "template", "noscript", "textarea", "select", "title", "iframe", "object",
-                    "svg", "math", "head"}
-_ATTRIBUTES = {"a": {"href", "hreflang"}, "img": {"src", "alt", "width", "height"}, "td": {"colspan", "rowspan"},
-               "th": {"colspan", "rowspan", "scope"}, "ol": {"start"}, "abbr": {"title"}, "time": {"datetime"},
-               "*": {"lang", "dir"}}
+REPORTED_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "form",
+        "input",
+        "button",
+        "select",
+        "textarea",
+        "link",
+        "meta",
+        "base",
+        "svg",
+        "math",
+        "template",
+        "video",
+        "audio",
+        "canvas",
+        "noscript",
+    }
+)
+_CONTENT_DROPPED = {
+    "script",
+    "style",
+    "template",
+    "noscript",
+    "textarea",
+    "select",
+    "title",
+    "iframe",
+    "object",
+    "svg",
+    "math",
+    "head",
+}
+_ATTRIBUTES = {
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start"},
+    "abbr": {"title"},
+    "time": {"datetime"},
+    "*": {"lang", "dir"},
+}
 _TAGS = set(ALLOWED_TAGS) - {"details", "summary"}
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 IMAGE_FILE = re.compile(r"^[\w ().-]+\.(png|jpe?g|gif|webp|svg|bmp|tiff?)$", re.IGNORECASE)
@@ -67,7 +110,9 @@ def unsafe_parts(raw: str) -> list[str]:
     tree = LexborHTMLParser(raw)
     for node in tree.css("*"):
         tag = node.tag or ""
-        if tag in REPORTED_TAGS and not (tag in ("meta", "link") and node.parent is not None and node.parent.tag == "head"):
+        if tag in REPORTED_TAGS and not (
+            tag in ("meta", "link") and node.parent is not None and node.parent.tag == "head"
+        ):
             add(f"<{tag}>")
         for name, value in (node.attributes or {}).items():
             if name.lower().startswith("on"):
@@ -137,9 +182,18 @@ def _converter():
             fence = "`" * max(3, longest + 1)
             return f"\n\n{fence}\n{text.strip(chr(10))}\n{fence}\n\n"
 
-    return SafeConverter(heading_style="ATX", bullets="-", strong_em_symbol="*", autolinks=False,
-                         sub_symbol="<sub>", sup_symbol="<sup>", table_infer_header=True, escape_misc=False,
-                         escape_asterisks=False, escape_underscores=False)
+    return SafeConverter(
+        heading_style="ATX",
+        bullets="-",
+        strong_em_symbol="*",
+        autolinks=False,
+        sub_symbol="<sub>",
+        sup_symbol="<sup>",
+        table_infer_header=True,
+        escape_misc=False,
+        escape_asterisks=False,
+        escape_underscores=False,
+    )
 
 
 _CONVERTER = None
@@ -203,8 +257,15 @@ def convert_html(raw: str, hosts: tuple[str, ...] = (), page_url: str = "") -> C
     from bs4 import BeautifulSoup
 
     dropped = unsafe_parts(raw) if "<" in raw else []
-    clean = nh3.clean(raw, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=set(URL_SCHEMES), link_rel=None,
-                      strip_comments=True, clean_content_tags=_CONTENT_DROPPED)
+    clean = nh3.clean(
+        raw,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes=set(URL_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+        clean_content_tags=_CONTENT_DROPPED,
+    )
     soup = BeautifulSoup(clean, "html.parser")
     notes: list[str] = []
     refs: list[tuple[str, str, str]] = []
@@ -264,8 +325,9 @@ def convert_text(raw: str) -> Converted:
     """A plain-text body: paragraphs kept, every character escaped."""
     paragraphs = [" ".join(part.split()) for part in re.split(r"\n\s*\n", raw.replace("\r\n", "\n"))]
     paragraphs = [p for p in paragraphs if p]
-    return Converted("\n\n".join(_escape_text(p) for p in paragraphs) + ("\n" if paragraphs else ""),
-                     "\n\n".join(paragraphs))
+    return Converted(
+        "\n\n".join(_escape_text(p) for p in paragraphs) + ("\n" if paragraphs else ""), "\n\n".join(paragraphs)
+    )
 
 
 def _tidy(markdown: str) -> str:
@@ -276,6 +338,7 @@ def _tidy(markdown: str) -> str:
 
 def resolve_refs(markdown: str, targets: dict[str, str | None]) -> str:
     """Put each token's target in; a token with no target loses its link (text kept) or image."""
+
     def link(match: re.Match[str]) -> str:
         bang, text, token = match.group(1), match.group(2), match.group(3)
         target = targets.get(token)

@@ -124,7 +124,7 @@ def read_existing(project: Path, jobs: int = 0) -> ExistingContent:
     workers = jobs or (os.cpu_count() or 1)
     if len(relatives) >= PARALLEL_FILES and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         size = max(1, len(relatives) // (workers * 8))
-        chunks = [(str(folder), relatives[i:i + size]) for i in range(0, len(relatives), size)]
+        chunks = [(str(folder), relatives[i : i + size]) for i in range(0, len(relatives), size)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             results = [item for chunk in pool.map(_read_chunk, chunks) for item in chunk]
     else:

@@ -83,7 +83,7 @@ def mirror_path(url_path: str, prefix: str) -> str | None:
     """
     path = unquote(url_path)
     if prefix and path.startswith(prefix):
-        path = path[len(prefix):]
+        path = path[len(prefix) :]
     elif prefix and url_path.startswith("/"):
         return None
     path = path.lstrip("/")

@@ -24,10 +24,17 @@ KINDS = ("csv", "json", "feed", "html")
 FIELDS: dict[str, str] = {
     "id": "a stable identifier of the row in the old system (Drupal's nid), to find it again on a re-run",
     "url": "the publication's old address, which becomes an alias",
-    "title": "the title", "date": "the publication date", "updated": "the date of the last update",
-    "summary": "the plain-text summary", "body": "the text (HTML, Markdown or plain text)",
-    "component": "the owning component", "type": "the publication type", "topics": "the topics",
-    "attachments": "the files to download", "language": "the language code", "slug": "the last part of the new URL",
+    "title": "the title",
+    "date": "the publication date",
+    "updated": "the date of the last update",
+    "summary": "the plain-text summary",
+    "body": "the text (HTML, Markdown or plain text)",
+    "component": "the owning component",
+    "type": "the publication type",
+    "topics": "the topics",
+    "attachments": "the files to download",
+    "language": "the language code",
+    "slug": "the last part of the new URL",
 }
 KEYED = ("component", "type", "topics")  # fields whose values are keys of the site
 POLICIES = {"component": ("error", "create"), "type": ("error", "create"), "topics": ("error", "create", "drop")}
@@ -38,13 +45,27 @@ TOP_KEYS = {"source", "old_site", "files_prefix", "fields", "unknown"}
 
 # Where each field is found when the mapping does not say: a feed's entries and saved pages have
 # a shape of their own; CSV and JSON columns are matched by the field's own name (any case).
-FEED_DEFAULTS = {"id": "id", "url": "link", "title": "title", "date": "published", "updated": "updated",
-                 "summary": "summary", "body": "content", "topics": "tags", "attachments": "enclosures",
-                 "language": "language"}
+FEED_DEFAULTS = {
+    "id": "id",
+    "url": "link",
+    "title": "title",
+    "date": "published",
+    "updated": "updated",
+    "summary": "summary",
+    "body": "content",
+    "topics": "tags",
+    "attachments": "enclosures",
+    "language": "language",
+}
 HTML_DEFAULTS = {"title": "h1", "url": "@canonical", "body": "main", "date": "time"}
-COLUMN_NAMES = {"id": ("id", "nid", "node id", "guid"), "url": ("url", "path", "link", "old url", "alias"),
-                "attachments": ("attachments", "files", "file"), "topics": ("topics", "tags"),
-                "summary": ("summary", "description", "teaser"), "date": ("date", "post date", "published")}
+COLUMN_NAMES = {
+    "id": ("id", "nid", "node id", "guid"),
+    "url": ("url", "path", "link", "old url", "alias"),
+    "attachments": ("attachments", "files", "file"),
+    "topics": ("topics", "tags"),
+    "summary": ("summary", "description", "teaser"),
+    "date": ("date", "post date", "published"),
+}
 
 
 @dataclass(frozen=True)
@@ -110,8 +131,15 @@ class _Problems:
 
 def _text(problems: _Problems, value: Any, path: tuple[Any, ...], what: str) -> str | None:
     if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
-        shown = "true/false" if isinstance(value, bool) else "nothing" if value is None else "a list" \
-            if isinstance(value, list) else "a set of fields"
+        shown = (
+            "true/false"
+            if isinstance(value, bool)
+            else "nothing"
+            if value is None
+            else "a list"
+            if isinstance(value, list)
+            else "a set of fields"
+        )
         problems.add(path, f"{what} must be text, not {shown}", 'put it in quotes: "..."')
         return None
     return str(value)
@@ -138,13 +166,19 @@ def _spec(problems: _Problems, name: str, value: Any, kind: str) -> FieldSpec | 
     if isinstance(value, (str, int)) and not isinstance(value, bool):
         return FieldSpec(name, str(value), line=line, given=True)
     if not isinstance(value, dict):
-        problems.add(path, f'"fields.{name}" must be a column name or a set of options such as from: and map:',
-                     f"for example: {name}: {{from: {name.capitalize()}}}")
+        problems.add(
+            path,
+            f'"fields.{name}" must be a column name or a set of options such as from: and map:',
+            f"for example: {name}: {{from: {name.capitalize()}}}",
+        )
         return None
     for key in value:
         if key not in SPEC_KEYS:
-            problems.add(path + (key,), f'unknown option "{key}" in fields.{name}; {did_you_mean(str(key), SPEC_KEYS)}',
-                         "options: " + ", ".join(sorted(SPEC_KEYS)))
+            problems.add(
+                path + (key,),
+                f'unknown option "{key}" in fields.{name}; {did_you_mean(str(key), SPEC_KEYS)}',
+                "options: " + ", ".join(sorted(SPEC_KEYS)),
+            )
     options: dict[str, Any] = {"name": name, "line": line, "given": True}
     for key in ("from", "attribute", "split", "default", "format"):
         if key in value:
@@ -154,15 +188,20 @@ def _spec(problems: _Problems, name: str, value: Any, kind: str) -> FieldSpec | 
     if options.get("attribute") and kind != "html":
         problems.add(path + ("attribute",), f"fields.{name}.attribute is only for --from html (saved pages)")
     if "format" in options and options["format"] not in BODY_FORMATS:
-        problems.add(path + ("format",), f'fields.{name}.format must be one of {", ".join(BODY_FORMATS)}, '
-                     f'not "{options["format"]}"')
+        problems.add(
+            path + ("format",),
+            f'fields.{name}.format must be one of {", ".join(BODY_FORMATS)}, not "{options["format"]}"',
+        )
     if "format" in options and name not in ("body", "summary"):
         problems.add(path + ("format",), f"fields.{name}.format is only for body and summary")
     if "map" in value:
         table = value["map"]
         if not isinstance(table, dict):
-            problems.add(path + ("map",), f"fields.{name}.map must be lines of 'old value: new value'",
-                         'for example: map: {"Immigration and Customs Enforcement": ice}')
+            problems.add(
+                path + ("map",),
+                f"fields.{name}.map must be lines of 'old value: new value'",
+                'for example: map: {"Immigration and Customs Enforcement": ice}',
+            )
         else:
             pairs = []
             for old, new in table.items():
@@ -170,11 +209,16 @@ def _spec(problems: _Problems, name: str, value: Any, kind: str) -> FieldSpec | 
                 if target is None:
                     continue
                 if name in KEYED and not SLUG_RE.match(target):
-                    problems.add(path + ("map", old), f'"{target}" is not a {name.rstrip("s")} key',
-                                 "keys are lower-case letters, digits and hyphens, e.g. privacy-impact-assessment")
+                    problems.add(
+                        path + ("map", old),
+                        f'"{target}" is not a {name.rstrip("s")} key',
+                        "keys are lower-case letters, digits and hyphens, e.g. privacy-impact-assessment",
+                    )
                     continue
                 if name == "language" and not LANGUAGE_RE.match(target):
-                    problems.add(path + ("map", old), f'"{target}" is not a language code', "use a code such as en or es")
+                    problems.add(
+                        path + ("map", old), f'"{target}" is not a language code', "use a code such as en or es"
+                    )
                     continue
                 pairs.append((str(old), target))
             options["values"] = tuple(pairs)
@@ -185,7 +229,7 @@ def _spec(problems: _Problems, name: str, value: Any, kind: str) -> FieldSpec | 
         if name not in ("date", "updated"):
             problems.add(path + ("formats",), f"fields.{name}.formats is only for date and updated")
         elif not isinstance(formats, list):
-            problems.add(path + ("formats",), f"fields.{name}.formats must be a list such as [\"%m/%d/%Y\"]")
+            problems.add(path + ("formats",), f'fields.{name}.formats must be a list such as ["%m/%d/%Y"]')
         else:
             good = []
             for index, fmt in enumerate(formats):
@@ -194,8 +238,11 @@ def _spec(problems: _Problems, name: str, value: Any, kind: str) -> FieldSpec | 
                     continue
                 why = check_format(text)
                 if why:
-                    problems.add(path + ("formats", index), f'the date format "{text}" {why}',
-                                 'write it with strftime codes, e.g. "%m/%d/%Y" for 10/31/2018 or "%B %d, %Y" for October 31, 2018')
+                    problems.add(
+                        path + ("formats", index),
+                        f'the date format "{text}" {why}',
+                        'write it with strftime codes, e.g. "%m/%d/%Y" for 10/31/2018 or "%B %d, %Y" for October 31, 2018',
+                    )
                 else:
                     good.append(text)
             options["formats"] = tuple(good)
@@ -214,8 +261,15 @@ def load_mapping(path: Path | None, kind: str, shown: str = "") -> tuple[Mapping
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [Diagnostic(shown, data[: exc.start].count(b"\n") + 1, "not-utf8",
-                                 "the mapping file is not UTF-8 text", "save it as UTF-8")]
+        return None, [
+            Diagnostic(
+                shown,
+                data[: exc.start].count(b"\n") + 1,
+                "not-utf8",
+                "the mapping file is not UTF-8 text",
+                "save it as UTF-8",
+            )
+        ]
     doc = parse_yaml(text, shown)
     if doc.diagnostics:
         return None, doc.diagnostics
@@ -226,8 +280,11 @@ def load_mapping(path: Path | None, kind: str, shown: str = "") -> tuple[Mapping
         return None, problems.found
     for key in top:
         if key not in TOP_KEYS:
-            problems.add((key,), f'unknown setting "{key}"; {did_you_mean(str(key), TOP_KEYS)}',
-                         "settings: " + ", ".join(sorted(TOP_KEYS)))
+            problems.add(
+                (key,),
+                f'unknown setting "{key}"; {did_you_mean(str(key), TOP_KEYS)}',
+                "settings: " + ", ".join(sorted(TOP_KEYS)),
+            )
     options: dict[str, Any] = {}
     source = top.get("source") or {}
     if not isinstance(source, dict):
@@ -235,8 +292,11 @@ def load_mapping(path: Path | None, kind: str, shown: str = "") -> tuple[Mapping
         source = {}
     for key, value in source.items():
         if key not in SOURCE_KEYS:
-            problems.add(("source", key), f'unknown source setting "{key}"; {did_you_mean(str(key), SOURCE_KEYS)}',
-                         ", ".join(f"{k} ({v})" for k, v in sorted(SOURCE_KEYS.items())))
+            problems.add(
+                ("source", key),
+                f'unknown source setting "{key}"; {did_you_mean(str(key), SOURCE_KEYS)}',
+                ", ".join(f"{k} ({v})" for k, v in sorted(SOURCE_KEYS.items())),
+            )
             continue
         text = _text(problems, value, ("source", key), f"source.{key}")
         if text is None:
@@ -249,11 +309,14 @@ def load_mapping(path: Path | None, kind: str, shown: str = "") -> tuple[Mapping
             try:
                 codecs.lookup(text)
             except LookupError:
-                problems.add(("source", key), f'"{text}" is not a text encoding Python knows',
-                             "for example utf-8, windows-1252 or latin-1")
+                problems.add(
+                    ("source", key),
+                    f'"{text}" is not a text encoding Python knows',
+                    "for example utf-8, windows-1252 or latin-1",
+                )
                 continue
         if key == "delimiter" and len(text) != 1:
-            problems.add(("source", key), "source.delimiter must be one character, such as , or ; or a tab (\"\\t\")")
+            problems.add(("source", key), 'source.delimiter must be one character, such as , or ; or a tab ("\\t")')
             continue
         options[key] = text
     for key in ("old_site", "files_prefix"):
@@ -263,12 +326,17 @@ def load_mapping(path: Path | None, kind: str, shown: str = "") -> tuple[Mapping
                 options[key] = text.strip()
     old_site = options.get("old_site", "")
     if old_site and not re.match(r"^https?://[A-Za-z0-9.-]+(:\d+)?/?$", old_site):
-        problems.add(("old_site",), f'old_site must be the old site\'s address such as https://www.dhs.gov, not "{old_site}"')
+        problems.add(
+            ("old_site",), f'old_site must be the old site\'s address such as https://www.dhs.gov, not "{old_site}"'
+        )
     elif old_site:
         options["old_site"] = old_site.rstrip("/")
     prefix = options.get("files_prefix")
     if prefix is not None and prefix and not prefix.startswith("/"):
-        problems.add(("files_prefix",), f'files_prefix must be a path starting with /, such as /sites/default/files/, not "{prefix}"')
+        problems.add(
+            ("files_prefix",),
+            f'files_prefix must be a path starting with /, such as /sites/default/files/, not "{prefix}"',
+        )
     elif prefix:
         options["files_prefix"] = prefix.rstrip("/") + "/"
     unknown = top.get("unknown") or {}
@@ -278,14 +346,20 @@ def load_mapping(path: Path | None, kind: str, shown: str = "") -> tuple[Mapping
         unknown = {}
     for key, value in unknown.items():
         if key not in POLICIES:
-            problems.add(("unknown", key), f'unknown: says what to do with new values of component, type or topics, '
-                         f'not "{key}"; {did_you_mean(str(key), POLICIES)}')
+            problems.add(
+                ("unknown", key),
+                f"unknown: says what to do with new values of component, type or topics, "
+                f'not "{key}"; {did_you_mean(str(key), POLICIES)}',
+            )
             continue
         text = _text(problems, value, ("unknown", key), f"unknown.{key}")
         if text is not None and text not in POLICIES[key]:
-            problems.add(("unknown", key), f'unknown.{key} must be one of {", ".join(POLICIES[key])}, not "{text}"',
-                         "error stops the row; create adds the new value to the site" +
-                         ("; drop leaves the topic out" if key == "topics" else ""))
+            problems.add(
+                ("unknown", key),
+                f'unknown.{key} must be one of {", ".join(POLICIES[key])}, not "{text}"',
+                "error stops the row; create adds the new value to the site"
+                + ("; drop leaves the topic out" if key == "topics" else ""),
+            )
         elif text is not None:
             policies[key] = text
     given: dict[str, FieldSpec] = {}
@@ -295,8 +369,11 @@ def load_mapping(path: Path | None, kind: str, shown: str = "") -> tuple[Mapping
         fields = {}
     for name, value in fields.items():
         if name not in FIELDS:
-            problems.add(("fields", name), f'"{name}" is not a field an import can fill; {did_you_mean(str(name), FIELDS)}',
-                         "fields: " + ", ".join(FIELDS))
+            problems.add(
+                ("fields", name),
+                f'"{name}" is not a field an import can fill; {did_you_mean(str(name), FIELDS)}',
+                "fields: " + ", ".join(FIELDS),
+            )
             continue
         spec = _spec(problems, name, value, kind)
         if spec is not None:
@@ -337,9 +414,15 @@ def resolve_columns(mapping: Mapping, columns: list[str], source: str) -> tuple[
                 fields[name] = FieldSpec(**{**spec.__dict__, "source": close})
                 continue
             shown = ", ".join(columns[:15]) + (", ..." if len(columns) > 15 else "")
-            problems.append(Diagnostic(mapping.path or source, spec.line, "mapping",
-                                       f'fields.{name}: "{spec.source}" is not a column of {source}; '
-                                       f"{did_you_mean(spec.source, columns)}", f"columns: {shown}"))
+            problems.append(
+                Diagnostic(
+                    mapping.path or source,
+                    spec.line,
+                    "mapping",
+                    f'fields.{name}: "{spec.source}" is not a column of {source}; {did_you_mean(spec.source, columns)}',
+                    f"columns: {shown}",
+                )
+            )
     for name in FIELDS:
         spec = fields.get(name)
         if spec is not None and (spec.source or spec.default):
@@ -352,5 +435,13 @@ def resolve_columns(mapping: Mapping, columns: list[str], source: str) -> tuple[
     return Mapping(**{**mapping.__dict__, "fields": fields}), problems
 
 
-__all__ = ["FIELDS", "KINDS", "FieldSpec", "Mapping", "check_format", "default_fields", "load_mapping",
-           "resolve_columns"]
+__all__ = [
+    "FIELDS",
+    "KINDS",
+    "FieldSpec",
+    "Mapping",
+    "check_format",
+    "default_fields",
+    "load_mapping",
+    "resolve_columns",
+]

@@ -49,8 +49,9 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         """No input errors and a result that `sitegen check` accepts (warnings allowed)."""
-        return not any(d.severity == "error" for d in self.diagnostics) and \
-            not any(d.severity == "error" for d in self.check or ())
+        return not any(d.severity == "error" for d in self.diagnostics) and not any(
+            d.severity == "error" for d in self.check or ()
+        )
 
     @property
     def strict_ok(self) -> bool:
@@ -58,16 +59,21 @@ class ImportReport:
 
     def to_json(self) -> str:
         data = {
-            "source": self.source, "kind": self.kind, "dry_run": self.dry_run,
+            "source": self.source,
+            "kind": self.kind,
+            "dry_run": self.dry_run,
             "counts": {action: self.count(action) for action in ACTIONS},
             "rows": [asdict(row) for row in self.rows],
             "problems": [asdict(d) for d in self.diagnostics],
             "notes": self.notes,
-            "mapped": [{"field": f, "from": old, "to": new, "how": how, "rows": n}
-                       for (f, old, new, how), n in sorted(self.mapped.items())],
+            "mapped": [
+                {"field": f, "from": old, "to": new, "how": how, "rows": n}
+                for (f, old, new, how), n in sorted(self.mapped.items())
+            ],
             "created": [{"kind": k, "key": key, "name": name, "file": path} for k, key, name, path in self.created],
             "files": {"copied": self.files_copied, "already_there": self.files_reused},
-            "aliases": self.aliases, "redirects": self.redirects,
+            "aliases": self.aliases,
+            "redirects": self.redirects,
             "check": None if self.check is None else [asdict(d) for d in self.check],
             "seconds": round(self.seconds, 2),
         }
@@ -75,25 +81,49 @@ class ImportReport:
 
     def to_text(self, limit: int = 200) -> str:
         would = "would be " if self.dry_run else ""
-        lines = [f"sitegen import --from {self.kind} {self.source}" + (" (dry run: nothing was written)" if self.dry_run else "")]
+        lines = [
+            f"sitegen import --from {self.kind} {self.source}"
+            + (" (dry run: nothing was written)" if self.dry_run else "")
+        ]
         lines += [f"  note: {note}" for note in self.notes]
         problems = [d for d in self.diagnostics if d.severity == "error"]
         warnings = [d for d in self.diagnostics if d.severity != "error"]
         lines += _section(f"Problems ({len(problems)}):", [d.text() for d in problems], limit)
         lines += _section(f"Warnings ({len(warnings)}):", [d.text() for d in warnings], limit)
         skipped = [row for row in self.rows if row.action == "skipped"]
-        lines += _section("Skipped:", [f"{row.where}: \"{_short(row.title)}\": " + "; ".join(row.reasons)
-                                       for row in skipped], limit)
-        lines += _section("Values mapped:", [f"{name} \"{_short(old)}\" -> {new} ({how}, {rows} row{'s' * (rows != 1)})"
-                                             for (name, old, new, how), rows in sorted(self.mapped.items())], limit)
-        lines += _section(f"New in the site ({would or ''}written):",
-                          [f"{kind} {key} \"{name}\" in {path}" for kind, key, name, path in self.created], limit)
-        lines += _section("Changed on the way in (review these):",
-                          [f"{row.where} -> {row.path}: " + "; ".join(row.notes) for row in self.rows
-                           if row.notes and row.action in ("imported", "updated")], limit)
+        lines += _section(
+            "Skipped:", [f'{row.where}: "{_short(row.title)}": ' + "; ".join(row.reasons) for row in skipped], limit
+        )
+        lines += _section(
+            "Values mapped:",
+            [
+                f'{name} "{_short(old)}" -> {new} ({how}, {rows} row{"s" * (rows != 1)})'
+                for (name, old, new, how), rows in sorted(self.mapped.items())
+            ],
+            limit,
+        )
+        lines += _section(
+            f"New in the site ({would or ''}written):",
+            [f'{kind} {key} "{name}" in {path}' for kind, key, name, path in self.created],
+            limit,
+        )
+        lines += _section(
+            "Changed on the way in (review these):",
+            [
+                f"{row.where} -> {row.path}: " + "; ".join(row.notes)
+                for row in self.rows
+                if row.notes and row.action in ("imported", "updated")
+            ],
+            limit,
+        )
         if self.files_copied or self.files_reused:
-            lines += ["", (f"Attachments: {self.files_copied} {would}copied to content/files/, "
-                           f"{self.files_reused} already there.")]
+            lines += [
+                "",
+                (
+                    f"Attachments: {self.files_copied} {would}copied to content/files/, "
+                    f"{self.files_reused} already there."
+                ),
+            ]
         if self.aliases or self.redirects:
             lines += ["", f"Old addresses: {self.aliases} aliases."] + [f"  {line}" for line in self.redirects]
         lines.append("")
@@ -105,13 +135,18 @@ class ImportReport:
             lines.append(f"sitegen check --strict passes on the result ({self.check_publications:,} publications).")
         else:
             errors = sum(d.severity == "error" for d in self.check)
-            lines.append(f"sitegen check on the result: {errors} errors, {len(self.check) - errors} warnings"
-                         + (" (--strict fails)" if not errors else "") + ":")
+            lines.append(
+                f"sitegen check on the result: {errors} errors, {len(self.check) - errors} warnings"
+                + (" (--strict fails)" if not errors else "")
+                + ":"
+            )
             lines += [f"  {d.text()}" for d in self.check[:limit]]
         lines.append("")
-        lines.append(f"{self.count('imported')} {would}imported, {self.count('updated')} {would}updated, "
-                     f"{self.count('unchanged')} unchanged, {self.count('skipped')} skipped "
-                     f"({len(self.rows)} rows in {self.seconds:.1f} s).")
+        lines.append(
+            f"{self.count('imported')} {would}imported, {self.count('updated')} {would}updated, "
+            f"{self.count('unchanged')} unchanged, {self.count('skipped')} skipped "
+            f"({len(self.rows)} rows in {self.seconds:.1f} s)."
+        )
         return "\n".join(lines)
 
 

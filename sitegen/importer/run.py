@@ -65,10 +65,26 @@ Progress = Callable[[str, int, int], None]
 IMPORTED = ("title", "date", "updated", "component", "type", "topics", "summary", "language", "attachments", "body")
 PARALLEL_ROWS = 300  # below this many bodies, starting workers costs more than it saves
 CHECK_ROUNDS = 3
-LANGUAGE_NAMES = {"english": "en", "spanish": "es", "español": "es", "espanol": "es", "french": "fr",
-                  "français": "fr", "chinese": "zh", "中文": "zh", "vietnamese": "vi", "tiếng việt": "vi",
-                  "korean": "ko", "한국어": "ko", "russian": "ru", "arabic": "ar", "haitian creole": "ht",
-                  "kreyòl ayisyen": "ht", "portuguese": "pt", "tagalog": "tl"}
+LANGUAGE_NAMES = {
+    "english": "en",
+    "spanish": "es",
+    "español": "es",
+    "espanol": "es",
+    "french": "fr",
+    "français": "fr",
+    "chinese": "zh",
+    "中文": "zh",
+    "vietnamese": "vi",
+    "tiếng việt": "vi",
+    "korean": "ko",
+    "한국어": "ko",
+    "russian": "ru",
+    "arabic": "ar",
+    "haitian creole": "ht",
+    "kreyòl ayisyen": "ht",
+    "portuguese": "pt",
+    "tagalog": "tl",
+}
 
 
 @dataclass
@@ -130,8 +146,9 @@ class Importer:
         self.options = options
         self.project = options.project
         self.progress = progress or (lambda stage, done, total: None)
-        self.report = ImportReport(source=options.shown_source or str(options.source), kind=options.kind,
-                                   dry_run=options.dry_run)
+        self.report = ImportReport(
+            source=options.shown_source or str(options.source), kind=options.kind, dry_run=options.dry_run
+        )
         self.config: SiteConfig | None = None
         self.mapping: Mapping | None = None
         self.existing = ExistingContent()
@@ -170,7 +187,9 @@ class Importer:
         config, problems = load_config(self.project)
         errors = [d for d in problems if d.severity == "error"]
         if config is None or errors:
-            self.report.diagnostics += errors or [Diagnostic("content/site.yaml", 0, "config", "the site settings cannot be read")]
+            self.report.diagnostics += errors or [
+                Diagnostic("content/site.yaml", 0, "config", "the site settings cannot be read")
+            ]
             return False
         self.config = config
         base_path = config.base_path or "/"
@@ -189,21 +208,32 @@ class Importer:
         self.mapping = source.mapping or mapping
         if any(d.code == "mapping" for d in source.diagnostics) or (not source.rows and source.diagnostics):
             return False
-        missing = [name for name in ("title", "date", "component", "type")
-                   if not self.mapping.fields.get(name) or not (self.mapping.fields[name].source or self.mapping.fields[name].default)]
+        missing = [
+            name
+            for name in ("title", "date", "component", "type")
+            if not self.mapping.fields.get(name)
+            or not (self.mapping.fields[name].source or self.mapping.fields[name].default)
+        ]
         if missing:
             for name in missing:
-                self.report.diagnostics.append(Diagnostic(
-                    self.mapping.path or self.report.source, 0, "mapping",
-                    f"nothing in the mapping gives {name}",
-                    f"add fields: {{{name}: {{from: <column>}}}} to the mapping, or a value for every row: "
-                    f"{name}: {{default: {'ice' if name == 'component' else 'report' if name == 'type' else '...'}}}"))
+                self.report.diagnostics.append(
+                    Diagnostic(
+                        self.mapping.path or self.report.source,
+                        0,
+                        "mapping",
+                        f"nothing in the mapping gives {name}",
+                        f"add fields: {{{name}: {{from: <column>}}}} to the mapping, or a value for every row: "
+                        f"{name}: {{default: {'ice' if name == 'component' else 'report' if name == 'type' else '...'}}}",
+                    )
+                )
             return False
         self.rows = source.rows
         self.existing = read_existing(self.project, self.options.jobs)
-        self.names = {"component": component_names(self.project),
-                      "type": {key: (name,) for key, name in config.types},
-                      "topics": {key: (name,) for key, name in config.topics}}
+        self.names = {
+            "component": component_names(self.project),
+            "type": {key: (name,) for key, name in config.types},
+            "topics": {key: (name,) for key, name in config.topics},
+        }
         if self.options.files is not None:
             self.files = FileIndex.scan(self.options.files)
         self.planner = AttachmentPlanner(self.files, self.project / "content")
@@ -217,8 +247,9 @@ class Importer:
 
     def _problem(self, plan: Plan, message: str, hint: str = "", line: int = 0, severity: str = "error") -> None:
         row = plan.row
-        self.report.diagnostics.append(Diagnostic(row.source, line or row.line, "import-row",
-                                                  f"{row.label}: {message}", hint, severity))  # type: ignore[arg-type]
+        self.report.diagnostics.append(
+            Diagnostic(row.source, line or row.line, "import-row", f"{row.label}: {message}", hint, severity)
+        )  # type: ignore[arg-type]
         if severity == "error":
             plan.result.reasons.append(message)
 
@@ -251,11 +282,16 @@ class Importer:
         spec = mapping.fields.get("date")
         date, how = parse_date(date_text, spec.formats if spec else (), self.config.timezone)
         if date is None:
-            self._problem(plan, f'no date: "{date_text}" cannot be read ({how})' if date_text else "no date",
-                          _date_hint(mapping, "date") if date_text else f"the row has nothing in {_named(mapping, 'date')}",
-                          row.line_of(date_text))
+            self._problem(
+                plan,
+                f'no date: "{date_text}" cannot be read ({how})' if date_text else "no date",
+                _date_hint(mapping, "date") if date_text else f"the row has nothing in {_named(mapping, 'date')}",
+                row.line_of(date_text),
+            )
         elif not 1000 <= date.year <= 9998:
-            self._problem(plan, f"the date {date.isoformat()} is not a plausible publication date", _date_hint(mapping, "date"))
+            self._problem(
+                plan, f"the date {date.isoformat()} is not a plausible publication date", _date_hint(mapping, "date")
+            )
             date = None
         else:
             values["date"] = date.isoformat()
@@ -264,16 +300,25 @@ class Importer:
             spec = mapping.fields.get("updated")
             updated, how = parse_date(updated_text, spec.formats if spec else (), self.config.timezone)
             if updated is None:
-                self._problem(plan, f'the update date "{updated_text}" cannot be read ({how}); it was left out',
-                              _date_hint(mapping, "updated"), row.line_of(updated_text), "warning")
+                self._problem(
+                    plan,
+                    f'the update date "{updated_text}" cannot be read ({how}); it was left out',
+                    _date_hint(mapping, "updated"),
+                    row.line_of(updated_text),
+                    "warning",
+                )
             elif date is not None and updated > date and updated.year <= 9998:
                 values["updated"] = updated.isoformat()
         # Keys
         for name in ("component", "type"):
             text, fixes = clean_text(row.first(name))
             if not text:
-                self._problem(plan, f"no {name}", f"the row has nothing in {_named(mapping, name)}; "
-                              f"give a value for rows without one: fields: {{{name}: {{default: ...}}}}")
+                self._problem(
+                    plan,
+                    f"no {name}",
+                    f"the row has nothing in {_named(mapping, name)}; "
+                    f"give a value for rows without one: fields: {{{name}: {{default: ...}}}}",
+                )
                 continue
             key = self._key(plan, name, text)
             if key:
@@ -313,8 +358,10 @@ class Importer:
                 plan.old_path, plan.old_host = path, host
                 plan.alias = rebase(path, self.redirect_base)
                 if plan.alias is None:
-                    notes.append(f'old address {path} is outside --redirect-base {self.redirect_base}, so it is '
-                                 "no alias; the redirect maps for the old host cover it")
+                    notes.append(
+                        f"old address {path} is outside --redirect-base {self.redirect_base}, so it is "
+                        "no alias; the redirect maps for the old host cover it"
+                    )
         given_id = clean_text(row.first("id"))[0]
         if given_id:
             plan.import_id = given_id
@@ -323,8 +370,11 @@ class Importer:
         elif title and date:
             plan.import_id = f"title:{make_key(title)}:{date.isoformat()}"
         if plan.import_id in seen_ids:
-            self._problem(plan, f"same {'id' if given_id else 'old address'} as {seen_ids[plan.import_id]}: "
-                          "imported once", severity="warning")
+            self._problem(
+                plan,
+                f"same {'id' if given_id else 'old address'} as {seen_ids[plan.import_id]}: imported once",
+                severity="warning",
+            )
             plan.result.reasons.append(f"duplicate of {seen_ids[plan.import_id]}")
             return plan
         if plan.old_path and plan.old_path in self.by_old_path:
@@ -336,8 +386,11 @@ class Importer:
             seen_ids[plan.import_id] = plan.result.where
         if plan.import_id in self.existing.broken_ids:
             path = self.existing.broken_ids[plan.import_id]
-            self._problem(plan, f"content/{path} has this row's import id but cannot be read",
-                          "fix that file (sitegen check shows how), then import again")
+            self._problem(
+                plan,
+                f"content/{path} has this row's import id but cannot be read",
+                "fix that file (sitegen check shows how), then import again",
+            )
         existing = self.existing.by_id.get(plan.import_id) if plan.import_id else None
         if existing is None and plan.old_path:
             existing = old_urls.get(plan.old_path)
@@ -345,8 +398,10 @@ class Importer:
                 candidate = self.existing.by_alias.get(plan.alias.rstrip("/") or "/")
                 if candidate is not None:
                     if not candidate.import_id:
-                        plan.result.reasons.append(f"the library already has it by hand: content/{candidate.path} "
-                                                   f"has the alias {plan.alias}; left alone")
+                        plan.result.reasons.append(
+                            f"the library already has it by hand: content/{candidate.path} "
+                            f"has the alias {plan.alias}; left alone"
+                        )
                         return plan
                     existing = candidate
         plan.existing = existing
@@ -380,8 +435,12 @@ class Importer:
         code = LANGUAGE_NAMES.get(lowered, lowered.replace("_", "-"))
         if LANGUAGE_RE.match(code):
             return code
-        self._problem(plan, f'"{text}" is not a language code; the site\'s language is used',
-                      "give a value map under fields.language.map, e.g. {English: en}", severity="warning")
+        self._problem(
+            plan,
+            f'"{text}" is not a language code; the site\'s language is used',
+            "give a value map under fields.language.map, e.g. {English: en}",
+            severity="warning",
+        )
         return ""
 
     def _key(self, plan: Plan, name: str, text: str) -> str | None:
@@ -415,22 +474,32 @@ class Importer:
             if policy == "create":
                 self._create(name, target, text if text != target else target.replace("-", " ").title())
                 return target, "value map, new", ""
-            return None, (f'add {target} to the site first, or set unknown: {{{name}: create}} in the mapping'), \
-                f'the value map gives {singular} "{target}", which the site does not have'
+            return (
+                None,
+                (f"add {target} to the site first, or set unknown: {{{name}: create}} in the mapping"),
+                f'the value map gives {singular} "{target}", which the site does not have',
+            )
         key, why = match_key(text, names)
         if key is not None:
             return key, "key" if key == text else "matched by name", ""
         if policy == "create":
             key = make_key(text)
             if not key or not SLUG_RE.match(key):
-                return None, "give it a key in the value map", f'{singular} "{text}" has no letters or digits to make a key of'
+                return (
+                    None,
+                    "give it a key in the value map",
+                    f'{singular} "{text}" has no letters or digits to make a key of',
+                )
             if key not in names:
                 self._create(name, key, text)
             return key, "new" if key in self.created[name] else "matched by name", ""
         if policy == "drop":
             return None, "drop", f'topic "{text}" is not a topic of the site; left out'
-        return None, (f'map it under fields.{name}.map in the mapping, add it to the site, or set '
-                      f'unknown: {{{name}: create}}'), f'unknown {singular} "{text}"; {why}'
+        return (
+            None,
+            (f"map it under fields.{name}.map in the mapping, add it to the site, or set unknown: {{{name}: create}}"),
+            f'unknown {singular} "{text}"; {why}',
+        )
 
     def _create(self, name: str, key: str, display: str) -> None:
         self.created[name][key] = display
@@ -450,12 +519,17 @@ class Importer:
         candidates = itertools.chain((wanted, f"{wanted}-{year}"), (f"{wanted}-{year}-{n}" for n in range(2, 1000)))
         for candidate in candidates:
             path = f"publications/{year:04d}/{candidate}.md"
-            taken = (candidate in RESERVED_SLUGS or candidate in self.slugs or candidate in self.existing.slugs
-                     or path in self.existing.paths)
+            taken = (
+                candidate in RESERVED_SLUGS
+                or candidate in self.slugs
+                or candidate in self.existing.slugs
+                or path in self.existing.paths
+            )
             if not taken:
                 if candidate != wanted:
-                    other = self.slugs.get(wanted) or (f"content/{self.existing.slugs[wanted]}" if wanted in self.existing.slugs
-                                                       else "the site itself")
+                    other = self.slugs.get(wanted) or (
+                        f"content/{self.existing.slugs[wanted]}" if wanted in self.existing.slugs else "the site itself"
+                    )
                     plan.result.notes.append(f'slug "{wanted}" is taken by {other}; this one is "{candidate}"')
                 return candidate
         return f"{wanted}-{hashlib.blake2b(plan.import_id.encode(), digest_size=4).hexdigest()}"
@@ -466,8 +540,9 @@ class Importer:
             return "it is the publication's new address too"
         if parts[0] in RESERVED_PAGE_SLUGS - {"publications"} or parts[0] in self.existing.pages and len(parts) == 1:
             return "the new site uses that address itself"
-        if parts[0] == "publications" and (len(parts) == 1 or parts[1] in RESERVED_SLUGS or parts[1] in self.slugs
-                                           or parts[1] in self.existing.slugs):
+        if parts[0] == "publications" and (
+            len(parts) == 1 or parts[1] in RESERVED_SLUGS or parts[1] in self.slugs or parts[1] in self.existing.slugs
+        ):
             return "the new site uses that address itself"
         return ""
 
@@ -483,7 +558,9 @@ class Importer:
         if plan.old_url and re.match(r"^https?://", plan.old_url):
             return plan.old_url
         host = self._hosts(plan)
-        origin = self.mapping.old_site if self.mapping and self.mapping.old_site else (f"https://{host[0]}" if host else "")
+        origin = (
+            self.mapping.old_site if self.mapping and self.mapping.old_site else (f"https://{host[0]}" if host else "")
+        )
         return origin + (plan.old_path or "/")
 
     def _convert(self) -> None:
@@ -526,7 +603,7 @@ class Importer:
                 target, why = self._attach(plan, relative)
                 if target is not None:
                     return posixpath.relpath(target, folder), ""
-                return self._fallback(plan, path, f'file {relative} is not linked: {why}')
+                return self._fallback(plan, path, f"file {relative} is not linked: {why}")
         key = path.rstrip("/") or "/"
         other = self.by_old_path.get(path) or self.by_old_path.get(key) or self.by_old_path.get(key + "/")
         if other is not None and other.path and not other.result.reasons:
@@ -545,7 +622,9 @@ class Importer:
 
     def _fallback(self, plan: Plan, path: str, what: str) -> tuple[str | None, str]:
         host = self._hosts(plan)
-        origin = self.mapping.old_site if self.mapping and self.mapping.old_site else (f"https://{host[0]}" if host else "")
+        origin = (
+            self.mapping.old_site if self.mapping and self.mapping.old_site else (f"https://{host[0]}" if host else "")
+        )
         if origin and self.config is not None:
             base = urlsplit(self.config.base_url)
             if (urlsplit(origin).hostname or "") == (base.hostname or "") and path.startswith(base.path or "/"):
@@ -592,21 +671,33 @@ class Importer:
         elif len(values["summary"]) > SUMMARY_WARN_LENGTH:
             long = len(values["summary"])
             values["summary"] = summary_from(values["summary"], SUMMARY_WARN_LENGTH)
-            notes.append(f"summary shortened from {long} to {len(values['summary'])} characters (search results cut at 300)")
+            notes.append(
+                f"summary shortened from {long} to {len(values['summary'])} characters (search results cut at 300)"
+            )
         attachments = []
         for index, (url, label) in enumerate(plan.attachments):
-            path, _, problem = old_path(url, self.mapping.old_site) if re.match(r"^(https?:)?/", url.strip()) \
+            path, _, problem = (
+                old_path(url, self.mapping.old_site)
+                if re.match(r"^(https?:)?/", url.strip())
                 else ("/" + url.strip().lstrip("/"), "", "")
-            relative = mirror_path(path, self.mapping.files_prefix if path.startswith(self.mapping.files_prefix) else "") \
-                if not problem else None
+            )
+            relative = (
+                mirror_path(path, self.mapping.files_prefix if path.startswith(self.mapping.files_prefix) else "")
+                if not problem
+                else None
+            )
             if relative is None:
                 self._problem(plan, f'attachment "{url[:100]}" is not a file address', severity="warning")
                 continue
             target, why = self._attach(plan, relative)
             if target is None:
-                self._problem(plan, f"attachment {relative} was not copied: {why}",
-                              "copy the old site's files folder and pass it as --files" if "--files" in why else "",
-                              plan.row.line_of(url), "warning")
+                self._problem(
+                    plan,
+                    f"attachment {relative} was not copied: {why}",
+                    "copy the old site's files folder and pass it as --files" if "--files" in why else "",
+                    plan.row.line_of(url),
+                    "warning",
+                )
                 notes.append(f"attachment {relative} missing")
                 continue
             if any(item["file"] == target for item in attachments):
@@ -666,8 +757,11 @@ class Importer:
         if kept:
             plan.result.notes.append("kept hand edits of " + ", ".join(kept) + " (--keep-edits)")
         if overwritten:
-            plan.result.notes.append("replaced hand edits of " + ", ".join(overwritten)
-                                     + " with the export's values (--keep-edits keeps them)")
+            plan.result.notes.append(
+                "replaced hand edits of "
+                + ", ".join(overwritten)
+                + " with the export's values (--keep-edits keeps them)"
+            )
         if merged == current and (body or "").strip() == existing.body.strip():
             return existing.text  # the same values: a file tidied by hand is not rewritten
         return publication_text(merged, body.lstrip("\n") if body else "")
@@ -703,8 +797,9 @@ class Importer:
                 continue
             relative = f"content/components/{key}.md"
             acronym = acronym_of(display)
-            out[relative] = (f"---\nname: {scalar(display)}\nacronym: {scalar(acronym)}\n---\n"
-                             f"Publications of the {display}.\n").encode()
+            out[relative] = (
+                f"---\nname: {scalar(display)}\nacronym: {scalar(acronym)}\n---\nPublications of the {display}.\n"
+            ).encode()
             self.report.created.append(("component", key, display, relative))
         return out
 
@@ -763,14 +858,17 @@ class Importer:
             self.progress("Checking", done, total)
 
         for round_ in range(CHECK_ROUNDS):
-            result = check(BuildOptions(project=overlay.root, cache_dir=self.project / ".sitegen-cache",
-                                        jobs=self.options.jobs), progress)
+            result = check(
+                BuildOptions(project=overlay.root, cache_dir=self.project / ".sitegen-cache", jobs=self.options.jobs),
+                progress,
+            )
             rejected = sorted({d.path for d in result.diagnostics if d.severity == "error" and d.path in by_path})
             if not rejected:
                 break
             for path in rejected:
-                self._reject(overlay, by_path, path, [d for d in result.diagnostics
-                                                      if d.path == path and d.severity == "error"])
+                self._reject(
+                    overlay, by_path, path, [d for d in result.diagnostics if d.path == path and d.severity == "error"]
+                )
             extra = self._extra_files()
             for relative, data in extra.items():
                 overlay.write(relative, data)
@@ -778,10 +876,15 @@ class Importer:
                 if relative not in extra:
                     overlay.restore(relative)
             if round_ == CHECK_ROUNDS - 1:
-                self.report.notes.append(f"{len(rejected)} files were taken out after the last check; "
-                                         "run sitegen check to see the site without them")
-        self.report.check = [d for d in result.diagnostics if d.path not in {p.result.path for p in self.plans
-                                                                             if p.result.action == "skipped"}]
+                self.report.notes.append(
+                    f"{len(rejected)} files were taken out after the last check; "
+                    "run sitegen check to see the site without them"
+                )
+        self.report.check = [
+            d
+            for d in result.diagnostics
+            if d.path not in {p.result.path for p in self.plans if p.result.action == "skipped"}
+        ]
         self.report.check_publications = result.publications
         self._stage("check", clock)
 
@@ -824,8 +927,11 @@ class Importer:
         aliases: dict[str, str] = {}
         hosts: Counter[str] = Counter()
         done = {plan.path for plan in live}
-        old = [(pub.import_url, pub.slug, pub.aliases) for pub in self.existing.publications
-               if pub.import_id and pub.import_url and pub.path not in done]
+        old = [
+            (pub.import_url, pub.slug, pub.aliases)
+            for pub in self.existing.publications
+            if pub.import_id and pub.import_url and pub.path not in done
+        ]
         old += [(plan.old_url, plan.slug, [plan.alias] if plan.alias else []) for plan in live if plan.old_path]
         base_path = self.config.base_path or "/"
         for url, slug, alias_list in old:
@@ -855,13 +961,16 @@ class Importer:
         }
         verb = "would write" if self.options.dry_run else "wrote"
         where = f" on {old_host}" if old_host else ""
-        self.report.redirects.append(f"{verb} redirect maps for {len(pairs)} old addresses{where} -> {self.config.origin}"
-                                     f"{base_path}: " + ", ".join(files))
+        self.report.redirects.append(
+            f"{verb} redirect maps for {len(pairs)} old addresses{where} -> {self.config.origin}"
+            f"{base_path}: " + ", ".join(files)
+        )
         self.report.redirects.append(f"S3: {how}")
         if self.redirect_base != base_path:
             self.report.redirects.append(
                 f"old addresses under {self.redirect_base} are aliases under {base_path}: the host must send "
-                f"{self.redirect_base}... to {base_path}... (the maps above do it address by address)")
+                f"{self.redirect_base}... to {base_path}... (the maps above do it address by address)"
+            )
         if not self.options.dry_run:
             for relative, data in files.items():
                 try:
@@ -870,7 +979,9 @@ class Importer:
                         continue
                     write_file(self.project, relative, data)
                 except (UnsafePath, OSError) as exc:
-                    self.report.diagnostics.append(Diagnostic(relative, 0, "import-redirects", f"cannot write it: {exc}"))
+                    self.report.diagnostics.append(
+                        Diagnostic(relative, 0, "import-redirects", f"cannot write it: {exc}")
+                    )
 
 
 def _named(mapping: Mapping, name: str) -> str:
@@ -880,8 +991,10 @@ def _named(mapping: Mapping, name: str) -> str:
 
 def _date_hint(mapping: Mapping, name: str) -> str:
     where = f" in {mapping.path}" if mapping.path else " in a mapping file (--map)"
-    return (f'add its format under fields.{name}.formats{where}, e.g. formats: ["%m/%d/%Y"] for 10/31/2018 '
-            'or ["%a, %m/%d/%Y - %H:%M"] for Drupal\'s "Wed, 10/31/2018 - 13:45"')
+    return (
+        f'add its format under fields.{name}.formats{where}, e.g. formats: ["%m/%d/%Y"] for 10/31/2018 '
+        'or ["%a, %m/%d/%Y - %H:%M"] for Drupal\'s "Wed, 10/31/2018 - 13:45"'
+    )
 
 
 def import_library(options: ImportOptions, progress: Progress | None = None) -> ImportReport:

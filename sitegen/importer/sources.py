@@ -28,7 +28,7 @@ from .mapping import FIELDS, FieldSpec, Mapping, resolve_columns
 
 Item = tuple[str, str]  # (value, label): the label is a link's text, an enclosure's title
 CSV_FIELD_LIMIT = 16 * 1024 * 1024  # a body cell of a real export can pass csv's default 128 KiB
-MAX_SOURCE_BYTES = 2 * 1024 ** 3
+MAX_SOURCE_BYTES = 2 * 1024**3
 
 
 @dataclass
@@ -78,15 +78,17 @@ def decode(data: bytes, encoding: str, shown: str) -> tuple[str, str]:
         return data.decode("utf-8-sig"), ""
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        note = (f"{shown} is not UTF-8 (byte 0x{data[exc.start]:02x} on line {line}); it was read as Windows-1252. "
-                "Set source: {encoding: ...} in the mapping if that is wrong")
+        note = (
+            f"{shown} is not UTF-8 (byte 0x{data[exc.start]:02x} on line {line}); it was read as Windows-1252. "
+            "Set source: {encoding: ...} in the mapping if that is wrong"
+        )
         return windows_1252(data), note
 
 
 def _lenient_cp1252(error: UnicodeError) -> tuple[str, int]:
     if not isinstance(error, UnicodeDecodeError):
         raise error
-    return error.object[error.start:error.end].decode("latin-1"), error.end
+    return error.object[error.start : error.end].decode("latin-1"), error.end
 
 
 codecs.register_error("sitegen-cp1252-latin1", _lenient_cp1252)
@@ -115,6 +117,7 @@ def read_bytes(path: Path, shown: str) -> tuple[bytes | None, Diagnostic | None]
 
 # -- CSV ---------------------------------------------------------------------------------------
 
+
 def read_csv(data: bytes, mapping: Mapping, shown: str) -> Source:
     result = Source()
     text, note = decode(data, mapping.encoding, shown)
@@ -126,11 +129,16 @@ def read_csv(data: bytes, mapping: Mapping, shown: str) -> Source:
         try:
             header = next(reader, None)
         except csv.Error as exc:
-            result.diagnostics.append(Diagnostic(shown, reader.line_num, "import-source", f"the header row cannot be read: {exc}"))
+            result.diagnostics.append(
+                Diagnostic(shown, reader.line_num, "import-source", f"the header row cannot be read: {exc}")
+            )
             return result
         if not header or not any(cell.strip() for cell in header):
-            result.diagnostics.append(Diagnostic(shown, 1, "import-source", f"{shown} has no header row",
-                                                 "the first line must name the columns"))
+            result.diagnostics.append(
+                Diagnostic(
+                    shown, 1, "import-source", f"{shown} has no header row", "the first line must name the columns"
+                )
+            )
             return result
         columns = [cell.strip() for cell in header]
         duplicate = sorted({c for c in columns if c and columns.count(c) > 1})
@@ -152,8 +160,11 @@ def read_csv(data: bytes, mapping: Mapping, shown: str) -> Source:
             except StopIteration:
                 break
             except csv.Error as exc:
-                result.diagnostics.append(Diagnostic(shown, start, "import-source", f"row {number + 1}: {exc}",
-                                                     "check the quotes in this row"))
+                result.diagnostics.append(
+                    Diagnostic(
+                        shown, start, "import-source", f"row {number + 1}: {exc}", "check the quotes in this row"
+                    )
+                )
                 start = reader.line_num + 1
                 number += 1
                 continue
@@ -186,31 +197,31 @@ def _records_at(text: str, index: int, path: list[str], decoder: json.JSONDecode
     """(offset, value) of each item of the list at `path`, read from the text so lines are known."""
     index = _skip(text, index)
     if not path:
-        if text[index:index + 1] != "[":
+        if text[index : index + 1] != "[":
             raise _Located(index, "expected a list of records here")
         found, index = [], _skip(text, index + 1)
-        if text[index:index + 1] == "]":
+        if text[index : index + 1] == "]":
             return found
         while True:
             index = _skip(text, index)
             value, end = decoder.raw_decode(text, index)
             found.append((index, value))
             index = _skip(text, end)
-            if text[index:index + 1] == ",":
+            if text[index : index + 1] == ",":
                 index += 1
                 continue
             return found
-    if text[index:index + 1] != "{":
+    if text[index : index + 1] != "{":
         raise _Located(index, f'expected a set of keys holding "{path[0]}" here')
     index = _skip(text, index + 1)
-    while text[index:index + 1] == '"':
+    while text[index : index + 1] == '"':
         key, index = decoder.raw_decode(text, index)
         index = _skip(text, _skip(text, index) + 1)  # the colon
         if key == path[0]:
             return _records_at(text, index, path[1:], decoder)
         _, index = decoder.raw_decode(text, index)
         index = _skip(text, index)
-        if text[index:index + 1] == ",":
+        if text[index : index + 1] == ",":
             index = _skip(text, index + 1)
     raise _Located(index, f'there is no key "{path[0]}" here')
 
@@ -223,8 +234,9 @@ def read_json(data: bytes, mapping: Mapping, shown: str) -> Source:
     try:
         whole = json.loads(text)
     except json.JSONDecodeError as exc:
-        result.diagnostics.append(Diagnostic(shown, exc.lineno, "import-source",
-                                             f"not valid JSON: {exc.msg} (column {exc.colno})"))
+        result.diagnostics.append(
+            Diagnostic(shown, exc.lineno, "import-source", f"not valid JSON: {exc.msg} (column {exc.colno})")
+        )
         return result
     except RecursionError:
         result.diagnostics.append(Diagnostic(shown, 1, "import-source", "the JSON is nested too deeply"))
@@ -233,9 +245,15 @@ def read_json(data: bytes, mapping: Mapping, shown: str) -> Source:
     if not path and isinstance(whole, dict):
         lists = [key for key, value in whole.items() if isinstance(value, list)]
         if len(lists) != 1:
-            result.diagnostics.append(Diagnostic(mapping.path or shown, 0, "mapping",
-                                                 f"{shown} holds an object, not a list of records",
-                                                 "say which key holds the records: source: {records: nodes}"))
+            result.diagnostics.append(
+                Diagnostic(
+                    mapping.path or shown,
+                    0,
+                    "mapping",
+                    f"{shown} holds an object, not a list of records",
+                    "say which key holds the records: source: {records: nodes}",
+                )
+            )
             return result
         path = lists
         result.notes.append(f'the records of {shown} were read from its key "{lists[0]}"')
@@ -244,8 +262,15 @@ def read_json(data: bytes, mapping: Mapping, shown: str) -> Source:
         located = _records_at(text, 0, path, json.JSONDecoder())
     except _Located as exc:
         line = bisect.bisect_right(breaks, exc.offset) + 1
-        result.diagnostics.append(Diagnostic(shown, line, "import-source", exc.message,
-                                             f'check source: records: ("{mapping.records}") in the mapping'))
+        result.diagnostics.append(
+            Diagnostic(
+                shown,
+                line,
+                "import-source",
+                exc.message,
+                f'check source: records: ("{mapping.records}") in the mapping',
+            )
+        )
         return result
     records = []
     for number, (offset, value) in enumerate(located, 1):
@@ -253,8 +278,11 @@ def read_json(data: bytes, mapping: Mapping, shown: str) -> Source:
         if mapping.record and isinstance(value, dict) and isinstance(value.get(mapping.record), dict):
             value = value[mapping.record]
         if not isinstance(value, dict):
-            result.diagnostics.append(Diagnostic(shown, line, "import-source",
-                                                 f"record {number} is not a set of keys but {type(value).__name__}"))
+            result.diagnostics.append(
+                Diagnostic(
+                    shown, line, "import-source", f"record {number} is not a set of keys but {type(value).__name__}"
+                )
+            )
             continue
         records.append((number, line, value))
     columns = sorted({key for _, _, value in records for key in value if isinstance(key, str)})
@@ -302,11 +330,19 @@ def _items(value: Any) -> list[Item]:
     if isinstance(value, list):
         return [item for element in value for item in _items(element)]
     if isinstance(value, dict):
-        key = next((k for k in _VALUE_KEYS if isinstance(value.get(k), (str, int, float)) and str(value[k]).strip()), None)
+        key = next(
+            (k for k in _VALUE_KEYS if isinstance(value.get(k), (str, int, float)) and str(value[k]).strip()), None
+        )
         if key is None:
             return []
-        label = next((str(value[k]) for k in ("description", "title", "label", "alt")
-                      if k != key and isinstance(value.get(k), str)), "")
+        label = next(
+            (
+                str(value[k])
+                for k in ("description", "title", "label", "alt")
+                if k != key and isinstance(value.get(k), str)
+            ),
+            "",
+        )
         return [(_scrub(str(value[key])), _scrub(label))]
     return []
 
@@ -343,13 +379,21 @@ def _flatten_entry(entry: dict[str, Any]) -> dict[str, Any]:
     """A feed entry as plain keys: content's text, tags' terms, enclosures' addresses and titles."""
     flat: dict[str, Any] = {key: value for key, value in entry.items() if isinstance(value, str)}
     content = entry.get("content") or []
-    flat["content"] = "\n".join(part.get("value", "") for part in content if isinstance(part, dict)) or entry.get("summary", "")
+    flat["content"] = "\n".join(part.get("value", "") for part in content if isinstance(part, dict)) or entry.get(
+        "summary", ""
+    )
     flat["tags"] = [tag.get("term") or tag.get("label") or "" for tag in entry.get("tags") or []]
-    enclosures = [{"href": link.get("href", ""), "title": link.get("title", "")}
-                  for link in entry.get("links") or [] if link.get("rel") == "enclosure" and link.get("href")]
+    enclosures = [
+        {"href": link.get("href", ""), "title": link.get("title", "")}
+        for link in entry.get("links") or []
+        if link.get("rel") == "enclosure" and link.get("href")
+    ]
     seen = {e["href"] for e in enclosures}
-    enclosures += [{"href": e.get("href", ""), "title": e.get("title", "")} for e in entry.get("enclosures") or []
-                   if e.get("href") and e.get("href") not in seen]
+    enclosures += [
+        {"href": e.get("href", ""), "title": e.get("title", "")}
+        for e in entry.get("enclosures") or []
+        if e.get("href") and e.get("href") not in seen
+    ]
     flat["enclosures"] = enclosures
     return flat
 
@@ -365,10 +409,19 @@ def read_feed(data: bytes, mapping: Mapping, shown: str) -> Source:
     line = getattr(problem, "getLineNumber", lambda: 0)() if problem is not None else 0
     if not parsed.entries:
         if problem is not None:
-            result.diagnostics.append(Diagnostic(shown, line or 1, "import-source", f"not a feed that can be read: {problem}"))
+            result.diagnostics.append(
+                Diagnostic(shown, line or 1, "import-source", f"not a feed that can be read: {problem}")
+            )
         else:
-            result.diagnostics.append(Diagnostic(shown, 1, "import-source", f"{shown} has no entries",
-                                                 "an import reads the <entry> (Atom) or <item> (RSS) elements"))
+            result.diagnostics.append(
+                Diagnostic(
+                    shown,
+                    1,
+                    "import-source",
+                    f"{shown} has no entries",
+                    "an import reads the <entry> (Atom) or <item> (RSS) elements",
+                )
+            )
         return result
     if problem is not None and parsed.get("bozo"):
         result.notes.append(f"{shown} is not well-formed XML (line {line or '?'}: {problem}); it was read loosely")
@@ -416,9 +469,15 @@ def check_selectors(mapping: Mapping) -> list[Diagnostic]:
             try:
                 probe.css(spec.source)
             except (SelectolaxError, ValueError) as exc:
-                problems.append(Diagnostic(mapping.path or "mapping", spec.line, "mapping",
-                                           f'fields.{name}: "{spec.source}" is not a CSS selector ({exc})',
-                                           'for example "h1.page-title" or "div.field--name-body"'))
+                problems.append(
+                    Diagnostic(
+                        mapping.path or "mapping",
+                        spec.line,
+                        "mapping",
+                        f'fields.{name}: "{spec.source}" is not a CSS selector ({exc})',
+                        'for example "h1.page-title" or "div.field--name-body"',
+                    )
+                )
     return problems
 
 
@@ -435,8 +494,11 @@ def _node_items(nodes: Iterable[Any], spec: FieldSpec) -> list[Item]:
     for node in nodes:
         if spec.name == "attachments" and not spec.attribute:
             links = [node] if node.tag == "a" else node.css("a")
-            items += [((link.attributes.get("href") or "").strip(), " ".join((link.text() or "").split()))
-                      for link in links if (link.attributes.get("href") or "").strip()]
+            items += [
+                ((link.attributes.get("href") or "").strip(), " ".join((link.text() or "").split()))
+                for link in links
+                if (link.attributes.get("href") or "").strip()
+            ]
         elif spec.attribute:
             value = node.attributes.get(spec.attribute)
             if value:
@@ -490,9 +552,15 @@ def read_pages(folder: Path, mapping: Mapping, shown: str) -> Source:
         relative_top = os.path.relpath(top, folder)
         for name in sorted(dirs):
             if os.path.islink(os.path.join(top, name)):
-                result.diagnostics.append(Diagnostic(_join(shown, relative_top, name), 0, "import-source",
-                                                     "a symbolic link to a folder; an import never follows links",
-                                                     severity="warning"))
+                result.diagnostics.append(
+                    Diagnostic(
+                        _join(shown, relative_top, name),
+                        0,
+                        "import-source",
+                        "a symbolic link to a folder; an import never follows links",
+                        severity="warning",
+                    )
+                )
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(top, d)))
         for name in files:
             relative = name if relative_top == "." else f"{PurePosixPath(Path(relative_top).as_posix())}/{name}"
@@ -500,13 +568,27 @@ def read_pages(folder: Path, mapping: Mapping, shown: str) -> Source:
             if not matches:
                 continue
             if os.path.islink(os.path.join(top, name)):
-                result.diagnostics.append(Diagnostic(_join(shown, relative_top, name), 0, "import-source",
-                                                     "a symbolic link; an import never follows links", severity="warning"))
+                result.diagnostics.append(
+                    Diagnostic(
+                        _join(shown, relative_top, name),
+                        0,
+                        "import-source",
+                        "a symbolic link; an import never follows links",
+                        severity="warning",
+                    )
+                )
                 continue
             found.append(relative)
     if not found:
-        result.diagnostics.append(Diagnostic(shown, 0, "import-source", f'no pages matching "{pattern}" in {shown}',
-                                             "set source: {pages: ...} in the mapping to the pattern of the page files"))
+        result.diagnostics.append(
+            Diagnostic(
+                shown,
+                0,
+                "import-source",
+                f'no pages matching "{pattern}" in {shown}',
+                "set source: {pages: ...} in the mapping to the pattern of the page files",
+            )
+        )
     for relative in sorted(found):
         page_shown = f"{shown.rstrip('/')}/{relative}"
         data, problem = read_bytes(folder / relative, page_shown)
@@ -526,8 +608,16 @@ def read_source(path: Path, mapping: Mapping, shown: str) -> Source:
     """Dispatch on the mapping's kind; a missing or unreadable source is one diagnostic."""
     if mapping.kind == "html":
         if not path.is_dir() or path.is_symlink():
-            return Source(diagnostics=[Diagnostic(shown, 0, "import-source",
-                                                  f"{shown} is not a folder of saved pages (--from html reads a folder)")])
+            return Source(
+                diagnostics=[
+                    Diagnostic(
+                        shown,
+                        0,
+                        "import-source",
+                        f"{shown} is not a folder of saved pages (--from html reads a folder)",
+                    )
+                ]
+            )
         return read_pages(path, mapping, shown)
     data, problem = read_bytes(path, shown)
     if problem is not None:

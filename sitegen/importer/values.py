@@ -18,7 +18,9 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from ..schema import clean_site_path
 
 # What Windows-1252 text looks like after being read as Latin-1 or UTF-8 decoded twice.
-_MOJIBAKE = re.compile("[\u00c2\u00c3\u00e2][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u20ac\u2122]")
+_MOJIBAKE = re.compile(
+    "[\u00c2\u00c3\u00e2][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u20ac\u2122]"
+)
 _C1 = re.compile("[\u0080-\u009f]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\u0085\ufeff\ufffe\uffff]")
 _TAG = re.compile(r"<[A-Za-z!/][^>]*>")
@@ -130,6 +132,7 @@ def parse_date(text: str, formats: tuple[str, ...], zone: str) -> tuple[dt.date 
 
 # -- Keys --------------------------------------------------------------------------------------
 
+
 def make_key(text: str) -> str:
     from slugify import slugify
 
@@ -188,7 +191,7 @@ def rebase(path: str, redirect_base: str) -> str | None:
         return None
     if not path.startswith(redirect_base):
         return None
-    return "/" + path[len(redirect_base):]
+    return "/" + path[len(redirect_base) :]
 
 
 __all__ = ["acronym_of", "clean_text", "make_key", "old_path", "parse_date", "rebase", "summary_from"]

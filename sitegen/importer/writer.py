@@ -39,8 +39,12 @@ def scalar(value: Any) -> str:
     text = str(value)
     if DATE_RE.match(text):
         return text
-    if _PLAIN.match(text) and text.lower() not in _YAML_WORDS and not _NUMBER_LIKE.match(text) \
-            and not text.endswith(" "):
+    if (
+        _PLAIN.match(text)
+        and text.lower() not in _YAML_WORDS
+        and not _NUMBER_LIKE.match(text)
+        and not text.endswith(" ")
+    ):
         return text
     quoted = json.dumps(text, ensure_ascii=False)
     return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}" if ord(m.group(0)) < 0x10000 else "", quoted)
@@ -93,6 +97,7 @@ def publication_text(values: dict[str, Any], body: str) -> str:
 
 # -- Putting files in place ----------------------------------------------------------------------
 
+
 class UnsafePath(Exception):
     """A folder on the way to a file is a symbolic link or not a folder: nothing is written there."""
 
@@ -142,6 +147,7 @@ def write_file(root: Path, relative: str, data: bytes) -> None:
 
 def copy_file(root: Path, relative: str, source: str) -> None:
     """A copy of a regular file, opened without following a symbolic link."""
+
     def fill(writer: BinaryIO) -> None:
         source_fd = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(source_fd, "rb") as reader:
@@ -162,6 +168,7 @@ class _ignored:
 
 def _link_tree(source: Path, target: Path) -> None:
     """A copy of a folder made of hard links (copies where links are refused); links stay links."""
+
     def link(src: str, dst: str) -> None:
         try:
             os.link(src, dst, follow_symlinks=False)

@@ -46,8 +46,11 @@ from .site_under_test import (
 def www_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A web root whose library/ folder is the freshly built sample site."""
     root = tmp_path_factory.mktemp("www")
-    report = build(BuildOptions(project=REPO, out=root / "library", cache_dir=root.parent / "sitegen-cache",
-                                use_cache=False, jobs=1))
+    report = build(
+        BuildOptions(
+            project=REPO, out=root / "library", cache_dir=root.parent / "sitegen-cache", use_cache=False, jobs=1
+        )
+    )
     assert report.ok, "the sample site does not build:\n" + "\n".join(d.text() for d in report.diagnostics)
     missing = [kind for kind, path in PAGE_KINDS.items() if not (root / "library" / site_file(path)).is_file()]
     assert not missing, f"page kinds missing from the sample site: {missing} (update PAGE_KINDS)"
@@ -114,19 +117,47 @@ def _tool_commands(www_root: Path) -> dict[str, tuple[list[str], Path, str]]:
     """name -> (command, working folder, what is missing and how to install it, or "")."""
     site = www_root / BASE_PATH.strip("/")
     java, node = shutil.which("java"), shutil.which("node")
-    vnu_missing = (missing("java", java, "java") or
-                   missing("npm", VNU_JAR.is_file(), f"the Nu Html Checker ({VNU_JAR.relative_to(REPO)})"))
-    link_missing = (missing("node", node, "node") or
-                    missing("npm", LINKINATOR.is_file(), f"linkinator ({LINKINATOR.relative_to(REPO)})"))
+    vnu_missing = missing("java", java, "java") or missing(
+        "npm", VNU_JAR.is_file(), f"the Nu Html Checker ({VNU_JAR.relative_to(REPO)})"
+    )
+    link_missing = missing("node", node, "node") or missing(
+        "npm", LINKINATOR.is_file(), f"linkinator ({LINKINATOR.relative_to(REPO)})"
+    )
     return {
         # One run over the whole output folder (JVM start-up dominates: never once per page);
         # --verbose lists each checked file on stdout, the JSON report goes to stderr.
-        "vnu_run": ([str(java), "-jar", str(VNU_JAR), "--errors-only", "--skip-non-html", "--format", "json",
-                     "--verbose", str(site)], www_root, vnu_missing),
+        "vnu_run": (
+            [
+                str(java),
+                "-jar",
+                str(VNU_JAR),
+                "--errors-only",
+                "--skip-non-html",
+                "--format",
+                "json",
+                "--verbose",
+                str(site),
+            ],
+            www_root,
+            vnu_missing,
+        ),
         # linkinator serves the web root itself; every HTML file is a start page (so the 404 page and
         # the redirect pages, which nothing links to, are checked too), and it follows links from there.
-        "linkinator_run": ([str(LINKINATOR), f"{BASE_PATH.strip('/')}/**/*.html", "--server-root", str(www_root),
-                            "--recurse", "--skip", EXTERNAL_LINKS, "--format", "json"], www_root, link_missing),
+        "linkinator_run": (
+            [
+                str(LINKINATOR),
+                f"{BASE_PATH.strip('/')}/**/*.html",
+                "--server-root",
+                str(www_root),
+                "--recurse",
+                "--skip",
+                EXTERNAL_LINKS,
+                "--format",
+                "json",
+            ],
+            www_root,
+            link_missing,
+        ),
     }
 
 

@@ -19,8 +19,16 @@ AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LINKINATOR = NODE_MODULES / ".bin" / "linkinator"
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 # One page of each kind (site paths, without /library/). Each must exist in the sample site.
 PAGE_KINDS: dict[str, str] = {
@@ -46,7 +54,7 @@ EXTERNAL_LINKS = r"^https?://(?!127\.0\.0\.1|localhost)"  # not checked: the net
 
 INSTALL_HINTS = {
     "chromium": "install Debian's Chromium: `sudo apt-get install -y chromium` (never `playwright install`); "
-                "or point SITEGEN_CHROMIUM at a Chromium binary",
+    "or point SITEGEN_CHROMIUM at a Chromium binary",
     "playwright": "install the test extras: `pip install -e '.[test]'` (playwright, pytest-playwright)",
     "java": "install Java 11 or later for the Nu Html Checker: `sudo apt-get install -y default-jre-headless`",
     "node": "install Node.js and npm (`sudo apt-get install -y nodejs npm`), then run `npm ci` in the repository",
@@ -55,7 +63,7 @@ INSTALL_HINTS = {
 
 
 def missing(tool: str, found: object, what: str) -> str:
-    """"" when found, else a message naming the missing tool and how to install it."""
+    """ "" when found, else a message naming the missing tool and how to install it."""
     return "" if found else f"{what} is missing: {INSTALL_HINTS[tool]}"
 
 
@@ -66,8 +74,12 @@ def require(tool: str, found: object, what: str) -> None:
 
 
 def chromium_path() -> str:
-    candidates = [os.environ.get("SITEGEN_CHROMIUM", ""), shutil.which("chromium") or "",
-                  shutil.which("chromium-browser") or "", "/usr/bin/chromium"]
+    candidates = [
+        os.environ.get("SITEGEN_CHROMIUM", ""),
+        shutil.which("chromium") or "",
+        shutil.which("chromium-browser") or "",
+        "/usr/bin/chromium",
+    ]
     return next((c for c in candidates if c and os.access(c, os.X_OK)), "")
 
 

@@ -22,8 +22,11 @@ except ImportError:  # the conftest's page/browser fixtures then fail with the i
 pytestmark = pytest.mark.browser
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-BANNER_TEXTS = ("Official websites use .gov", "Secure .gov websites use HTTPS",
-                "belongs to an official government organization in the United States")
+BANNER_TEXTS = (
+    "Official websites use .gov",
+    "Secure .gov websites use HTTPS",
+    "belongs to an official government organization in the United States",
+)
 
 
 class PageWatch:
@@ -136,15 +139,23 @@ def _axe_summary(violations: list[dict]) -> list[str]:
     lines = []
     for v in violations:
         targets = [" ".join(map(str, n["target"])) for n in v["nodes"][:4]]
-        lines.append(f"axe {v['id']} ({v['impact']}): {v['help']} on {targets}"
-                     + (f" ... {len(v['nodes'])} nodes" if len(v["nodes"]) > 4 else ""))
+        lines.append(
+            f"axe {v['id']} ({v['impact']}): {v['help']} on {targets}"
+            + (f" ... {len(v['nodes'])} nodes" if len(v["nodes"]) > 4 else "")
+        )
     return lines
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("kind", PAGE_KINDS)
-def test_page_kind_at_width(page, site_url: str, axe_script: Path, save_screenshot, kind: str,  # noqa: ANN001
-                            width: int) -> None:
+def test_page_kind_at_width(
+    page,  # noqa: ANN001
+    site_url: str,
+    axe_script: Path,
+    save_screenshot,  # noqa: ANN001
+    kind: str,
+    width: int,
+) -> None:
     """One load per page kind and width: no sideways scrolling, every request served, no script
     error, zero axe-core violations; a full-page screenshot either way. All problems are reported
     together, so a layout failure does not hide an accessibility one."""
@@ -153,20 +164,25 @@ def test_page_kind_at_width(page, site_url: str, axe_script: Path, save_screensh
     problems: list[str] = []
     save_screenshot(page, f"{kind}-{width}")
 
-    sizes = page.evaluate("() => ({scroll: document.documentElement.scrollWidth,"
-                          " client: document.documentElement.clientWidth})")
+    sizes = page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth})"
+    )
     if sizes["scroll"] > sizes["client"]:
-        wide = page.evaluate("""(limit) => [...document.querySelectorAll('body *')]
+        wide = page.evaluate(
+            """(limit) => [...document.querySelectorAll('body *')]
             .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > limit + 1; })
             .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).trim().split(/\\s+/).join('.') : ''))""",
-                             sizes["client"])
-        problems.append(f"scrolls sideways: content {sizes['scroll']} px wide in a {sizes['client']} px viewport; "
-                        f"too wide: {wide}")
+            sizes["client"],
+        )
+        problems.append(
+            f"scrolls sideways: content {sizes['scroll']} px wide in a {sizes['client']} px viewport; too wide: {wide}"
+        )
     problems += watch.problems
 
     page.add_script_tag(path=str(axe_script))
-    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags},"
-                           " resultTypes: ['violations']})", AXE_TAGS)
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
+    )
     assert result["testEngine"]["name"] == "axe-core" and result["passes"] is not None
     problems += _axe_summary(result["violations"])
     assert not problems, f"{path} at {width} px:\n" + "\n".join(problems)
@@ -180,8 +196,9 @@ def test_mobile_menu_opens_and_closes_at_320(page, site_url: str, axe_script: Pa
     expect(nav).to_be_visible()
     expect(nav.locator("a.usa-nav-link", has_text="Publications")).to_be_visible()
     page.add_script_tag(path=str(axe_script))
-    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags},"
-                           " resultTypes: ['violations']})", AXE_TAGS)
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
+    )
     assert not result["violations"], _axe_summary(result["violations"])
     page.keyboard.press("Escape")
     expect(nav).to_be_hidden()

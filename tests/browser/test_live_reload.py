@@ -51,11 +51,13 @@ def test_an_edit_shows_in_the_open_page_and_rebuilds_only_what_shows_it(page, pr
     title = next(line for line in text.splitlines() if line.startswith("title:")).split(":", 1)[1].strip().strip('"')
 
     page.goto(preview.url + "publications/dhs-ice-pia-038-dartts/")
-    body_seconds = _edit_and_wait(page, source, "\n---\n", "\n---\nA sentence added while previewing.\n\n",
-                                  "A sentence added while previewing.")
+    body_seconds = _edit_and_wait(
+        page, source, "\n---\n", "\n---\nA sentence added while previewing.\n\n", "A sentence added while previewing."
+    )
     # What was rendered, and why: the page alone, by the quick rebuild.
     assert [(e.output, e.why) for e in preview.report.events] == [
-        ("publications/dhs-ice-pia-038-dartts/index.html", "quick")]
+        ("publications/dhs-ice-pia-038-dartts/index.html", "quick")
+    ]
 
     page.goto(preview.url + "publications/year/2008/")
     title_seconds = _edit_and_wait(page, source, title, "Renamed while previewing", "Renamed while previewing")
@@ -66,8 +68,10 @@ def test_an_edit_shows_in_the_open_page_and_rebuilds_only_what_shows_it(page, pr
     assert len(rendered) < 40, "a title edit re-renders the pages that show the title, not the site"
 
     ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
-    ARTIFACT.write_text(f"body edit, publication page: {body_seconds:.2f} s\n"
-                        f"title edit, 2008 listing page: {title_seconds:.2f} s\n", encoding="utf-8")
+    ARTIFACT.write_text(
+        f"body edit, publication page: {body_seconds:.2f} s\ntitle edit, 2008 listing page: {title_seconds:.2f} s\n",
+        encoding="utf-8",
+    )
     # The times are measured and kept (test-artifacts/live-reload.txt), not a pass mark: on a busy
     # machine a correct rebuild can take longer. The bound only catches a reload that never comes.
     assert body_seconds < 5.0 and title_seconds < 5.0, ARTIFACT.read_text()

@@ -18,31 +18,43 @@ from sitegen.guards import check_page
 from .site_under_test import BASE_PATH, site_file
 
 
-def test_nu_html_checker_finds_no_errors(site_dir: Path, html_pages: dict[str, str],
-                                         vnu_run: subprocess.CompletedProcess) -> None:
+def test_nu_html_checker_finds_no_errors(
+    site_dir: Path, html_pages: dict[str, str], vnu_run: subprocess.CompletedProcess
+) -> None:
     """vnu.jar, run ONCE over the whole output folder (started in the background by the conftest)."""
     try:
         report = json.loads(vnu_run.stderr)  # vnu writes its report to stderr
     except json.JSONDecodeError:
-        raise AssertionError(f"vnu.jar gave no JSON report (exit {vnu_run.returncode}):\n{vnu_run.stderr[-2000:]}") from None
+        raise AssertionError(
+            f"vnu.jar gave no JSON report (exit {vnu_run.returncode}):\n{vnu_run.stderr[-2000:]}"
+        ) from None
     checked = {line.strip() for line in vnu_run.stdout.splitlines() if line.strip().endswith(".html")}
     assert len(checked) == len(html_pages), f"vnu checked {len(checked)} of {len(html_pages)} HTML files"
-    errors = [f"{m.get('url', '').removeprefix('file:' + str(site_dir) + '/')}:{m.get('lastLine', '?')}: {m['message']}"
-              for m in report["messages"] if m.get("type") in ("error", "non-document-error")]
+    errors = [
+        f"{m.get('url', '').removeprefix('file:' + str(site_dir) + '/')}:{m.get('lastLine', '?')}: {m['message']}"
+        for m in report["messages"]
+        if m.get("type") in ("error", "non-document-error")
+    ]
     assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(errors[:50])
     assert vnu_run.returncode == 0, vnu_run.stderr[-2000:]
 
 
-def test_linkinator_finds_no_broken_links(html_pages: dict[str, str],
-                                          linkinator_run: subprocess.CompletedProcess) -> None:
+def test_linkinator_finds_no_broken_links(
+    html_pages: dict[str, str], linkinator_run: subprocess.CompletedProcess
+) -> None:
     """linkinator from every HTML file of the output, recursively; external links are skipped."""
     try:
         report = json.loads(linkinator_run.stdout)
     except json.JSONDecodeError:
-        raise AssertionError(f"linkinator gave no JSON (exit {linkinator_run.returncode}):\n"
-                             f"{linkinator_run.stdout[-1000:]}{linkinator_run.stderr[-2000:]}") from None
-    broken = [f"[{link['status']}] {link['url']} (on {link.get('parent', '?')})"
-              for link in report["links"] if link["state"] == "BROKEN"]
+        raise AssertionError(
+            f"linkinator gave no JSON (exit {linkinator_run.returncode}):\n"
+            f"{linkinator_run.stdout[-1000:]}{linkinator_run.stderr[-2000:]}"
+        ) from None
+    broken = [
+        f"[{link['status']}] {link['url']} (on {link.get('parent', '?')})"
+        for link in report["links"]
+        if link["state"] == "BROKEN"
+    ]
     assert not broken, f"{len(broken)} broken links:\n" + "\n".join(broken)
     checked = {link["url"] for link in report["links"] if link["state"] == "OK"}
     assert len(checked) > len(html_pages), f"linkinator checked only {len(checked)} URLs"
@@ -93,7 +105,7 @@ def test_fragment_links_point_at_existing_ids(html_pages: dict[str, str]) -> Non
             elif not parts.fragment:
                 problems.append(f'{relative}:{line}: empty fragment in "{href}"')
             elif unquote(parts.fragment) not in pages[target].ids:
-                problems.append(f"{relative}:{line}: {href}: no id \"{unquote(parts.fragment)}\" in {target}")
+                problems.append(f'{relative}:{line}: {href}: no id "{unquote(parts.fragment)}" in {target}')
     assert not problems, "\n".join(problems)
     assert checked >= len(pages), "every page has at least the skip link to #main-content"
 

@@ -26,8 +26,9 @@ def long_listing(tmp_path_factory: pytest.TempPathFactory) -> Project:
 def slots(html: str) -> list[str]:
     nav = re.search(r'<nav aria-label="Pagination" class="usa-pagination">(.*?)</nav>', html, re.S)
     assert nav, "no pagination"
-    items = re.findall(r'<li class="usa-pagination__item usa-pagination__(page-no|overflow)"[^>]*>(.*?)</li>',
-                       nav.group(1), re.S)
+    items = re.findall(
+        r'<li class="usa-pagination__item usa-pagination__(page-no|overflow)"[^>]*>(.*?)</li>', nav.group(1), re.S
+    )
     return ["…" if kind == "overflow" else re.sub(r"<[^>]+>", "", body).strip() for kind, body in items]
 
 
@@ -35,14 +36,17 @@ def page_path(n: int) -> str:
     return "/publications/" if n == 1 else f"/publications/page/{n}/"
 
 
-@pytest.mark.parametrize(("page", "expected"), [
-    (1, ["1", "2", "3", "4", "5", "…", "30"]),
-    (4, ["1", "2", "3", "4", "5", "…", "30"]),
-    (5, ["1", "…", "4", "5", "6", "…", "30"]),
-    (15, ["1", "…", "14", "15", "16", "…", "30"]),
-    (27, ["1", "…", "26", "27", "28", "29", "30"]),
-    (30, ["1", "…", "26", "27", "28", "29", "30"]),
-])
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (1, ["1", "2", "3", "4", "5", "…", "30"]),
+        (4, ["1", "2", "3", "4", "5", "…", "30"]),
+        (5, ["1", "…", "4", "5", "6", "…", "30"]),
+        (15, ["1", "…", "14", "15", "16", "…", "30"]),
+        (27, ["1", "…", "26", "27", "28", "29", "30"]),
+        (30, ["1", "…", "26", "27", "28", "29", "30"]),
+    ],
+)
 def test_long_listings_show_seven_slots(long_listing: Project, page: int, expected: list[str]) -> None:
     html = long_listing.html(page_path(page))
     assert slots(html) == expected

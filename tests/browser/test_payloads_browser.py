@@ -42,13 +42,24 @@ pytestmark = pytest.mark.browser
 SCREENSHOT = REPO / "test-artifacts" / "payloads.png"
 MARKER = "SITEGEN-PAYLOAD-MARKER"
 BASE_PATH = "/payloads/"  # the payload site's base path; the sample site is served beside it at /library/
-CSP = ("script-src 'self'; object-src 'none'; frame-src 'none'; child-src 'none'; base-uri 'none'; "
-       "form-action 'none'; worker-src 'none'; manifest-src 'none'")
+CSP = (
+    "script-src 'self'; object-src 'none'; frame-src 'none'; child-src 'none'; base-uri 'none'; "
+    "form-action 'none'; worker-src 'none'; manifest-src 'none'"
+)
 VIEWPORT = {"width": 1280, "height": 900}
 ALL_BODIES = [(name, body) for _, name, body, _ in PAYLOADS] + INERT
 BEFORE = "Text before the payload."
-CONTROLS = ("img-onerror", "attr-autofocus-onfocus-paragraph", "details-ontoggle", "md-link-javascript", "script",
-            "meta-refresh", "comment-breakout", "svg-onload", "iframe-srcdoc")
+CONTROLS = (
+    "img-onerror",
+    "attr-autofocus-onfocus-paragraph",
+    "details-ontoggle",
+    "md-link-javascript",
+    "script",
+    "meta-refresh",
+    "comment-breakout",
+    "svg-onload",
+    "iframe-srcdoc",
+)
 
 HOOKS = r"""
 (() => {
@@ -151,11 +162,47 @@ INSPECT = r"""
 }
 """
 
-FORBIDDEN_TAGS = ["script", "iframe", "frame", "svg", "math", "object", "embed", "base", "meta", "link", "form",
-                  "input", "button", "select", "textarea", "style", "template", "noscript", "video", "audio",
-                  "source", "marquee", "body", "html", "head", "title", "xmp", "portal", "image", "use"]
-CLASS_ALLOWLIST = ["footnote", "footnote-ref", "footnote-backref", "toc", "usa-table--borderless",
-                   "usa-table--striped", "usa-table--compact"]
+FORBIDDEN_TAGS = [
+    "script",
+    "iframe",
+    "frame",
+    "svg",
+    "math",
+    "object",
+    "embed",
+    "base",
+    "meta",
+    "link",
+    "form",
+    "input",
+    "button",
+    "select",
+    "textarea",
+    "style",
+    "template",
+    "noscript",
+    "video",
+    "audio",
+    "source",
+    "marquee",
+    "body",
+    "html",
+    "head",
+    "title",
+    "xmp",
+    "portal",
+    "image",
+    "use",
+]
+CLASS_ALLOWLIST = [
+    "footnote",
+    "footnote-ref",
+    "footnote-backref",
+    "toc",
+    "usa-table--borderless",
+    "usa-table--striped",
+    "usa-table--compact",
+]
 INSPECT_JS = INSPECT % (FORBIDDEN_TAGS, CLASS_ALLOWLIST)
 
 # Focus everything, send every event a handler could listen to (links that leave the page get
@@ -224,8 +271,10 @@ PREPARE = r"""
   return {x: Math.round(r.left + 5), y: Math.round(r.top + r.height / 2), focusable: focusable.length};
 }
 """
-FINISH = "/*harness*/ ([container]) => ({log: window.__hookLog ? window.__hookLog.slice() : ['the hooks are gone'], " \
-         "inspect: (" + INSPECT_JS.replace("/*harness*/", "") + ")(container)})"
+FINISH = (
+    "/*harness*/ ([container]) => ({log: window.__hookLog ? window.__hookLog.slice() : ['the hooks are gone'], "
+    "inspect: (" + INSPECT_JS.replace("/*harness*/", "") + ")(container)})"
+)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -244,8 +293,9 @@ def payload_server(tmp_path_factory: pytest.TempPathFactory, site_dir: Path) -> 
     """127.0.0.1 serving the payload pages under /payload-pages/ and the sample site under /library/."""
     www = tmp_path_factory.mktemp("payload-www")
     project = Project(tmp_path_factory.mktemp("payload-site") / "site")
-    project.publication("frame", title="A publication that holds a payload",
-                        body=f"{BEFORE}\n\n{MARKER}\n\nText after the payload.")
+    project.publication(
+        "frame", title="A publication that holds a payload", body=f"{BEFORE}\n\n{MARKER}\n\nText after the payload."
+    )
     report = project.build(out=www / BASE_PATH.strip("/"), base_url="https://www.example.gov" + BASE_PATH)
     assert report.ok, [d.text() for d in report.diagnostics]
     frame = (www / "payloads/publications/frame/index.html").read_text("utf-8")
@@ -261,9 +311,13 @@ def payload_server(tmp_path_factory: pytest.TempPathFactory, site_dir: Path) -> 
         raw_html[name] = html
         (pages / f"{name}.html").write_text(frame.replace(f"<p>{MARKER}</p>", publishable_html(html)), "utf-8")
     (pages / "clean.html").write_text(frame, "utf-8")
-    (pages / "everything.html").write_text(frame.replace(
-        f"<p>{MARKER}</p>", "\n".join(f"<h2>{name}</h2>\n{publishable_html(raw_html[name])}" for name, _ in ALL_BODIES)),
-        "utf-8")
+    (pages / "everything.html").write_text(
+        frame.replace(
+            f"<p>{MARKER}</p>",
+            "\n".join(f"<h2>{name}</h2>\n{publishable_html(raw_html[name])}" for name, _ in ALL_BODIES),
+        ),
+        "utf-8",
+    )
     # Positive controls: the same frame with Markdown's unsanitized output (Chromium itself ignores a
     # refresh to javascript:, so that control refreshes to another site).
     raw_html["meta-refresh"] = '<meta http-equiv="refresh" content="0;url=https://evil.example/">'
@@ -324,8 +378,14 @@ class Watch:
             self.problems.append(f"the page navigated to {frame.url}")
 
 
-def exercise(page, watch: Watch, url: str, container: str = ".publication-body",  # noqa: ANN001
-             from_top: bool = False, settle: int = 10) -> tuple[list[str], list[str]]:
+def exercise(
+    page,  # noqa: ANN001
+    watch: Watch,
+    url: str,
+    container: str = ".publication-body",
+    from_top: bool = False,
+    settle: int = 10,
+) -> tuple[list[str], list[str]]:
     """Load, tab, focus, poke, hover and click.
 
     (what the hooks logged and what was seen from outside, what Chromium's DOM of the body holds).
@@ -414,8 +474,9 @@ def test_hooks_see_unsanitized_payloads(hooked, payload_server: dict) -> None:  
     seen = {}
     for name in CONTROLS:  # each in a page of its own: a navigation it starts must not land in the next one
         control = page.context.new_page()
-        seen[name] = exercise(control, Watch(control, origin), f"{origin}{payload_server['pages']}unsafe-{name}.html",
-                              settle=300)[0]
+        seen[name] = exercise(
+            control, Watch(control, origin), f"{origin}{payload_server['pages']}unsafe-{name}.html", settle=300
+        )[0]
         control.close()
     assert all(seen.values()), {name: found for name, found in seen.items() if not found}
     assert any("__pwned" in e for e in seen["img-onerror"]) and any("csp" in e for e in seen["img-onerror"])
@@ -464,8 +525,9 @@ def test_all_published_payloads_together(hooked, payload_server: dict) -> None: 
     watch.origin = origin = payload_server["origin"]
     found, inspected = exercise(page, watch, f"{origin}{payload_server['pages']}everything.html", from_top=True)
     assert not found and not inspected, found + inspected
-    found, inspected = exercise(page, watch, f"{origin}{payload_server['pages']}attr-fake-overlay-class.html",
-                                from_top=True)
+    found, inspected = exercise(
+        page, watch, f"{origin}{payload_server['pages']}attr-fake-overlay-class.html", from_top=True
+    )
     assert not found and not inspected, found + inspected
     notice = page.get_by_text("OFFICIAL NOTICE")
     assert notice.evaluate("/*harness*/ e => getComputedStyle(e).position") == "static"

@@ -59,5 +59,20 @@ def test_results_show_date_component_and_summary(page, site_url: str) -> None:  
     expect(first).to_contain_text("Immigration and Customs Enforcement", timeout=10_000)
     text = first.inner_text()
     assert "Immigration and Customs Enforcement" in text
-    assert any(month in text for month in ("January", "February", "March", "April", "May", "June", "July",
-                                           "August", "September", "October", "November", "December"))
+    assert any(
+        month in text
+        for month in (
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        )
+    )

@@ -31,8 +31,13 @@ def sharded_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         project = Project(tmp_path_factory.mktemp("sharded") / "s")
         for year, component in ((2018, "ice"), (2019, "cbp"), (2020, "ice")):
             for n in range(3):
-                project.publication(f"p{year}-{n}", title=f"Zephyr report {year} {n}", date=f"{year}-0{n + 1}-01",
-                                    component=component, body=f"The zephyr programme, year {year}.")
+                project.publication(
+                    f"p{year}-{n}",
+                    title=f"Zephyr report {year} {n}",
+                    date=f"{year}-0{n + 1}-01",
+                    component=component,
+                    body=f"The zephyr programme, year {year}.",
+                )
         report = project.build(search=True)
         assert report.ok, [d.text() for d in report.diagnostics]
     finally:
