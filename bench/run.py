@@ -34,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from html import escape
 from pathlib import Path
@@ -295,7 +296,7 @@ def run_size(size: int, args: argparse.Namespace, hugo: str | None) -> dict:
     body_file, title_file = sources[len(sources) // 2], sources[len(sources) // 3]
     pages = 0
 
-    def sitegen_step(step: str, prepare) -> dict:
+    def sitegen_step(step: str, prepare: Callable[[int], Callable[[], bool] | None]) -> dict:
         nonlocal pages
         runs, checks = [], []
         for n in range(1, args.repeat + 1):
@@ -317,16 +318,16 @@ def run_size(size: int, args: argparse.Namespace, hugo: str | None) -> dict:
         show(record)
         return record
 
-    def cold(n: int):
+    def cold(n: int) -> None:
         shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
         return None
 
-    def body(n: int):
+    def body(n: int) -> Callable[[], bool]:
         sentence = edit_body(body_file, n)
         return lambda: sentence in _publication_page(out, body_file).read_text("utf-8")
 
-    def title(n: int):
+    def title(n: int) -> Callable[[], bool]:
         marker = edit_title(title_file, n)
         return lambda: escape(marker) in _publication_page(out, title_file).read_text("utf-8")
 

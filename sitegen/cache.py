@@ -113,7 +113,7 @@ class Cache:
             payload = memoryview(blob)[MAC_SIZE:]
             if not hmac.compare_digest(_file_mac(self.store.key, name, payload), blob[:MAC_SIZE]):
                 return None  # not written by this user's sitegen (or cut short): never unpickled
-            data = pickle.loads(payload)
+            data = pickle.loads(payload)  # noqa: S301 - only after the HMAC above proves we wrote it
             if data.get("signature") == CACHE_SIGNATURE:
                 return data["value"]
         except (

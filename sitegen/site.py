@@ -71,7 +71,7 @@ def build_site(
     has reached them or with `future`; both are still validated, so a mistake shows up before
     the day it would go live.
     """
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     diags: list[Diagnostic] = []
     types = dict(config.types)
     topics = dict(config.topics)

@@ -25,11 +25,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin, urlsplit
 
 import nh3
 
 from ..sanitize import ALLOWED_TAGS, URL_SCHEMES, unsafe_url
+
+if TYPE_CHECKING:
+    from bs4 import Tag
+    from markdownify import MarkdownConverter
 
 REF_PREFIX = "sitegen-import-ref-"
 # Tags whose removal loses something the reader would have seen or run: reported when dropped.
@@ -138,15 +143,15 @@ def _escape_text(text: str) -> str:
     return re.sub(r"~{3,}", lambda m: "&#126;" * len(m.group(0)), text)
 
 
-def _converter():
+def _converter() -> MarkdownConverter:
     from markdownify import MarkdownConverter
 
     class SafeConverter(MarkdownConverter):
         def escape(self, text: str, parent_tags: set[str]) -> str:
             return _escape_text(text) if text else ""
 
-        def convert_a(self, el, text, parent_tags):
-            href = el.get("href")
+        def convert_a(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+            href = str(el.get("href") or "")
             words = text.strip()
             if not words:
                 return ""
@@ -156,26 +161,26 @@ def _converter():
             suffix = " " if text[-1:].isspace() else ""
             return f"{prefix}[{words}]({_escape_url(href)}){suffix}"
 
-        def convert_img(self, el, text, parent_tags):
-            alt = _escape_text(" ".join((el.get("alt") or "").split()))
-            src = el.get("src") or ""
+        def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+            alt = _escape_text(" ".join(str(el.get("alt") or "").split()))
+            src = str(el.get("src") or "")
             return f"![{alt}]({_escape_url(src)})" if src and alt else ""
 
-        def convert_li(self, el, text, parent_tags):
+        def convert_li(self, el: Tag, text: str, parent_tags: set[str]) -> str:
             # Python-Markdown needs four spaces before a nested list or a second paragraph.
             text = (text or "").strip()
             if not text:
                 return "\n"
             parent = el.parent
             if parent is not None and parent.name == "ol":
-                start = int(parent["start"]) if str(parent.get("start") or "").isdigit() else 1
+                start = int(str(parent.get("start"))) if str(parent.get("start") or "").isdigit() else 1
                 bullet = f"{start + len(el.find_previous_siblings('li'))}. "
             else:
                 bullet = "- "
             first, *rest = text.split("\n")
             return bullet + first + "".join("\n" + ("    " + line if line.strip() else "") for line in rest) + "\n"
 
-        def convert_pre(self, el, text, parent_tags):
+        def convert_pre(self, el: Tag, text: str, parent_tags: set[str]) -> str:
             if not text.strip("\n"):
                 return ""
             longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
@@ -196,7 +201,7 @@ def _converter():
     )
 
 
-_CONVERTER = None
+_CONVERTER: MarkdownConverter | None = None
 
 
 def _markdownify(soup: object) -> str:

@@ -63,7 +63,7 @@ class ExistingContent:
 
     def by_old_url(self, old_path_of: Any) -> dict[str, Existing]:
         """Imported files by the path of their old address (`old_path_of` normalises it)."""
-        found = {}
+        found: dict[str, Existing] = {}
         for pub in self.publications:
             if pub.import_id and pub.import_url:
                 path = old_path_of(pub.import_url)

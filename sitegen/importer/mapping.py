@@ -123,7 +123,8 @@ def _fold(text: str) -> str:
 
 class _Problems:
     def __init__(self, doc: YamlDocument, source: str):
-        self.doc, self.source, self.found = doc, source, []
+        self.doc, self.source = doc, source
+        self.found: list[Diagnostic] = []
 
     def add(self, path: tuple[Any, ...], message: str, hint: str = "", code: str = "mapping") -> None:
         self.found.append(Diagnostic(self.source, self.doc.line(*path), code, message, hint))
@@ -259,7 +260,7 @@ def load_mapping(path: Path | None, kind: str, shown: str = "") -> tuple[Mapping
     except OSError as exc:
         return None, [Diagnostic(shown, 0, "mapping", f"cannot read the mapping file: {exc.strerror}")]
     try:
-        text = data.decode("utf-8-sig")
+        yaml_text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return None, [
             Diagnostic(
@@ -270,7 +271,7 @@ def load_mapping(path: Path | None, kind: str, shown: str = "") -> tuple[Mapping
                 "save it as UTF-8",
             )
         ]
-    doc = parse_yaml(text, shown)
+    doc = parse_yaml(yaml_text, shown)
     if doc.diagnostics:
         return None, doc.diagnostics
     problems = _Problems(doc, shown)
@@ -424,13 +425,13 @@ def resolve_columns(mapping: Mapping, columns: list[str], source: str) -> tuple[
                 )
             )
     for name in FIELDS:
-        spec = fields.get(name)
-        if spec is not None and (spec.source or spec.default):
+        named = fields.get(name)
+        if named is not None and (named.source or named.default):
             continue
         for candidate in (name, *COLUMN_NAMES.get(name, ())):
             if _fold(candidate) in folded:
                 found = folded[_fold(candidate)]
-                fields[name] = FieldSpec(**{**spec.__dict__, "source": found}) if spec else FieldSpec(name, found)
+                fields[name] = FieldSpec(**{**named.__dict__, "source": found}) if named else FieldSpec(name, found)
                 break
     return Mapping(**{**mapping.__dict__, "fields": fields}), problems
 

@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 
 from ..builder import BuildOptions, check
 from ..config import SiteConfig, load_config
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Severity
 from ..loader import FILE_SIGNATURES
 from ..scaffold import component_names, match_key
 from ..schema import LANGUAGE_RE, SLUG_RE, SUMMARY_WARN_LENGTH
@@ -149,8 +149,8 @@ class Importer:
         self.report = ImportReport(
             source=options.shown_source or str(options.source), kind=options.kind, dry_run=options.dry_run
         )
-        self.config: SiteConfig | None = None
-        self.mapping: Mapping | None = None
+        self._config: SiteConfig | None = None
+        self._mapping: Mapping | None = None
         self.existing = ExistingContent()
         self.names: dict[str, dict[str, tuple[str, ...]]] = {}
         self.created: dict[str, dict[str, str]] = {name: {} for name in KEYED}
@@ -160,9 +160,28 @@ class Importer:
         self.by_old_path: dict[str, Plan] = {}
         self.redirect_base = "/"
         self.files = FileIndex(None)
-        self.planner: AttachmentPlanner | None = None
+        self._planner: AttachmentPlanner | None = None
         self.old_urls: dict[str, Existing] = {}
         self.rows: list[Row] = []
+
+    # Set by the first stages; every later stage runs only once they are, so reading one early is a bug.
+    @property
+    def config(self) -> SiteConfig:
+        if self._config is None:
+            raise RuntimeError("the site settings are read before any row is planned")
+        return self._config
+
+    @property
+    def mapping(self) -> Mapping:
+        if self._mapping is None:
+            raise RuntimeError("the mapping is read before any row is planned")
+        return self._mapping
+
+    @property
+    def planner(self) -> AttachmentPlanner:
+        if self._planner is None:
+            raise RuntimeError("attachments are planned only after the files folder is indexed")
+        return self._planner
 
     # -- 1, 2: settings, mapping, source -----------------------------------------------------
 
@@ -174,8 +193,8 @@ class Importer:
                 self._convert()
                 self._stage_and_publish()
         finally:
-            if self.planner is not None:
-                self.planner.close()
+            if self._planner is not None:
+                self._planner.close()
             self.report.seconds = time.perf_counter() - start
         return self.report
 
@@ -191,7 +210,7 @@ class Importer:
                 Diagnostic("content/site.yaml", 0, "config", "the site settings cannot be read")
             ]
             return False
-        self.config = config
+        self._config = config
         base_path = config.base_path or "/"
         base = self.options.redirect_base if self.options.redirect_base is not None else base_path
         if not base.startswith("/"):
@@ -205,7 +224,7 @@ class Importer:
         source = read_source(self.options.source, mapping, self.report.source)
         self.report.diagnostics += source.diagnostics
         self.report.notes += source.notes
-        self.mapping = source.mapping or mapping
+        self._mapping = source.mapping or mapping
         if any(d.code == "mapping" for d in source.diagnostics) or (not source.rows and source.diagnostics):
             return False
         missing = [
@@ -236,7 +255,7 @@ class Importer:
         }
         if self.options.files is not None:
             self.files = FileIndex.scan(self.options.files)
-        self.planner = AttachmentPlanner(self.files, self.project / "content")
+        self._planner = AttachmentPlanner(self.files, self.project / "content")
         self._stage("read", clock)
         return True
 
@@ -245,18 +264,18 @@ class Importer:
     def _where(self, row: Row) -> str:
         return f"{row.where} ({row.label})"
 
-    def _problem(self, plan: Plan, message: str, hint: str = "", line: int = 0, severity: str = "error") -> None:
+    def _problem(self, plan: Plan, message: str, hint: str = "", line: int = 0, severity: Severity = "error") -> None:
         row = plan.row
         self.report.diagnostics.append(
             Diagnostic(row.source, line or row.line, "import-row", f"{row.label}: {message}", hint, severity)
-        )  # type: ignore[arg-type]
+        )
         if severity == "error":
             plan.result.reasons.append(message)
 
     def _plan_rows(self) -> None:
         clock = time.perf_counter()
-        assert self.config is not None and self.mapping is not None
-        old_urls = self.existing.by_old_url(lambda url: old_path(url, self.mapping.old_site)[0])  # type: ignore[union-attr]
+        mapping = self.mapping
+        old_urls = self.existing.by_old_url(lambda url: old_path(url, mapping.old_site)[0])
         self.old_urls = old_urls
         seen_ids: dict[str, str] = {}
         for index, row in enumerate(self.rows):
@@ -268,7 +287,6 @@ class Importer:
         self._stage("plan", clock)
 
     def _plan(self, row: Row, old_urls: dict[str, Existing], seen_ids: dict[str, str]) -> Plan:
-        assert self.config is not None and self.mapping is not None
         mapping = self.mapping
         title, fixes = clean_text(row.first("title"))
         plan = Plan(row, RowResult(self._where(row), title or "(no title)"))
@@ -411,7 +429,8 @@ class Importer:
         if existing is not None:
             plan.path, plan.slug = existing.path, existing.slug
         else:
-            assert date is not None
+            if date is None:
+                raise RuntimeError("a row without a date has a reason and is never planned as a new file")
             plan.slug = self._new_slug(plan, title, date.year)
             plan.path = f"publications/{date.year:04d}/{plan.slug}.md"
         self.slugs[plan.slug] = plan.result.where
@@ -425,7 +444,7 @@ class Importer:
         return plan
 
     def _language(self, plan: Plan, text: str) -> str:
-        spec = self.mapping.fields.get("language") if self.mapping else None
+        spec = self._mapping.fields.get("language") if self._mapping else None
         mapped = spec.mapped(text) if spec is not None else None
         if mapped:
             return mapped
@@ -462,7 +481,6 @@ class Importer:
         return key
 
     def _resolve_key(self, name: str, text: str) -> tuple[str | None, str, str]:
-        assert self.mapping is not None
         spec = self.mapping.fields.get(name)
         names = self.names[name]
         singular = name.rstrip("s")
@@ -505,7 +523,6 @@ class Importer:
         self.created[name][key] = display
 
     def _new_slug(self, plan: Plan, title: str, year: int) -> str:
-        assert self.mapping is not None
         spec = self.mapping.fields.get("slug")
         wanted = ""
         if spec is not None and spec.source == "@url" and plan.old_path:
@@ -538,7 +555,7 @@ class Importer:
         parts = alias.strip("/").split("/")
         if alias.rstrip("/") == Urls.publication(slug).rstrip("/"):
             return "it is the publication's new address too"
-        if parts[0] in RESERVED_PAGE_SLUGS - {"publications"} or parts[0] in self.existing.pages and len(parts) == 1:
+        if parts[0] in RESERVED_PAGE_SLUGS - {"publications"} or (parts[0] in self.existing.pages and len(parts) == 1):
             return "the new site uses that address itself"
         if parts[0] == "publications" and (
             len(parts) == 1 or parts[1] in RESERVED_SLUGS or parts[1] in self.slugs or parts[1] in self.existing.slugs
@@ -550,7 +567,7 @@ class Importer:
 
     def _hosts(self, plan: Plan) -> tuple[str, ...]:
         hosts = {plan.old_host}
-        if self.mapping and self.mapping.old_site:
+        if self._mapping and self._mapping.old_site:
             hosts.add((urlsplit(self.mapping.old_site).hostname or "").lower())
         return tuple(sorted(h for h in hosts if h))
 
@@ -559,7 +576,9 @@ class Importer:
             return plan.old_url
         host = self._hosts(plan)
         origin = (
-            self.mapping.old_site if self.mapping and self.mapping.old_site else (f"https://{host[0]}" if host else "")
+            self.mapping.old_site
+            if self._mapping and self._mapping.old_site
+            else (f"https://{host[0]}" if host else "")
         )
         return origin + (plan.old_path or "/")
 
@@ -590,7 +609,6 @@ class Importer:
 
     def _link_target(self, plan: Plan, kind: str, url: str) -> tuple[str | None, str]:
         """(Markdown link target, note) for a local link of a body."""
-        assert self.mapping is not None and self.planner is not None
         path, _, problem = old_path(url, self.mapping.old_site)
         if problem or not path:
             return None, f'link "{url[:80]}" left out: it {problem or "is empty"}'
@@ -623,9 +641,11 @@ class Importer:
     def _fallback(self, plan: Plan, path: str, what: str) -> tuple[str | None, str]:
         host = self._hosts(plan)
         origin = (
-            self.mapping.old_site if self.mapping and self.mapping.old_site else (f"https://{host[0]}" if host else "")
+            self.mapping.old_site
+            if self._mapping and self._mapping.old_site
+            else (f"https://{host[0]}" if host else "")
         )
-        if origin and self.config is not None:
+        if origin and self._config is not None:
             base = urlsplit(self.config.base_url)
             if (urlsplit(origin).hostname or "") == (base.hostname or "") and path.startswith(base.path or "/"):
                 # The new site answers there now: the old page is gone, and check would call it a broken link.
@@ -635,7 +655,6 @@ class Importer:
         return None, f"{what} left out (its text is kept); set old_site: in the mapping to keep such links"
 
     def _attach(self, plan: Plan, relative: str) -> tuple[str | None, str]:
-        assert self.planner is not None
         found, why = self.files.find(relative)
         if found is None:
             return None, why
@@ -647,7 +666,6 @@ class Importer:
         return placed.file, ""
 
     def _finish(self, plan: Plan, converted: Converted) -> None:
-        assert self.mapping is not None and self.config is not None
         notes = plan.result.notes
         if converted.dropped:
             notes.append("removed from the text as unsafe: " + ", ".join(converted.dropped))
@@ -674,7 +692,7 @@ class Importer:
             notes.append(
                 f"summary shortened from {long} to {len(values['summary'])} characters (search results cut at 300)"
             )
-        attachments = []
+        attachments: list[dict[str, str]] = []
         for index, (url, label) in enumerate(plan.attachments):
             path, _, problem = (
                 old_path(url, self.mapping.old_site)
@@ -741,7 +759,7 @@ class Importer:
             if edited and _fingerprint(old) != _fingerprint(new.strip() if name == "body" and new else new):
                 overwritten.append(name)
             if name == "body":
-                body = new
+                body = str(new or "")
             elif new is None:
                 merged.pop(name, None)
             else:
@@ -770,7 +788,6 @@ class Importer:
 
     def _extra_files(self) -> dict[str, bytes]:
         """types.yaml, topics.yaml and components/ for the new keys that written rows use."""
-        assert self.config is not None
         used: dict[str, set[str]] = {name: set() for name in KEYED}
         for plan in self.plans:
             if plan.text and not plan.result.reasons:
@@ -912,12 +929,10 @@ class Importer:
         self.report.files_reused = len(self._reused())
 
     def _reused(self) -> set[str]:
-        assert self.planner is not None
         return {placed.file for placed in self.planner.placed.values() if not placed.new}
 
     def _redirects(self) -> None:
         """Aliases counted; the old host's maps from every file an import wrote."""
-        assert self.config is not None
         if self.options.dry_run:
             self.report.files_copied = len({name for plan in self._changed() for name, _ in plan.files})
             self.report.files_reused = len(self._reused())
@@ -934,8 +949,8 @@ class Importer:
         ]
         old += [(plan.old_url, plan.slug, [plan.alias] if plan.alias else []) for plan in live if plan.old_path]
         base_path = self.config.base_path or "/"
-        for url, slug, alias_list in old:
-            path, host, problem = old_path(url, self.mapping.old_site if self.mapping else "")
+        for url, slug, _aliases in old:
+            path, host, problem = old_path(url, self._mapping.old_site if self._mapping else "")
             if problem or not path:
                 continue
             pairs.setdefault(path, base_path + Urls.publication(slug)[1:])
@@ -948,7 +963,7 @@ class Importer:
             return
         new_host = (urlsplit(self.config.base_url).hostname or "").lower()
         old_host = hosts.most_common(1)[0][0] if hosts else ""
-        if self.mapping and self.mapping.old_site:
+        if self._mapping and self._mapping.old_site:
             old_host = (urlsplit(self.mapping.old_site).hostname or "").lower()
         origin = self.config.origin if old_host and old_host != new_host else ""
         ordered = sorted(pairs.items())

@@ -99,20 +99,20 @@ def windows_1252(data: bytes) -> str:
     return data.decode("cp1252", errors="sitegen-cp1252-latin1")
 
 
-def read_bytes(path: Path, shown: str) -> tuple[bytes | None, Diagnostic | None]:
-    """A regular file's bytes; a symlink, folder or special file is refused."""
+def read_bytes(path: Path, shown: str) -> bytes | Diagnostic:
+    """A regular file's bytes, or why not: a symlink, folder or special file is refused."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
         why = "it is a symbolic link, which an import never follows" if os.path.islink(path) else exc.strerror
-        return None, Diagnostic(shown, 0, "import-source", f"cannot read {shown}: {why}")
+        return Diagnostic(shown, 0, "import-source", f"cannot read {shown}: {why}")
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
-            return None, Diagnostic(shown, 0, "import-source", f"{shown} is not a regular file")
+            return Diagnostic(shown, 0, "import-source", f"{shown} is not a regular file")
         if info.st_size > MAX_SOURCE_BYTES:
-            return None, Diagnostic(shown, 0, "import-source", f"{shown} is larger than 2 GB")
-        return handle.read(), None
+            return Diagnostic(shown, 0, "import-source", f"{shown} is larger than 2 GB")
+        return handle.read()
 
 
 # -- CSV ---------------------------------------------------------------------------------------
@@ -149,7 +149,7 @@ def read_csv(data: bytes, mapping: Mapping, shown: str) -> Source:
         result.diagnostics += problems
         if problems:
             return result
-        index = {}
+        index: dict[str, int] = {}
         for position, column in enumerate(columns):
             index.setdefault(column, position)
         number = 0
@@ -199,7 +199,8 @@ def _records_at(text: str, index: int, path: list[str], decoder: json.JSONDecode
     if not path:
         if text[index : index + 1] != "[":
             raise _Located(index, "expected a list of records here")
-        found, index = [], _skip(text, index + 1)
+        found: list[tuple[int, Any]] = []
+        index = _skip(text, index + 1)
         if text[index : index + 1] == "]":
             return found
         while True:
@@ -591,11 +592,10 @@ def read_pages(folder: Path, mapping: Mapping, shown: str) -> Source:
         )
     for relative in sorted(found):
         page_shown = f"{shown.rstrip('/')}/{relative}"
-        data, problem = read_bytes(folder / relative, page_shown)
-        if problem is not None:
-            result.diagnostics.append(problem)
+        data = read_bytes(folder / relative, page_shown)
+        if isinstance(data, Diagnostic):
+            result.diagnostics.append(data)
             continue
-        assert data is not None
         result.rows.append(_read_page(_page_text(data, mapping.encoding), relative, mapping, page_shown))
     return result
 
@@ -619,10 +619,9 @@ def read_source(path: Path, mapping: Mapping, shown: str) -> Source:
                 ]
             )
         return read_pages(path, mapping, shown)
-    data, problem = read_bytes(path, shown)
-    if problem is not None:
-        return Source(diagnostics=[problem])
-    assert data is not None
+    data = read_bytes(path, shown)
+    if isinstance(data, Diagnostic):
+        return Source(diagnostics=[data])
     reader = {"csv": read_csv, "json": read_json, "feed": read_feed}[mapping.kind]
     return reader(data, mapping, shown)
 
