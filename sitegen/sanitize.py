@@ -62,8 +62,10 @@ TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
 }
 URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
-# Python-Markdown writes table alignment as a style; nothing else may style content.
+# Python-Markdown writes table alignment as a style; nothing else may style content. The style is
+# published as a class (`align-right`): the site's CSP (style-src 'self') blocks style attributes.
 ALLOWED_STYLE = re.compile(r"^\s*text-align:\s*(left|right|center);?\s*$")
+ALIGN_CLASSES = frozenset({"align-left", "align-right", "align-center"})
 # Classes Python-Markdown writes, and the USWDS table variants an editor may ask for.
 ALLOWED_CLASSES = frozenset(
     {
@@ -74,6 +76,7 @@ ALLOWED_CLASSES = frozenset(
         "usa-table--borderless",
         "usa-table--striped",
         "usa-table--compact",
+        *ALIGN_CLASSES,
     }
 )
 _LANGUAGE_CLASS = re.compile(r"^language-[A-Za-z0-9_+#-]{1,40}$")
@@ -302,6 +305,27 @@ _CLEANER = nh3.Cleaner(
 )
 
 
+_ALIGNED_CELL = re.compile(r"<t[dh]\s[^>]*\bstyle=[^>]*>")
+_CELL_STYLE = re.compile(r'\sstyle="\s*text-align:\s*(left|right|center);?\s*"')
+_CELL_CLASS = re.compile(r'\sclass="([^"]*)"')
+
+
+def _align_by_class(match: re.Match[str]) -> str:
+    """`<td style="text-align: right">` -> `<td class="align-right">` (in nh3's serialization)."""
+    tag = match.group(0)
+    style = _CELL_STYLE.search(tag)
+    if style is None:
+        return tag
+    name = f"align-{style.group(1)}"
+    tag = tag[: style.start()] + tag[style.end() :]
+    if _CELL_CLASS.search(tag):
+        return _CELL_CLASS.sub(lambda m: f' class="{m.group(1)} {name}"', tag, count=1)
+    return tag[:3] + f' class="{name}"' + tag[3:]
+
+
 def publishable_html(html: str) -> str:
-    """The body as it may be published: re-parsed as a browser would, only the allowlist kept."""
-    return _CLEANER.clean(html)
+    """The body as it may be published: re-parsed as a browser would, only the allowlist kept.
+
+    Table alignment leaves as a class, so nothing published carries a style attribute.
+    """
+    return _ALIGNED_CELL.sub(_align_by_class, _CLEANER.clean(html))

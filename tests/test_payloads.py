@@ -125,6 +125,9 @@ CLASS_ALLOWLIST = {
     "usa-table--borderless",
     "usa-table--striped",
     "usa-table--compact",
+    "align-left",  # table alignment, which Python-Markdown writes as a style
+    "align-right",
+    "align-center",
 }
 LANGUAGE_CLASS = re.compile(r"^language-[A-Za-z0-9_+#-]+$")
 TEXT_ALIGN = re.compile(r"^\s*text-align:\s*(left|right|center);?\s*$")
