@@ -19,6 +19,8 @@ from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+from .urls import is_government_host
+
 TEMPLATE_SYNTAX = ("{{", "{%")
 # Where template-like text is legitimate page content (a code sample that shows a template).
 LITERAL_TAGS = frozenset({"code", "pre", "samp", "kbd"})
@@ -74,11 +76,6 @@ class PageProblem:
     message: str
     evidence: str = ""  # page text that shows the problem (an href, a src, template text); "" for absences
     markup: bool = False  # the evidence is a tag (`<h1`) of the page's own markup, to look for in templates only
-
-
-def is_government_host(host: str) -> bool:
-    host = host.lower().rstrip(".")
-    return host.endswith((".gov", ".mil")) or host in ("gov", "mil")
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -360,4 +357,4 @@ def check_page(relative_path: str, html: str) -> list[str]:
     return [f"{relative_path}:{p.line}: {p.message}" for p in page_problems(html)]
 
 
-__all__ = ["PageProblem", "check_page", "is_government_host", "page_problems"]
+__all__ = ["PageProblem", "check_page", "page_problems"]

@@ -24,13 +24,12 @@ from .cache import SignedBytecodeCache
 from .chart import year_chart
 from .config import SiteConfig
 from .contexts import Context, ListingContext, PageContext, PublicationContext, RedirectContext
-from .guards import is_government_host
 from .markup import TOKEN_RE
 from .model import Body, Component, ListingItem
 from .routes import Route
 from .store import Bodies
 from .strings import LANGUAGE_NAMES, strings_for
-from .urls import Urls, format_size
+from .urls import Urls, format_size, is_government_host
 
 ITEM_MEMO_SIZE = 20_000  # rendered list items a process keeps (about 1 KB each)
 _EXTERNAL_RE = re.compile(r'<a href="(https?://[^"]+)"(?![^>]*\bclass=)')

@@ -112,6 +112,12 @@ def is_safe_output(relative: str) -> bool:
     return normal == relative and not normal.startswith("..")
 
 
+def is_government_host(host: str) -> bool:
+    """Whether a link goes to a .gov or .mil host: links elsewhere are marked external (USWDS)."""
+    host = host.lower().rstrip(".")
+    return host.endswith((".gov", ".mil")) or host in ("gov", "mil")
+
+
 def format_size(size: int) -> str:
     """A file size as people read it next to a download link: "218 KB", "1.2 MB"."""
     if size < 1000:

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.guards import _looks_fine, _PageChecker, check_page, is_government_host
+from sitegen.guards import _looks_fine, _PageChecker, check_page
 from sitegen.sanitize import publishable_html
+from sitegen.urls import is_government_host
 
 REPO = Path(__file__).resolve().parent.parent
 
