@@ -10,7 +10,6 @@ links) belong to `site.py`.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import posixpath
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -31,6 +30,7 @@ from .sanitize import check_html, publishable_html, template_marker
 from .scaffold import placeholder_problems
 from .schema import COMPONENT_FIELDS, PAGE_FIELDS, PUBLICATION_FIELDS, SLUG_RE, SUMMARY_WARN_LENGTH, Field, validate
 from .store import Bodies
+from .workers import fork_context
 
 KIND_FIELDS = {"publication": PUBLICATION_FIELDS, "component": COMPONENT_FIELDS, "page": PAGE_FIELDS}
 SCAN_THREAD_THRESHOLD = 500  # files per thread before a second thread pays for itself
@@ -427,8 +427,8 @@ def load_content(
             parsed[source] = hit
         else:
             todo.append((kind, source, key, str(project)))
-    if len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
-        context = multiprocessing.get_context("fork")
+    context = fork_context() if len(todo) >= PARALLEL_THRESHOLD and jobs > 1 else None
+    if context is not None:
         cache.bodies.before_fork()
         with ProcessPoolExecutor(
             jobs, mp_context=context, initializer=_init_worker, initargs=(cache.bodies, True)

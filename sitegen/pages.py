@@ -10,7 +10,6 @@ the cache.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import traceback
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from .output import Output, die_with_parent
 from .render import Renderer, template_files
 from .routes import Route
 from .store import Routes
+from .workers import fork_context
 
 PARALLEL_THRESHOLD = 400  # routes; below this, forking workers costs more than it saves
 KEPT_RENDERER = "publication.html"  # the pages a quick rebuild starts from (their routes are kept)
@@ -92,14 +92,13 @@ def render_routes(job: RenderJob, workers: int, progress: Progress | None = None
     size = max(1, min(200, len(job.routes) // (workers * 4) or 1))
     chunks = [(start, min(start + size, len(job.routes))) for start in range(0, len(job.routes), size)]
     written, diagnostics, done = 0, [], 0
-    use = workers if len(job.routes) >= PARALLEL_THRESHOLD and workers > 1 else 1
-    if use > 1:
+    context = fork_context() if len(job.routes) >= PARALLEL_THRESHOLD and workers > 1 else None
+    use = workers if context is not None else 1
+    if context is not None:
         job.renderer.bodies.before_fork()
     pool = (
-        ProcessPoolExecutor(
-            use, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker, initargs=(job,)
-        )
-        if use > 1
+        ProcessPoolExecutor(use, mp_context=context, initializer=_start_worker, initargs=(job,))
+        if context is not None
         else None
     )
     batches = (
