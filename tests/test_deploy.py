@@ -444,7 +444,9 @@ class FakeAWSHandler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def fake_aws(tmp_path: Path) -> Iterator[tuple[FakeAWS, dict[str, str]]]:
-    aws = shutil.which("aws")
+    # pip puts aws beside this Python: in a virtual environment that is not on PATH unless activated.
+    beside = Path(sys.executable).parent / "aws"
+    aws = str(beside) if beside.is_file() else shutil.which("aws")
     if not aws:
         pytest.fail(
             "the AWS CLI is not installed: `pip install -e '.[test]'` installs it (PyPI package awscli); "
@@ -458,6 +460,7 @@ def fake_aws(tmp_path: Path) -> Iterator[tuple[FakeAWS, dict[str, str]]]:
     config.write_text("[default]\nregion = us-east-1\ns3 =\n    addressing_style = path\n")
     env = {
         **os.environ,
+        "AWS": aws,  # the command deploy/s3-sync.sh runs
         "AWS_ENDPOINT_URL": f"http://127.0.0.1:{server.server_address[1]}",
         "AWS_ACCESS_KEY_ID": "test",
         "AWS_SECRET_ACCESS_KEY": "test",
