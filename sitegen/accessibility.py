@@ -309,157 +309,171 @@ def check_accessibility(
     collector = _Collector()
     collector.feed(html)
     collector.close()
-    targets = {link.token: link.target.removeprefix("site:") for link in links}
+    check = _BodyCheck(body, source, first_line, {link.token: link.target.removeprefix("site:") for link in links})
+    check.headings(collector.headings)
+    check.links(collector.links)
+    check.images(collector.images)
+    check.tables(collector.tables)
+    return check.diags
 
-    def resolve(url: str) -> tuple[str, bool]:
+
+class _BodyCheck:
+    """The diagnostics of one body, each placed at the line of the Markdown that made it."""
+
+    def __init__(self, body: str, source: str, first_line: int, targets: dict[str, str]) -> None:
+        self.body, self.source, self.first_line, self.targets = body, source, first_line, targets
+        self._lines: _Source | None = None  # the Markdown's lines, indexed only if something is wrong
+        self.diags: list[Diagnostic] = []
+
+    @property
+    def lines(self) -> _Source:
+        if self._lines is None:
+            self._lines = _Source(self.body)
+        return self._lines
+
+    def resolve(self, url: str) -> tuple[str, bool]:
         """The address as the contributor wrote it (near enough), and whether it was a local link."""
         token = re.match(r"sitegen-link-\d+-", url)
         if token is None:
             return url, False
-        return targets.get(token.group(0), "") + url[token.end() :], True
+        return self.targets.get(token.group(0), "") + url[token.end() :], True
 
-    lines: _Source | None = None
-    diags: list[Diagnostic] = []
+    def find(self, *needles: tuple[str | tuple[str, ...], int]) -> int:
+        return self.lines.find(needles)
 
-    def find(*needles: tuple[str | tuple[str, ...], int]) -> int:
-        nonlocal lines
-        if lines is None:
-            lines = _Source(body)
-        return lines.find(needles)
+    def add(self, index: int, code: str, message: str, hint: str, severity: Severity = "error") -> None:
+        self.diags.append(Diagnostic(self.source, self.first_line + index, code, message, hint, severity))
 
-    def add(index: int, code: str, message: str, hint: str, severity: Severity = "error") -> None:
-        diags.append(Diagnostic(source, first_line + index, code, message, hint, severity))
+    def headings(self, headings: list[tuple[int, str]]) -> None:
+        """Headings: the page title is the h1, so the body's levels start below it."""
+        previous = 1
+        count = _Counter()
+        for number, (level, words) in enumerate(headings):
+            nth = count(words)
+            shown = _short(words) or "(no words)"
+            if level == 1:
+                self.add(
+                    self.lines.heading(level, words, nth),
+                    "extra-h1",
+                    f'"{shown}" is a top-level heading (# ...), but the page title is already the top-level heading, '
+                    "so the page would have two",
+                    f"make it a section heading with two # signs: ## {shown}",
+                )
+            elif level > previous + 1:
+                if number == 0:
+                    message = (
+                        f'the first heading, "{shown}", is level {level} ({"#" * level}); the first heading of '
+                        "the text must be level 2 (##), or screen reader users will think a section is missing"
+                    )
+                else:
+                    message = (
+                        f'the heading "{shown}" jumps from level {previous} to level {level} '
+                        f"({'#' * previous} to {'#' * level}), so screen reader users will think a section is missing"
+                    )
+                self.add(
+                    self.lines.heading(level, words, nth),
+                    "heading-skip",
+                    message,
+                    f"use {'#' * (previous + 1)} {shown}, or add the missing level of heading above it",
+                )
+            previous = level
 
-    # Headings: the page title is the h1, so the body's levels start below it.
-    previous = 1
-    count = _Counter()
-    for number, (level, words) in enumerate(collector.headings):
-        nth = count(words)
-        shown = _short(words) or "(no words)"
-        if level == 1:
-            lines = lines or _Source(body)
-            add(
-                lines.heading(level, words, nth),
-                "extra-h1",
-                f'"{shown}" is a top-level heading (# ...), but the page title is already the top-level heading, '
-                "so the page would have two",
-                f"make it a section heading with two # signs: ## {shown}",
+    def links(self, links: list[_Link]) -> None:
+        """Links: every link needs words, and words that say where it goes."""
+        by_key, by_name, empty = _Counter(), _Counter(), _Counter()
+        for link in links:
+            href, local = self.resolve(link.href)
+            base = _base(href) or href
+            written = "..." if local else _short(href, 40)  # a local address is shown resolved, not as written
+            name = link.name
+            nth_key, nth_name = by_key((name, link.href)), by_name(name)
+            if not name:
+                nth_empty = empty(None)
+                if link.images:
+                    _alt, src = link.images[0]
+                    src, local_src = self.resolve(src)
+                    message = f'the link to "{_short(href)}" is only an image without a description, so it has no name'
+                    hint = (
+                        "describe where the link goes inside the image's brackets: "
+                        f"[![Where the link goes]({'...' if local_src else _short(src, 40)})]({written})"
+                    )
+                else:
+                    message = (
+                        f'the link to "{_short(href)}" has no text: nothing shows on the page to click, and '
+                        'screen reader users hear only "link"'
+                    )
+                    hint = f"write what the link opens between the brackets: [Name of the page]({written})"
+                exact = [] if local else [(f"[](<{href}>", nth_key), (f"[]({href}", nth_key), (f"]({href}", nth_key)]
+                self.add(
+                    self.find(
+                        *exact,
+                        (("[](", base), nth_key),
+                        (("](", base), nth_key),
+                        ("[](", nth_empty),
+                        ("[![", nth_empty),
+                        (base, nth_key),
+                        ("<a ", nth_empty),
+                    ),
+                    "empty-link",
+                    message,
+                    hint,
+                )
+            elif _vague(name):
+                exact = [] if local else [(f"[{name}]({href}", nth_key), (f"[{name}](<{href}>", nth_key)]
+                self.add(
+                    self.find(
+                        *exact,
+                        ((f"[{name}]", base), nth_key),
+                        (f"[{name}]", nth_name),
+                        (f">{name}</a", nth_name),
+                        (name, nth_name),
+                    ),
+                    "vague-link-text",
+                    f'the link text "{_short(name)}" does not say where the link goes; screen reader users often '
+                    "list the links of a page and hear only these words",
+                    f"use words that name what the link opens, e.g. [the 2023 annual report]({written})",
+                    "warning",
+                )
+
+    def images(self, images: list[tuple[str, str]]) -> None:
+        """Images: a file name is not a description."""
+        by_key, by_alt = _Counter(), _Counter()
+        for alt, src in images:
+            nth_key, nth_alt = by_key((alt, src)), by_alt(alt)
+            src, local = self.resolve(src)
+            if _file_name(alt, src):
+                self.add(
+                    self.find(
+                        ((f"![{alt}]", _base(src)), nth_key),
+                        (f"![{alt}]", nth_alt),
+                        (f'alt="{alt}"', nth_alt),
+                        (alt, nth_alt),
+                    ),
+                    "alt-is-filename",
+                    f'the image "{_short(src)}" is described only by its file name, "{_short(alt)}", which tells a '
+                    "screen reader user nothing about what it shows",
+                    "describe what the image shows between the brackets: ![Chart of the number of cases by year]"
+                    f"({'...' if local else _short(src, 40)})",
+                )
+
+    def tables(self, tables: list[_Table]) -> None:
+        """Tables: screen readers name each cell by its column header."""
+        starts: list[int] | None = None
+        for number, table in enumerate(tables):
+            if table.header_words:
+                continue
+            if starts is None:
+                starts = self.lines.tables()
+            index = starts[number] if number < len(starts) else (starts[-1] if starts else 0)
+            message = (
+                "this table has no header row, so screen readers cannot say what each column holds"
+                if not table.header_cells
+                else "this table's header row is empty, so screen readers cannot say what each column holds"
             )
-        elif level > previous + 1:
-            if number == 0:
-                message = (
-                    f'the first heading, "{shown}", is level {level} ({"#" * level}); the first heading of '
-                    "the text must be level 2 (##), or screen reader users will think a section is missing"
-                )
-            else:
-                message = (
-                    f'the heading "{shown}" jumps from level {previous} to level {level} '
-                    f"({'#' * previous} to {'#' * level}), so screen reader users will think a section is missing"
-                )
-            lines = lines or _Source(body)
-            add(
-                lines.heading(level, words, nth),
-                "heading-skip",
+            self.add(
+                index,
+                "table-without-header",
                 message,
-                f"use {'#' * (previous + 1)} {shown}, or add the missing level of heading above it",
+                "put the column names in the first row with a row of dashes under it (| Name | Date | then "
+                "|---|---|), or use <th> for the header cells of an HTML table",
             )
-        previous = level
-
-    # Links: every link needs words, and words that say where it goes.
-    by_key, by_name, empty = _Counter(), _Counter(), _Counter()
-    for link in collector.links:
-        href, local = resolve(link.href)
-        base = _base(href) or href
-        written = "..." if local else _short(href, 40)  # a local address is shown resolved, not as written
-        name = link.name
-        nth_key, nth_name = by_key((name, link.href)), by_name(name)
-        if not name:
-            nth_empty = empty(None)
-            if link.images:
-                alt, src = link.images[0]
-                src, local_src = resolve(src)
-                message = f'the link to "{_short(href)}" is only an image without a description, so it has no name'
-                hint = (
-                    "describe where the link goes inside the image's brackets: "
-                    f"[![Where the link goes]({'...' if local_src else _short(src, 40)})]({written})"
-                )
-            else:
-                message = (
-                    f'the link to "{_short(href)}" has no text: nothing shows on the page to click, and '
-                    'screen reader users hear only "link"'
-                )
-                hint = f"write what the link opens between the brackets: [Name of the page]({written})"
-            exact = [] if local else [(f"[](<{href}>", nth_key), (f"[]({href}", nth_key), (f"]({href}", nth_key)]
-            add(
-                find(
-                    *exact,
-                    (("[](", base), nth_key),
-                    (("](", base), nth_key),
-                    ("[](", nth_empty),
-                    ("[![", nth_empty),
-                    (base, nth_key),
-                    ("<a ", nth_empty),
-                ),
-                "empty-link",
-                message,
-                hint,
-            )
-        elif _vague(name):
-            exact = [] if local else [(f"[{name}]({href}", nth_key), (f"[{name}](<{href}>", nth_key)]
-            add(
-                find(
-                    *exact,
-                    ((f"[{name}]", base), nth_key),
-                    (f"[{name}]", nth_name),
-                    (f">{name}</a", nth_name),
-                    (name, nth_name),
-                ),
-                "vague-link-text",
-                f'the link text "{_short(name)}" does not say where the link goes; screen reader users often '
-                "list the links of a page and hear only these words",
-                f"use words that name what the link opens, e.g. [the 2023 annual report]({written})",
-                "warning",
-            )
-
-    # Images: a file name is not a description.
-    by_key, by_alt = _Counter(), _Counter()
-    for alt, src in collector.images:
-        nth_key, nth_alt = by_key((alt, src)), by_alt(alt)
-        src, local = resolve(src)
-        if _file_name(alt, src):
-            add(
-                find(
-                    ((f"![{alt}]", _base(src)), nth_key),
-                    (f"![{alt}]", nth_alt),
-                    (f'alt="{alt}"', nth_alt),
-                    (alt, nth_alt),
-                ),
-                "alt-is-filename",
-                f'the image "{_short(src)}" is described only by its file name, "{_short(alt)}", which tells a '
-                "screen reader user nothing about what it shows",
-                "describe what the image shows between the brackets: ![Chart of the number of cases by year]"
-                f"({'...' if local else _short(src, 40)})",
-            )
-
-    # Tables: screen readers name each cell by its column header.
-    starts: list[int] | None = None
-    for number, table in enumerate(collector.tables):
-        if table.header_words:
-            continue
-        if starts is None:
-            lines = lines or _Source(body)
-            starts = lines.tables()
-        index = starts[number] if number < len(starts) else (starts[-1] if starts else 0)
-        message = (
-            "this table has no header row, so screen readers cannot say what each column holds"
-            if not table.header_cells
-            else "this table's header row is empty, so screen readers cannot say what each column holds"
-        )
-        add(
-            index,
-            "table-without-header",
-            message,
-            "put the column names in the first row with a row of dashes under it (| Name | Date | then "
-            "|---|---|), or use <th> for the header cells of an HTML table",
-        )
-    return diags
