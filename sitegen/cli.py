@@ -303,6 +303,63 @@ def report_attachments_command(project: str, fmt: str) -> None:
     click.echo(to_csv(rows) if fmt == "csv" else to_table(rows), nl=False)
 
 
+@report_group.command("stale")
+@click.argument("project", default=".", type=click.Path(file_okay=False))
+@click.option(
+    "--older-than",
+    "older_than",
+    default="2y",
+    show_default=True,
+    metavar="AGE",
+    help="List what was last reviewed longer ago than this: 2y, 18m, 90d.",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", help="Output format.")
+def report_stale_command(project: str, older_than: str, fmt: str) -> None:
+    """List publications due for review, oldest first.
+
+    A publication's last review is its `reviewed` date, else `updated`, else `date`; drafts and
+    retired publications are left out. Ages count back from today in the site's time zone.
+
+    \b
+    Example:  sitegen report stale --older-than 18m --format csv > review.csv
+    """
+    from .report import parse_age, stale_csv, stale_json, stale_rows, stale_table
+
+    try:
+        age = parse_age(older_than)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--older-than") from None
+    rows, today, problems = stale_rows(_project(project), age)
+    errors = [d for d in problems if d.severity == "error"]
+    if errors:
+        _print_diagnostics(errors)
+    if fmt == "csv":
+        click.echo(stale_csv(rows), nl=False)
+    elif fmt == "json":
+        click.echo(stale_json(rows), nl=False)
+    else:
+        click.echo(stale_table(rows, age, today), nl=False)
+
+
+@main.command("csp")
+@click.argument("project", default=".", type=click.Path(file_okay=False))
+def csp_command(project: str) -> None:
+    """Print the Content-Security-Policy header the site's pages need.
+
+    It allows this site's own scripts, styles, images and fonts, and the hosts of the settings
+    that load something from elsewhere (analytics.dap). deploy/nginx.conf carries it for a site
+    with and without DAP; give it to any other server or CDN that sets the site's headers.
+    """
+    from .config import load_config
+    from .csp import content_security_policy
+
+    config, problems = load_config(_project(project))
+    if config is None:
+        _print_diagnostics(problems)
+        sys.exit(1)
+    click.echo(content_security_policy(config))
+
+
 @main.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of publication front matter (for editors)."""

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from .diagnostics import Diagnostic
 from .frontmatter import YamlDocument, parse_yaml
@@ -81,6 +81,38 @@ SITE_FIELDS: tuple[Field, ...] = (
             Field("domain", "text", True, "Domain shown in the identifier", "dhs.gov"),
         ),
     ),
+    Field(
+        "analytics",
+        "object",
+        False,
+        "Web analytics the pages load",
+        None,
+        fields=(
+            Field(
+                "dap",
+                "object",
+                True,
+                "The GSA Digital Analytics Program (OMB M-23-22): its script on every page",
+                None,
+                fields=(
+                    Field("agency", "text", True, "The agency's DAP code", "DHS"),
+                    Field("subagency", "text", False, "The sub-agency's DAP code", "ICE"),
+                ),
+            ),
+        ),
+    ),
+    Field(
+        "repository",
+        "object",
+        False,
+        'Where the content is edited: publications and pages link to "Edit this page"',
+        None,
+        fields=(
+            Field("url", "url", True, "The repository's web address", "https://github.com/agency/library"),
+            Field("branch", "text", False, "The branch editors change (default: main)", "main"),
+            Field("path", "text", False, "Folder of this project inside the repository (default: its root)", "site"),
+        ),
+    ),
     Field("breadcrumb", "objects", False, "Crumbs between Home and the library", None, fields=LINK_FIELDS),
     Field("navigation", "objects", False, "Header navigation links", None, fields=LINK_FIELDS),
     Field(
@@ -110,6 +142,42 @@ class Agency:
     domain: str
 
 
+DAP_SCRIPT = "https://dap.digitalgov.gov/Universal-Federated-Analytics-Min.js"
+_DAP_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._&-]{0,39}$")  # DHS, HHS-CDC, DOC&NOAA...
+_BRANCH_RE = re.compile(r"^(?!.*\.\.)(?!/)(?!.*/$)[A-Za-z0-9._/-]+$")  # a git branch name, no .. or edge slashes
+_FOLDER_RE = re.compile(r"^(?:[A-Za-z0-9._-]+/)*[A-Za-z0-9._-]+$")
+
+
+@dataclass(frozen=True)
+class Dap:
+    """analytics.dap: the Digital Analytics Program's script, with the agency's codes."""
+
+    agency: str
+    subagency: str = ""
+
+    @property
+    def script(self) -> str:
+        query = {"agency": self.agency, **({"subagency": self.subagency} if self.subagency else {})}
+        return f"{DAP_SCRIPT}?{urlencode(query)}"
+
+
+@dataclass(frozen=True)
+class Repository:
+    """repository: where editors change the content, for the "Edit this page" links."""
+
+    url: str  # no trailing slash
+    branch: str = "main"
+    path: str = ""  # the project's folder inside the repository, "" at its root
+
+    def edit_url(self, source: str) -> str:
+        """The editing address of a content file (`source` relative to the project), GitHub style.
+
+        GitLab's is `/-/edit/`: its users give the url with `/-` at the end.
+        """
+        inside = f"{self.path}/{source}" if self.path else source
+        return f"{self.url}/edit/{quote(self.branch)}/{quote(inside)}"
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     title: str
@@ -126,6 +194,8 @@ class SiteConfig:
     source_lines: tuple[tuple[str, int], ...] = ()
     timezone: str = "America/New_York"  # IANA name: where a bare publish_at date starts
     attachment_checks: str = "warning"  # accessibility.attachments: the severity of attachments' Section 508 findings
+    dap: Dap | None = None  # analytics.dap; None: no analytics script
+    repository: Repository | None = None  # None: no "Edit this page" links
 
     @property
     def base_path(self) -> str:
@@ -227,6 +297,8 @@ def load_config(project: Path, base_url: str | None = None) -> tuple[SiteConfig 
             )
         elif not base.endswith("/"):
             base += "/"
+    dap = _dap(values.get("analytics", {}).get("dap"), doc, source, diags)
+    repository = _repository(values.get("repository"), doc, source, diags)
     if base is None or any(d.severity == "error" for d in diags):  # a missing base_url is one of the errors
         return None, diags
     agency = Agency(**{k: v for k, v in values["agency"].items() if k != "line"})
@@ -245,6 +317,8 @@ def load_config(project: Path, base_url: str | None = None) -> tuple[SiteConfig 
         page_size=values.get("page_size", 20),
         timezone=values.get("timezone", "America/New_York"),
         attachment_checks=values.get("accessibility", {}).get("attachments", "warning"),
+        dap=dap,
+        repository=repository,
         agency=agency,
         breadcrumb=links("breadcrumb"),
         navigation=links("navigation"),
@@ -254,3 +328,54 @@ def load_config(project: Path, base_url: str | None = None) -> tuple[SiteConfig 
         source_lines=tuple((".".join(map(str, k)), v) for k, v in sorted(doc.lines.items(), key=str) if k),
     )
     return config, diags
+
+
+def _dap(values: dict[str, Any] | None, doc: YamlDocument, source: str, diags: list[Diagnostic]) -> Dap | None:
+    if not values:
+        return None
+    ok = True
+    for key in ("agency", "subagency"):
+        code = values.get(key, "")
+        if code and not _DAP_CODE_RE.match(code):
+            ok = False
+            diags.append(
+                Diagnostic(
+                    source,
+                    doc.line("analytics", "dap", key),
+                    "bad-value",
+                    f'analytics.dap.{key} "{code}" is not a DAP code',
+                    "use the agency's abbreviation as DAP lists it, such as DHS or ICE (letters, digits, - . _ &)",
+                )
+            )
+    return Dap(values["agency"], values.get("subagency", "")) if ok else None
+
+
+def _repository(
+    values: dict[str, Any] | None, doc: YamlDocument, source: str, diags: list[Diagnostic]
+) -> Repository | None:
+    if not values:
+        return None
+    url, branch, folder = values["url"].rstrip("/"), values.get("branch", "main"), values.get("path", "").strip("/")
+    problems = []
+    parts = urlsplit(url)
+    if parts.query or parts.fragment or not parts.path.strip("/"):
+        problems.append(
+            (
+                "url",
+                f'repository.url "{url}" must be the address of the repository itself',
+                "for example https://github.com/agency/library",
+            )
+        )
+    if not _BRANCH_RE.match(branch):
+        problems.append(("branch", f'repository.branch "{branch}" is not a branch name', "for example main"))
+    if (folder and not _FOLDER_RE.match(folder)) or ".." in folder.split("/"):
+        problems.append(
+            (
+                "path",
+                f'repository.path "{folder}" must be a folder inside the repository',
+                "for example site, or leave it out",
+            )
+        )
+    for key, message, hint in problems:
+        diags.append(Diagnostic(source, doc.line("repository", key), "bad-value", message, hint))
+    return None if problems else Repository(url, branch, folder)

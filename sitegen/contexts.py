@@ -103,6 +103,7 @@ class PublicationContext(Context):
     trail: Trail  # the breadcrumb
     translations: tuple[tuple[str, str, str], ...]  # (slug, title, language) of each translation
     downloads: tuple[Download, ...]  # the attachments as the page lists them
+    edit_url: str = ""  # "Edit this page": the file's editing address in site.yaml's repository ("" without one)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class PageContext(Context):
     page: Page  # its front matter (the body is `body`)
     links: Links  # the body's links (the renderer resolves them into `body`)
     trail: Trail  # the breadcrumb
+    edit_url: str = ""  # "Edit this page": the file's editing address in site.yaml's repository ("" without one)
 
 
 @dataclass(frozen=True)

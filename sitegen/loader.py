@@ -9,6 +9,7 @@ links) belong to `site.py`.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import posixpath
@@ -665,6 +666,7 @@ def _publication(
         source=source,
         body=parsed.body,
         updated=values.get("updated"),
+        reviewed=values.get("reviewed"),
         topics=tuple(values.get("topics", ())),
         attachments=tuple(attachments),
         aliases=tuple(values.get("aliases", ())),
@@ -688,6 +690,7 @@ def _publication(
                 severity="warning",
             )
         )
+    diags += _reviewed_problems(publication, lines.get("reviewed", 1))
     if len(publication.summary) > SUMMARY_WARN_LENGTH:
         diags.append(
             Diagnostic(
@@ -700,3 +703,36 @@ def _publication(
             )
         )
     return publication, diags
+
+
+def latest_date_anywhere() -> dt.date:
+    """Today's date where it is latest on Earth (UTC+14): no date a reviewer could have written is after it."""
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=14)).date()
+
+
+def _reviewed_problems(publication: Publication, line: int) -> list[Diagnostic]:
+    reviewed = publication.reviewed
+    if reviewed is None:
+        return []
+    if reviewed < publication.date:
+        return [
+            Diagnostic(
+                publication.source,
+                line,
+                "reviewed-before-date",
+                f"reviewed ({reviewed}) is earlier than date ({publication.date}): "
+                "a publication cannot be reviewed before it was published",
+                "check both dates",
+            )
+        ]
+    if reviewed > latest_date_anywhere():
+        return [
+            Diagnostic(
+                publication.source,
+                line,
+                "reviewed-in-future",
+                f"reviewed ({reviewed}) is in the future",
+                "write the date of the last review, which is today's date at the latest",
+            )
+        ]
+    return []

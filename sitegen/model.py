@@ -144,6 +144,7 @@ class Publication(_Dated):
     publish_at: dt.datetime | None = None  # not published before this moment
     retired: Retirement | None = None
     extra: Any = None
+    reviewed: dt.date | None = None  # last reviewed for accuracy: shown on its page, and `sitegen report stale`
     lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)
     front_key: str = ""  # identifies the front matter alone (the file's path and fields, not its body)
 

@@ -495,6 +495,7 @@ class _Planner:
             ),
             # "PDF, 18 pages, 218 KB" in the page's language, and the JSON-LD MediaObjects
             downloads=downloads(pub, pub.language or config.language, config.language, self.absolute),
+            edit_url=config.repository.edit_url(pub.source) if config.repository else "",
         )
         self.files_used.update(attachment.file for attachment in pub.attachments)
         self.add(
@@ -528,6 +529,7 @@ class _Planner:
                     page=page,
                     links=self.resolve(page.body, page.source),
                     trail=self.trail(Crumb(page.title, "")),
+                    edit_url=self.config.repository.edit_url(page.source) if self.config.repository else "",
                 ),
                 source=page.source,
                 sitemap=True,

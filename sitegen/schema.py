@@ -52,6 +52,13 @@ PUBLICATION_FIELDS: tuple[Field, ...] = (
     Field("date", "date", True, "Publication date, YYYY-MM-DD; lists are ordered by it, newest first", "2018-10-01"),
     Field("updated", "date", False, "Date of the last substantive update, YYYY-MM-DD", "2019-02-11"),
     Field(
+        "reviewed",
+        "date",
+        False,
+        "Date the publication was last reviewed for accuracy, YYYY-MM-DD; not before date, not in the future",
+        "2024-06-03",
+    ),
+    Field(
         "component",
         "key",
         True,
@@ -140,7 +147,7 @@ class Checker:
 
     def check(self, data: Any, fields: tuple[Field, ...], path: tuple[Any, ...] = ()) -> dict[str, Any]:
         if not isinstance(data, dict):
-            what = "the front matter" if not path else f'"{path[0]}"' if len(path) == 1 else f'each item of "{path[0]}"'
+            what = _what(path)
             self.error(path, "wrong-type", f"{what} must be a set of 'field: value' lines, not {_describe(data)}")
             return {}
         known = {f.name: f for f in fields}
@@ -157,7 +164,7 @@ class Checker:
         for f in fields:
             if f.name not in data or data[f.name] is None or data[f.name] == "":
                 if f.required:
-                    where = f" in {path[0]} item {path[1] + 1}" if len(path) > 1 else f" in {path[0]}" if path else ""
+                    where = _where(path)
                     self.error(
                         path,
                         "missing-field",
@@ -169,6 +176,25 @@ class Checker:
             if value is not None:
                 values[f.name] = value
         return values
+
+
+def _what(path: tuple[Any, ...]) -> str:
+    """What a mapping at `path` is called: the front matter, each item of a list, or a field."""
+    if not path:
+        return "the front matter"
+    return f'each item of "{path[0]}"' if _is_item(path) else f'"{path[-1]}"'
+
+
+def _where(path: tuple[Any, ...]) -> str:
+    """ " in attachments item 2", " in analytics.dap", or "" at the top."""
+    if not path:
+        return ""
+    return f" in {path[0]} item {path[1] + 1}" if _is_item(path) else " in " + ".".join(map(str, path))
+
+
+def _is_item(path: tuple[Any, ...]) -> bool:
+    """An item of a list of objects (attachments 0), as opposed to an object inside an object (analytics dap)."""
+    return len(path) > 1 and isinstance(path[1], int)
 
 
 def _describe(value: Any) -> str:

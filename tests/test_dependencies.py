@@ -19,7 +19,7 @@ import pytest
 from sitegen.attachments import Download
 from sitegen.builder import BuildOptions, BuildReport, analyse
 from sitegen.cache import Cache
-from sitegen.config import Agency, Link, SiteConfig
+from sitegen.config import Agency, Dap, Link, Repository, SiteConfig
 from sitegen.model import Attachment, Body, Component, ListingItem, Page, Publication, Retirement
 from sitegen.render import Renderer
 from sitegen.routes import Crumb, Pagination, Route
@@ -36,6 +36,8 @@ COVERED = (
     SiteConfig,
     Link,
     Agency,
+    Dap,
+    Repository,
     Component,
     Page,
     dt.date,
