@@ -29,8 +29,10 @@ there is repaired by the next one (it re-checks every output against the disk).
 
 Each publish writes a new marker file (`.sitegen-output`, same bytes, new inode). The builder
 keeps its `identity` with the record of the build (`Manifest.published`) and trusts that record only
-while the marker is that one: after a `--no-cache` build, a build from another cache folder or a
-crash between the switch and the saving of the record, every output is checked against the disk.
+while the marker is that one (or that one restored with its modification time, as a CI runner
+restores the output and the cache it saved together: `describes`): after a `--no-cache` build, a
+build from another cache folder or a crash between the switch and the saving of the record, every
+output is checked against the disk.
 
 One build at a time writes an output folder and uses a cache folder: `build_lock` holds an
 exclusive lock on `.<name>.sitegen-lock` beside the output (in the cache folder when the parent is
@@ -471,8 +473,23 @@ class Output:
         return f"{found.st_dev}:{found.st_ino}:{found.st_mtime_ns}" if stat.S_ISREG(found.st_mode) else ""
 
     def describes(self, published: str) -> bool:
-        """True when a manifest's `published` identity is this very tree's: that build published it."""
-        return bool(published) and published == self.identity() and not self.untrusted
+        """True when a manifest's `published` identity is this very tree's: that build published it.
+
+        Or this is that very tree restored at the same path by a copy that keeps modification
+        times to the nanosecond (`tar --posix`, which actions/cache runs; `cp -a`; `rsync -a`):
+        a CI runner restores the output and the cache saved together, and the marker it gets back
+        carries the moment the build published it. A new inode alone does not make it another
+        tree; any other publish (another cache, `--no-cache`) writes a marker at another moment,
+        and a checkout or a copy that does not keep times never reproduces one. Where times are
+        whole seconds (some file systems), only the exact identity counts.
+        """
+        if not published or self.untrusted:
+            return False
+        current = self.identity()
+        if published == current:
+            return True
+        moment = published.rpartition(":")[2]
+        return bool(current) and moment == current.rpartition(":")[2] and moment.isdigit() and int(moment) % 10**9 != 0
 
     # A build: begin, write/copy, commit (or abort).
 
