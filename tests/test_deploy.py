@@ -1,7 +1,8 @@
 """The files in deploy/, run for real as far as this machine allows.
 
-- deploy/nginx.conf: nginx serves the built sample site on 127.0.0.1 (HTTPS with a throw-away
-  certificate) under the base path, with the cache, type and security headers, and the 404 page.
+- deploy/nginx.conf: nginx serves the built library (tests/fixture_site.py) on 127.0.0.1 (HTTPS
+  with a throw-away certificate) under the base path, with the cache, type and security headers,
+  and the 404 page.
 - deploy/s3-sync.sh: the AWS CLI publishes a built site to a fake S3 endpoint on 127.0.0.1:
   keys, types, cache headers, --delete, the order of the passes, the CloudFront invalidation.
 - deploy/federalist.json and deploy/cloud-gov-pages.sh: cloud.gov Pages' header rules and build.
@@ -32,7 +33,6 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 import lxml.html
 import pytest
 
-from sitegen.builder import BuildOptions, build
 from sitekit import REPO, Project
 
 DEPLOY = REPO / "deploy"
@@ -46,13 +46,10 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample site built as for production, into www/library/ (the base path under a root)."""
-    root = tmp_path_factory.mktemp("deploy")
-    out = root / "www" / "library"
-    report = build(BuildOptions(project=REPO, out=out, jobs=1, cache_dir=root / "cache"))
-    assert report.ok, [d.text() for d in report.diagnostics]
-    return out
+def sample(library_www: Path) -> Path:
+    """A site built as for production, into www/library/ (the base path under a root): the
+    generated library of tests/fixture_site.py, shared with the other tests (never changed)."""
+    return library_www / "library"
 
 
 # -- Content-Security-Policy --------------------------------------------------------------------

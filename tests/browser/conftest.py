@@ -1,10 +1,11 @@
 """Session fixtures for the browser and output-checking tests.
 
-The sample site is built ONCE per session into <tmp>/www/library/ and served from <tmp>/www on
-127.0.0.1 (an ephemeral port), so every /library/... link of the output resolves exactly as on
-the real host. Chromium is Debian's (/usr/bin/chromium), driven by Playwright through
-`executable_path`; `playwright install` is never needed. A missing tool FAILS the test with the
-command that installs it: these checks must never pass by skipping.
+The generated library (tests/fixture_site.py, the `library_www` fixture of tests/conftest.py) is
+built ONCE per session into <tmp>/www/library/ and served from <tmp>/www on 127.0.0.1 (an
+ephemeral port), so every /library/... link of the output resolves exactly as on the real host.
+Chromium is Debian's (/usr/bin/chromium), driven by Playwright through `executable_path`;
+`playwright install` is never needed. A missing tool FAILS the test with the command that
+installs it: these checks must never pass by skipping.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from sitegen.builder import BuildOptions, build
 
 from .site_under_test import (
     AXE_JS,
@@ -43,18 +42,11 @@ from .site_under_test import (
 
 
 @pytest.fixture(scope="session")
-def www_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A web root whose library/ folder is the freshly built sample site."""
-    root = tmp_path_factory.mktemp("www")
-    report = build(
-        BuildOptions(
-            project=REPO, out=root / "library", cache_dir=root.parent / "sitegen-cache", use_cache=False, jobs=1
-        )
-    )
-    assert report.ok, "the sample site does not build:\n" + "\n".join(d.text() for d in report.diagnostics)
-    missing = [kind for kind, path in PAGE_KINDS.items() if not (root / "library" / site_file(path)).is_file()]
-    assert not missing, f"page kinds missing from the sample site: {missing} (update PAGE_KINDS)"
-    return root
+def www_root(library_www: Path) -> Path:
+    """A web root whose library/ folder is the built library."""
+    missing = [kind for kind, path in PAGE_KINDS.items() if not (library_www / "library" / site_file(path)).is_file()]
+    assert not missing, f"page kinds missing from the library: {missing} (update tests/fixture_site.py)"
+    return library_www
 
 
 @pytest.fixture(scope="session")

@@ -5,14 +5,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
+import fixture_site
+
 REPO = Path(__file__).resolve().parents[2]
-BASE_PATH = "/library/"  # the path of base_url in content/site.yaml
+BASE_PATH = "/library/"  # the path of base_url in the generated library (tests/fixture_site.py)
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 NODE_MODULES = REPO / "node_modules"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
@@ -30,25 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
-# One page of each kind (site paths, without /library/). Each must exist in the sample site.
-PAGE_KINDS: dict[str, str] = {
-    "home": "/",
-    "library": "/publications/",
-    "library-page-2": "/publications/page/2/",
-    "component": "/publications/component/ice/",
-    "type": "/publications/type/privacy-impact-assessment/",
-    "topic": "/publications/topic/privacy/",
-    "year": "/publications/year/2018/",
-    "publication": "/publications/dhs-ice-pia-049-parole-unit-case-management/",  # has an attachment
-    "publication-translations": "/publications/dhs-statement-hurricane-michael-translations/",  # en + es files
-    "publication-spanish": "/publications/dhs-declaracion-huracan-michael/",  # lang="es", Spanish banner
-    "component-type": "/publications/component/ice/type/privacy-impact-assessment/",
-    "updated": "/publications/updated/",
-    "retired": "/publications/retired/",
-    "page": "/about/",
-    "search": "/search/",
-    "404": "/404.html",
-}
+PAGE_KINDS = fixture_site.PAGE_KINDS  # one page of each kind, each in the generated library
 WIDTHS = (320, 1280)
 EXTERNAL_LINKS = r"^https?://(?!127\.0\.0\.1|localhost)"  # not checked: the network is closed in CI
 
@@ -87,3 +73,16 @@ def site_file(site_path: str) -> str:
     """The output file (relative to the output folder) of a site path."""
     relative = site_path.lstrip("/")
     return relative + "index.html" if relative == "" or relative.endswith("/") else relative
+
+
+def nu_errors(run: subprocess.CompletedProcess, site: Path) -> list[str]:
+    """The errors of a vnu.jar --format json run over the folder `site`, as file:line: message."""
+    try:
+        report = json.loads(run.stderr)  # vnu writes its report to stderr
+    except json.JSONDecodeError:
+        raise AssertionError(f"vnu.jar gave no JSON report (exit {run.returncode}):\n{run.stderr[-2000:]}") from None
+    return [
+        f"{m.get('url', '').removeprefix('file:' + str(site) + '/')}:{m.get('lastLine', '?')}: {m['message']}"
+        for m in report["messages"]
+        if m.get("type") in ("error", "non-document-error")
+    ]

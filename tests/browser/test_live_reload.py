@@ -1,4 +1,5 @@
-"""`sitegen serve` on a copy of the sample site: the page open in Chromium shows an edit by itself.
+"""`sitegen serve` on a copy of the generated library (tests/fixture_site.py): the page open in
+Chromium shows an edit by itself.
 
 The contributor's loop, as they live it: the page is open, they save a Markdown file, and the page
 reloads with the change, on the publication's own page (a body edit: the quick rebuild) and on a
@@ -16,20 +17,24 @@ from pathlib import Path
 
 import pytest
 
+from fixture_site import LIVE_EDIT, LIVE_EDIT_YEAR
 from sitegen.builder import BuildOptions
 from sitegen.server import PreviewServer
+from sitekit import Project
 
 from .site_under_test import REPO
 
 ARTIFACT = REPO / "test-artifacts" / "live-reload.txt"
-SOURCE = "content/publications/2008/dhs-ice-pia-038-dartts.md"
+SOURCE = f"content/publications/{LIVE_EDIT_YEAR}/{LIVE_EDIT}.md"
+PAGE = f"publications/{LIVE_EDIT}/index.html"
+YEAR = f"publications/year/{LIVE_EDIT_YEAR}/index.html"
 
 
 @pytest.fixture
-def preview(tmp_path: Path) -> Iterator[PreviewServer]:
-    project = tmp_path / "sample"
+def preview(tmp_path: Path, library: Project) -> Iterator[PreviewServer]:
+    project = tmp_path / "library"
     for folder in ("content", "templates", "assets"):
-        shutil.copytree(REPO / folder, project / folder)
+        shutil.copytree(library.root / folder, project / folder)
     os.symlink(REPO / "node_modules", project / "node_modules")
     server = PreviewServer(BuildOptions(project=project, search=False), port=0, log=lambda text: None)
     server.start()
@@ -50,26 +55,24 @@ def test_an_edit_shows_in_the_open_page_and_rebuilds_only_what_shows_it(page, pr
     text = source.read_text(encoding="utf-8")
     title = next(line for line in text.splitlines() if line.startswith("title:")).split(":", 1)[1].strip().strip('"')
 
-    page.goto(preview.url + "publications/dhs-ice-pia-038-dartts/")
+    page.goto(preview.url + PAGE.removesuffix("index.html"))
     body_seconds = _edit_and_wait(
         page, source, "\n---\n", "\n---\nA sentence added while previewing.\n\n", "A sentence added while previewing."
     )
     # What was rendered, and why: the page alone, by the quick rebuild.
-    assert [(e.output, e.why) for e in preview.report.events] == [
-        ("publications/dhs-ice-pia-038-dartts/index.html", "quick")
-    ]
+    assert [(e.output, e.why) for e in preview.report.events] == [(PAGE, "quick")]
 
-    page.goto(preview.url + "publications/year/2008/")
+    page.goto(preview.url + YEAR.removesuffix("index.html"))
     title_seconds = _edit_and_wait(page, source, title, "Renamed while previewing", "Renamed while previewing")
     assert page.get_by_role("link", name="Renamed while previewing").count() == 1
     rendered = {e.output: e.why for e in preview.report.events}
-    assert rendered.get("publications/year/2008/index.html") == "changed", rendered
-    assert rendered.get("publications/dhs-ice-pia-038-dartts/index.html") == "changed"
+    assert rendered.get(YEAR) == "changed", rendered
+    assert rendered.get(PAGE) == "changed"
     assert len(rendered) < 40, "a title edit re-renders the pages that show the title, not the site"
 
     ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
     ARTIFACT.write_text(
-        f"body edit, publication page: {body_seconds:.2f} s\ntitle edit, 2008 listing page: {title_seconds:.2f} s\n",
+        f"body edit, publication page: {body_seconds:.2f} s\ntitle edit, {LIVE_EDIT_YEAR} listing page: {title_seconds:.2f} s\n",
         encoding="utf-8",
     )
     # The times are measured and kept (test-artifacts/live-reload.txt), not a pass mark: on a busy

@@ -1,5 +1,5 @@
-"""The built sample site checked as files: HTML validity (vnu.jar), links (linkinator and our own
-fragment check) and the output guards of sitegen.guards on every page.
+"""The generated library (tests/fixture_site.py) checked as files: HTML validity (vnu.jar), links
+(linkinator and our own fragment check) and the output guards of sitegen.guards on every page.
 
 These need Java and the npm devDependencies, not a browser; a missing tool fails with its install
 command (see site_under_test.INSTALL_HINTS).
@@ -15,26 +15,16 @@ from urllib.parse import unquote, urlsplit
 
 from sitegen.guards import check_page
 
-from .site_under_test import BASE_PATH, site_file
+from .site_under_test import BASE_PATH, nu_errors, site_file
 
 
 def test_nu_html_checker_finds_no_errors(
     site_dir: Path, html_pages: dict[str, str], vnu_run: subprocess.CompletedProcess
 ) -> None:
     """vnu.jar, run ONCE over the whole output folder (started in the background by the conftest)."""
-    try:
-        report = json.loads(vnu_run.stderr)  # vnu writes its report to stderr
-    except json.JSONDecodeError:
-        raise AssertionError(
-            f"vnu.jar gave no JSON report (exit {vnu_run.returncode}):\n{vnu_run.stderr[-2000:]}"
-        ) from None
     checked = {line.strip() for line in vnu_run.stdout.splitlines() if line.strip().endswith(".html")}
     assert len(checked) == len(html_pages), f"vnu checked {len(checked)} of {len(html_pages)} HTML files"
-    errors = [
-        f"{m.get('url', '').removeprefix('file:' + str(site_dir) + '/')}:{m.get('lastLine', '?')}: {m['message']}"
-        for m in report["messages"]
-        if m.get("type") in ("error", "non-document-error")
-    ]
+    errors = nu_errors(vnu_run, site_dir)
     assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(errors[:50])
     assert vnu_run.returncode == 0, vnu_run.stderr[-2000:]
 

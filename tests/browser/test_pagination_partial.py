@@ -1,5 +1,5 @@
 """The pagination partial on a long listing: at most seven page slots, whatever the page count
-(the sample site has only three pages per listing, so this builds its own small project)."""
+(the generated library has only three pages per listing, so this builds its own small project)."""
 
 from __future__ import annotations
 

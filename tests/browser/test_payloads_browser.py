@@ -14,8 +14,8 @@ every active payload calls); then Tab is pressed 20 times, every element of the 
 and sent synthetic events, every element is hovered, and every element that does not leave the
 page is clicked. Nothing may run, no navigation may leave the page, no request may go to another
 origin except an image, and nothing in the body may be positioned or drawn outside the body.
-Positive controls prove the hooks see unsanitized payloads; the sample site's own publication page
-proves they do not report the site's own scripts.
+Positive controls prove the hooks see unsanitized payloads; the generated library's publication
+page proves they do not report the site's own scripts.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ pytestmark = pytest.mark.browser
 
 SCREENSHOT = REPO / "test-artifacts" / "payloads.png"
 MARKER = "SITEGEN-PAYLOAD-MARKER"
-BASE_PATH = "/payloads/"  # the payload site's base path; the sample site is served beside it at /library/
+BASE_PATH = "/payloads/"  # the payload site's base path; the library is served beside it at /library/
 CSP = (
     "script-src 'self'; object-src 'none'; frame-src 'none'; child-src 'none'; base-uri 'none'; "
     "form-action 'none'; worker-src 'none'; manifest-src 'none'"
@@ -202,6 +202,9 @@ CLASS_ALLOWLIST = [
     "usa-table--borderless",
     "usa-table--striped",
     "usa-table--compact",
+    "align-left",  # table alignment, which Python-Markdown writes as a style (published as a class)
+    "align-right",
+    "align-center",
 ]
 INSPECT_JS = INSPECT % (FORBIDDEN_TAGS, CLASS_ALLOWLIST)
 
@@ -290,7 +293,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def payload_server(tmp_path_factory: pytest.TempPathFactory, site_dir: Path) -> Iterator[dict]:
-    """127.0.0.1 serving the payload pages under /payload-pages/ and the sample site under /library/."""
+    """127.0.0.1 serving the payload pages under /payload-pages/ and the library under /library/."""
     www = tmp_path_factory.mktemp("payload-www")
     project = Project(tmp_path_factory.mktemp("payload-site") / "site")
     project.publication(
@@ -491,8 +494,8 @@ def test_hooks_see_unsanitized_payloads(hooked, payload_server: dict) -> None:  
     assert any("outside the body box" in p for p in problems), problems
 
 
-def test_hooks_are_quiet_on_the_sample_sites_publication_page(hooked, payload_server: dict) -> None:  # noqa: ANN001
-    """Negative control: the sample site's own page, its own scripts, the same hooks and the same CSP."""
+def test_hooks_are_quiet_on_the_librarys_publication_page(hooked, payload_server: dict) -> None:  # noqa: ANN001
+    """Negative control: the library's own page, its own scripts, the same hooks and the same CSP."""
     page, watch = hooked
     watch.origin = origin = payload_server["origin"]
     found, _ = exercise(page, watch, f"{origin}/library{PAGE_KINDS['publication']}", from_top=True)
