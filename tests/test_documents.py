@@ -1,5 +1,5 @@
 """Reading attachments (sitegen/documents.py) on real files: tagged, untagged, scanned, encrypted,
-damaged, long and hostile PDFs, Office files, and the sample site's own attachments."""
+damaged, long and hostile PDFs, Office files, a hand-written PDF and the generated library's."""
 
 from __future__ import annotations
 
@@ -23,8 +23,9 @@ from pdf_fixtures import (
     xlsx,
 )
 from sitegen.documents import Document, Limits, format_of, read_documents
+from sitekit import Project
 
-REPO = Path(__file__).resolve().parent.parent
+HAND_WRITTEN = Path(__file__).parent / "fixtures" / "hand-written-3-pages.pdf"
 
 
 def read(tmp_path: Path, name: str, data: bytes) -> tuple[Document, str]:
@@ -132,12 +133,14 @@ def test_office_files_give_their_docprops(tmp_path: Path) -> None:
     assert document.problem == "damaged"
 
 
-def test_the_sample_sites_attachments(tmp_path: Path) -> None:
-    files = sorted((REPO / "content/files").glob("*.pdf"))
-    assert len(files) == 8
+def test_a_hand_written_pdf_and_the_librarys_attachments(library: Project) -> None:
+    """A PDF written without a PDF library (as a script or an old system writes one: Type 1 fonts,
+    no tags, kept in tests/fixtures/) and the generated library's tagged ones."""
+    files = [HAND_WRITTEN, *sorted((library.root / "content/files").glob("*.pdf"))]
+    assert len(files) == 4
     results = read_documents([(p.name, str(p), "pdf") for p in files], 2)
     assert all(
         not document.problem and document.text_layer and document.pages >= 1 for document, _ in results.values()
     ), results
-    assert results["privacy-pia-ice-049-october2018.pdf"][0].pages == 3
-    assert "Parole" in results["privacy-pia-ice-049-october2018.pdf"][1]
+    assert results[HAND_WRITTEN.name][0].pages == 3 and not results[HAND_WRITTEN.name][0].tagged
+    assert "Parole" in results[HAND_WRITTEN.name][1]
