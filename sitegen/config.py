@@ -19,6 +19,7 @@ from .schema import SLUG_RE, Checker, Field
 LINK_FIELDS = (
     Field("title", "text", True, "Link text", "News"),
     Field("url", "link", True, "Site path such as /about/ or an https:// address", "https://www.dhs.gov/news"),
+    Field("names", "names", False, "The link text in other languages, for pages in them", {"es": "Noticias"}),
 )
 
 # The federally required links of the USWDS identifier, in the order USWDS shows them.
@@ -34,6 +35,13 @@ IDENTIFIER_LINKS: tuple[tuple[str, str], ...] = (
 
 SITE_FIELDS: tuple[Field, ...] = (
     Field("title", "text", True, "Site title, shown in the header and in every page title", "Publications Library"),
+    Field(
+        "names",
+        "names",
+        False,
+        "The site title in other languages, for pages in them",
+        {"es": "Biblioteca de publicaciones"},
+    ),
     Field(
         "base_url",
         "url",
@@ -79,6 +87,21 @@ SITE_FIELDS: tuple[Field, ...] = (
             Field("acronym", "text", True, "Agency acronym", "DHS"),
             Field("url", "url", True, "Agency home page", "https://www.dhs.gov/"),
             Field("domain", "text", True, "Domain shown in the identifier", "dhs.gov"),
+            Field(
+                "names",
+                "names",
+                False,
+                "The agency name in other languages (the header and the identifier of pages in them)",
+                {"es": "Departamento de Seguridad Nacional de EE. UU."},
+            ),
+            Field(
+                "seal",
+                "file",
+                False,
+                "The agency's seal or logo beside its name in the header: a PNG, JPEG, GIF or WebP "
+                "image under content/files/ (not SVG, which can carry script)",
+                "files/dhs-seal.png",
+            ),
         ),
     ),
     Field(
@@ -132,6 +155,7 @@ SITE_FIELDS: tuple[Field, ...] = (
 class Link:
     title: str
     url: str  # site-relative (/about/) or absolute https
+    names: tuple[tuple[str, str], ...] = ()  # (language, text) of the title in other languages
 
 
 @dataclass(frozen=True)
@@ -140,6 +164,8 @@ class Agency:
     acronym: str
     url: str
     domain: str
+    names: tuple[tuple[str, str], ...] = ()  # (language, name) in other languages
+    seal: str = ""  # content-relative image (files/seal.png) shown beside the name in the header; "" for none
 
 
 DAP_SCRIPT = "https://dap.digitalgov.gov/Universal-Federated-Analytics-Min.js"
@@ -196,6 +222,10 @@ class SiteConfig:
     attachment_checks: str = "warning"  # accessibility.attachments: the severity of attachments' Section 508 findings
     dap: Dap | None = None  # analytics.dap; None: no analytics script
     repository: Repository | None = None  # None: no "Edit this page" links
+    names: tuple[tuple[str, str], ...] = ()  # (language, title) of the site title in other languages
+    # (key, language, name) of the type and topic names in other languages (types.yaml, topics.yaml)
+    type_translations: tuple[tuple[str, str, str], ...] = ()
+    topic_translations: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def base_path(self) -> str:
@@ -220,6 +250,32 @@ class SiteConfig:
     def topic_name(self, key: str) -> str:
         return self._topic_names[key]
 
+    def translate(self, text: str, names: tuple[tuple[str, str], ...], language: str) -> tuple[str, str]:
+        """(text, its language) of a name on a page in `language`: its translation, else the site's name.
+
+        Templates put `lang` on the element when the language returned is not the page's.
+        """
+        if language == self.language or not names:
+            return text, self.language
+        found = dict(names)
+        for code in (language, language.partition("-")[0]):
+            if code in found:
+                return found[code], language
+        return text, self.language
+
+    def type_label(self, key: str, language: str) -> tuple[str, str]:
+        """(name, its language) of a type on a page in `language`."""
+        return self.translate(self._type_names[key], self._translations("type")[key], language)
+
+    def topic_label(self, key: str, language: str) -> tuple[str, str]:
+        return self.translate(self._topic_names[key], self._translations("topic")[key], language)
+
+    @functools.cache  # noqa: B019 - a frozen settings object, one per build
+    def _translations(self, kind: str) -> dict[str, tuple[tuple[str, str], ...]]:
+        rows = self.type_translations if kind == "type" else self.topic_translations
+        keys = self._type_names if kind == "type" else self._topic_names
+        return {key: tuple((lang, name) for k, lang, name in rows if k == key) for key in keys}
+
 
 def _read_yaml(project: Path, relative: str, diags: list[Diagnostic]) -> tuple[Any, YamlDocument | None]:
     path = project / relative
@@ -239,15 +295,27 @@ def _read_yaml(project: Path, relative: str, diags: list[Diagnostic]) -> tuple[A
     return doc.data, doc
 
 
-def _load_names(project: Path, relative: str, diags: list[Diagnostic]) -> tuple[tuple[str, str], ...]:
+SEAL_RE = re.compile(r"^files/[A-Za-z0-9._/-]+\.(?:png|jpe?g|gif|webp)$")  # agency.seal: an image, never SVG
+NAME_FIELDS = (
+    Field("name", "text", True, "Display name", "Fact Sheet"),
+    Field("names", "names", False, "The name in other languages, for pages in them", {"es": "Hoja informativa"}),
+)
+Names = tuple[tuple[str, str], ...]
+Translations = tuple[tuple[str, str, str], ...]
+
+
+def _load_names(project: Path, relative: str, diags: list[Diagnostic]) -> tuple[Names, Translations]:
+    """`key: Display Name` lines, or `key: {name: Display Name, names: {es: Nombre}}` with translations."""
     data, doc = _read_yaml(project, relative, diags)
     if doc is None or data is None:
-        return ()
+        return (), ()
     if not isinstance(data, dict):
         if not doc.diagnostics:
             diags.append(Diagnostic(relative, 1, "wrong-type", "expected lines of 'key: Display Name'"))
-        return ()
+        return (), ()
     names = []
+    translations: list[tuple[str, str, str]] = []
+    checker = Checker(doc, relative)
     for key, name in data.items():
         line = doc.line(key)
         if not isinstance(key, str) or not SLUG_RE.match(key):
@@ -260,11 +328,25 @@ def _load_names(project: Path, relative: str, diags: list[Diagnostic]) -> tuple[
                     "use lower-case letters, digits and hyphens",
                 )
             )
+        elif isinstance(name, dict):
+            values = checker.check(name, NAME_FIELDS, (key,))
+            if values.get("name"):
+                names.append((key, values["name"]))
+                translations += [(key, language, text) for language, text in values.get("names", ())]
         elif not isinstance(name, str) or not name.strip():
-            diags.append(Diagnostic(relative, line, "wrong-type", f'the display name of "{key}" must be text'))
+            diags.append(
+                Diagnostic(
+                    relative,
+                    line,
+                    "wrong-type",
+                    f'the display name of "{key}" must be text',
+                    f"write {key}: Display Name, or {key}: {{name: Display Name, names: {{es: Nombre}}}}",
+                )
+            )
         else:
             names.append((key, name.strip()))
-    return tuple(names)
+    diags.extend(checker.diagnostics)
+    return tuple(names), tuple(translations)
 
 
 def load_config(project: Path, base_url: str | None = None) -> tuple[SiteConfig | None, list[Diagnostic]]:
@@ -272,8 +354,8 @@ def load_config(project: Path, base_url: str | None = None) -> tuple[SiteConfig 
     diags: list[Diagnostic] = []
     source = "content/site.yaml"
     data, doc = _read_yaml(project, source, diags)
-    types = _load_names(project, "content/types.yaml", diags)
-    topics = _load_names(project, "content/topics.yaml", diags)
+    types, type_translations = _load_names(project, "content/types.yaml", diags)
+    topics, topic_translations = _load_names(project, "content/topics.yaml", diags)
     if doc is None or doc.data is None:
         if doc is not None and not doc.diagnostics:
             diags.append(Diagnostic(source, 1, "empty-file", "site.yaml is empty"))
@@ -301,13 +383,25 @@ def load_config(project: Path, base_url: str | None = None) -> tuple[SiteConfig 
     repository = _repository(values.get("repository"), doc, source, diags)
     if base is None or any(d.severity == "error" for d in diags):  # a missing base_url is one of the errors
         return None, diags
+    seal = values["agency"].get("seal", "")
+    if seal and (not SEAL_RE.match(seal) or ".." in seal.split("/")):
+        diags.append(
+            Diagnostic(
+                source,
+                doc.line("agency", "seal"),
+                "bad-seal",
+                f'agency.seal "{seal}" must be a PNG, JPEG, GIF or WebP image under content/files/',
+                "write it like files/agency-seal.png (an SVG can carry script, so it is not accepted)",
+            )
+        )
+        return None, diags
     agency = Agency(**{k: v for k, v in values["agency"].items() if k != "line"})
     identifier = tuple(
         Link(label.format(acronym=agency.acronym), values["identifier"][key]) for key, label in IDENTIFIER_LINKS
     )
 
     def links(name: str) -> tuple[Link, ...]:
-        return tuple(Link(item["title"], item["url"]) for item in values.get(name, ()))
+        return tuple(Link(item["title"], item["url"], item.get("names", ())) for item in values.get(name, ()))
 
     config = SiteConfig(
         title=values["title"],
@@ -325,6 +419,9 @@ def load_config(project: Path, base_url: str | None = None) -> tuple[SiteConfig 
         identifier=identifier,
         types=types,
         topics=topics,
+        names=values.get("names", ()),
+        type_translations=type_translations,
+        topic_translations=topic_translations,
         source_lines=tuple((".".join(map(str, k)), v) for k, v in sorted(doc.lines.items(), key=str) if k),
     )
     return config, diags

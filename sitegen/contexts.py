@@ -22,6 +22,7 @@ from .model import Component, ListingItem, Page, Publication
 class Crumb:
     title: str
     url: str  # site path or absolute URL; empty for the current page
+    lang: str = ""  # the title's language when it is not the page's (a name with no translation); "" otherwise
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class ListingContext(Context):
     order: str = "date"  # "date", "updated" (by last update) or "retired"
     facet_name: str = ""  # "Component", "Type", "ICE type"...
     library: bool = False  # the whole library's list (it shows the facets and the chart)
-    facets: FacetSummary | None = None  # on the library's list: the browse links
+    facets: FacetSummary | None = None  # on the library's and each facet's list: the side navigation's links
     chart: Chart = ()  # on the library's and a component's list
     component: Component | None = None  # on a component's own list: its mission statement above the list
     mission_links: Links = ()  # the mission statement's links (the renderer resolves them into `body`)

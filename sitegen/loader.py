@@ -482,7 +482,13 @@ def load_content(
                 continue
             values = result.values
             content.components[stem] = Component(
-                stem, values["name"], values["acronym"], values.get("url", ""), source, result.body
+                stem,
+                values["name"],
+                values["acronym"],
+                values.get("url", ""),
+                source,
+                result.body,
+                names=tuple((language, name) for language, name in values.get("names", ())),
             )
         else:  # a standalone page
             if not SLUG_RE.match(stem):
@@ -667,6 +673,7 @@ def _publication(
         body=parsed.body,
         updated=values.get("updated"),
         reviewed=values.get("reviewed"),
+        document_number=values.get("document_number", ""),
         topics=tuple(values.get("topics", ())),
         attachments=tuple(attachments),
         aliases=tuple(values.get("aliases", ())),

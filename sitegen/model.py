@@ -65,6 +65,7 @@ class Component:
     url: str
     source: str
     body: Body
+    names: tuple[tuple[str, str], ...] = ()  # (language, name) of its name in other languages
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ class Publication(_Dated):
     publish_at: dt.datetime | None = None  # not published before this moment
     retired: Retirement | None = None
     extra: Any = None
+    document_number: str = ""  # the agency's number of the document ("DHS/ICE/PIA-049"), "" when it has none
     reviewed: dt.date | None = None  # last reviewed for accuracy: shown on its page, and `sitegen report stale`
     lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)
     front_key: str = ""  # identifies the front matter alone (the file's path and fields, not its body)

@@ -48,6 +48,7 @@ from .markup import has_id, ids_hint
 from .model import Body, Component, ListingItem, Page, Publication
 from .search import shard_of
 from .site import FACET_KINDS, Facet, Site
+from .strings import strings_for
 from .urls import Urls, format_size, output_file
 
 FEED_SIZE = 50
@@ -120,15 +121,26 @@ def _text(value: Any) -> str:
         # Lists of publications (listings, feeds, index.json): their fields, never bodies.
         return "\x1f".join(map(_DIGEST, value))
     if type(value) is tuple and value and type(value[0]) is Crumb:
-        return "\x1f".join(f"{crumb.title}\x1e{crumb.url}" for crumb in value)
+        return "\x1f".join(f"{crumb.title}\x1e{crumb.url}\x1e{crumb.lang}" for crumb in value)
     return repr(value)
 
 
-def _trail_head(config: SiteConfig, library: bool) -> tuple[Crumb, ...]:
-    """Home, the crumbs from site.yaml, then (for pages inside it) the Publications Library."""
-    head = [Crumb("Home", "/")] + [Crumb(c.title, c.url) for c in config.breadcrumb]
+def _trail_head(config: SiteConfig, library: bool, language: str = "") -> tuple[Crumb, ...]:
+    """Home, the crumbs from site.yaml, then (for pages inside it) the Publications Library.
+
+    On a page in another language than the site's, each crumb is in that language when site.yaml
+    names it so, and says which language it is in otherwise.
+    """
+    language = language or config.language
+
+    def crumb(text: str, names: tuple[tuple[str, str], ...], url: str) -> Crumb:
+        shown, shown_language = config.translate(text, names, language)
+        return Crumb(shown, url, "" if shown_language == language else shown_language)
+
+    home = strings_for(language)["home"]
+    head = [Crumb(home, "/")] + [crumb(c.title, c.names, c.url) for c in config.breadcrumb]
     if library:
-        head.append(Crumb(config.title, Urls.listing()))
+        head.append(crumb(config.title, config.names, Urls.listing()))
     return tuple(head)
 
 
@@ -171,6 +183,18 @@ class _Planner:
     def trail(self, *crumbs: Crumb, library: bool = True) -> tuple[Crumb, ...]:
         """The breadcrumb of a page: the site's head crumbs, then the page's own."""
         return self._heads[library] + crumbs
+
+    def trail_in(self, language: str, *crumbs: Crumb) -> tuple[Crumb, ...]:
+        """The breadcrumb of a page in `language` (a publication in another language than the site's)."""
+        if language == self.config.language:
+            return self.trail(*crumbs)
+        return _trail_head(self.config, True, language) + crumbs
+
+    def named_crumb(self, text: str, names: tuple[tuple[str, str], ...], url: str, pub: Publication) -> Crumb:
+        """A crumb for a name (a component's) on the page of `pub`, in its language when names has it."""
+        language = pub.language or self.config.language
+        shown, shown_language = self.config.translate(text, names, language)
+        return Crumb(shown, url, "" if shown_language == language else shown_language)
 
     def add(self, route: Route) -> None:
         """Plan a route. Lists of publications in its data are ListingItems (no bodies), so what a
@@ -292,7 +316,7 @@ class _Planner:
         # (source, line, site path, fragment, the absolute URL as written or "") of links checked once every route is known
         self.site_links: list[tuple[str, int, str, str, str]] = []
         listed = site.listed
-        summary = _facet_summary(site)
+        summary = self.summary = _facet_summary(site)
         self.add(
             Route(
                 "/",
@@ -442,7 +466,8 @@ class _Planner:
 
     def facet_listing(self, facet: Facet) -> None:
         site = self.site
-        extra: dict[str, Any] = {"facet_name": FACET_TITLES[facet.kind]}
+        # Every listing shows its facet's other values beside the list (a component, its own subsets).
+        extra: dict[str, Any] = {"facet_name": FACET_TITLES[facet.kind], "facets": self.summary}
         source = ""
         first = Urls.listing(facet.kind, facet.key)
         if facet.kind == "component":
@@ -489,7 +514,11 @@ class _Planner:
             type_name=config.type_name(pub.type),
             topics=tuple((key, config.topic_name(key)) for key in pub.topics),
             links=self.resolve(pub.body, pub.source),
-            trail=self.trail(Crumb(component.name, Urls.listing("component", component.key)), Crumb(pub.title, "")),
+            trail=self.trail_in(
+                pub.language or config.language,
+                self.named_crumb(component.name, component.names, Urls.listing("component", component.key), pub),
+                Crumb(pub.title, ""),
+            ),
             translations=tuple(
                 (p.slug, p.title, p.language or config.language) for p in site.translations.get(pub.slug, ())
             ),
@@ -539,6 +568,19 @@ class _Planner:
 
     def add_files(self) -> None:
         """Publish only the files that published pages use: a draft's PDF must not go live early."""
+        seal = self.config.agency.seal
+        if seal and seal in self.site.files:
+            self.files_used.add(seal)  # the header shows it on every page
+        elif seal:
+            self.diags.append(
+                Diagnostic(
+                    "content/site.yaml",
+                    dict(self.config.source_lines).get("agency.seal", 0),
+                    "missing-file",
+                    f'agency.seal "{seal}" does not exist under content/',
+                    "put the image under content/files/ and give its path from content/, e.g. files/seal.png",
+                )
+            )
         for path in sorted(self.files_used):
             self.add(Route(Urls.file(path), "file", FileContext(path)))
         for path in sorted(self.site.files - self.files_used):

@@ -93,7 +93,20 @@ RESERVED_IDS = frozenset(
         "banner-lock-title",
     }
 )
-RESERVED_ID_PREFIXES = ("sitegen", "pagefind", "usa-", "gov-banner", "banner-", "component-")
+RESERVED_ID_PREFIXES = (
+    "sitegen",
+    "pagefind",
+    "usa-",
+    "gov-banner",
+    "banner-",
+    "component-",
+    # the layout's own: side navigation, chart, summary box and attachment list
+    "side-",
+    "year-chart",
+    "chart-",
+    "publication-summary",
+    "attachment-",
+)
 HINT = "publication text may use Markdown and plain formatting tags only"
 
 

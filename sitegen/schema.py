@@ -75,6 +75,13 @@ PUBLICATION_FIELDS: tuple[Field, ...] = (
         "One-paragraph plain-text summary shown in lists and search results",
         "The Parole Unit ...",
     ),
+    Field(
+        "document_number",
+        "text",
+        False,
+        "The agency's number of the document, shown in its summary box and given to search engines as its identifier",
+        "DHS/ICE/PIA-049",
+    ),
     Field("slug", "slug", False, "Last part of the page URL; default: the file name without .md", "dhs-ice-pia-049"),
     Field("language", "language", False, "Language of the publication, a BCP 47 code; default: the site's", "en"),
     Field(
@@ -125,6 +132,13 @@ COMPONENT_FIELDS: tuple[Field, ...] = (
     Field("name", "text", True, "Full name of the component", "Immigration and Customs Enforcement"),
     Field("acronym", "text", True, "Short name", "ICE"),
     Field("url", "url", False, "The component's own website", "https://www.ice.gov/"),
+    Field(
+        "names",
+        "names",
+        False,
+        "The name in other languages, for pages in them: a language code, then the name",
+        {"es": "Servicio de Inmigración y Control de Aduanas"},
+    ),
 )
 
 PAGE_FIELDS: tuple[Field, ...] = (
@@ -408,6 +422,27 @@ def _timezone(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> str | 
     return text
 
 
+def _names(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> tuple[tuple[str, str], ...] | None:
+    """Translations of a name: `{es: "Nombre"}` -> (("es", "Nombre"),), sorted by language."""
+    if not isinstance(value, dict):
+        c.error(
+            path,
+            "wrong-type",
+            f'"{f.name}" must list a name per language, not {_describe(value)}',
+            f'write it as {f.name}: {{es: "..."}}',
+        )
+        return None
+    names = []
+    for language, name in value.items():
+        code = _language(c, str(language), path + (language,), f)
+        text = _text(c, name, path + (language,), Field(f"{f.name}.{language}", "text", True, f.doc))
+        if code is not None and text:
+            names.append((code, text))
+        elif code is not None and text == "":
+            c.error(path + (language,), "missing-field", f'the {language} name in "{f.name}" is empty')
+    return tuple(sorted(names))
+
+
 def _int(c: Checker, value: Any, path: tuple[Any, ...], f: Field) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         c.error(path, "wrong-type", f'"{f.name}" must be a whole number above 0, not {_describe(value)}')
@@ -542,6 +577,7 @@ CONVERTERS: dict[str, Callable[[Checker, Any, tuple[Any, ...], Field], Any]] = {
     "timezone": _timezone,
     "bool": _bool,
     "mapping": _mapping,
+    "names": _names,
     "link": _link,
     "severity": _severity,
 }
@@ -575,6 +611,11 @@ _JSON_TYPES: dict[str, dict[str, Any]] = {
     "bool": {"type": "boolean"},
     "link": {"type": "string"},
     "mapping": {"type": "object"},
+    "names": {
+        "type": "object",
+        "propertyNames": {"pattern": LANGUAGE_RE.pattern},
+        "additionalProperties": {"type": "string"},
+    },
     "int": {"type": "integer", "minimum": 1},
     "timezone": {"type": "string"},
     "severity": {"type": "string", "enum": ["warning", "error"]},
