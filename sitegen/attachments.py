@@ -502,7 +502,8 @@ class Download:
 
     @property
     def media_object(self) -> dict[str, Any]:
-        """The schema.org MediaObject of the JSON-LD."""
+        """The schema.org MediaObject of the JSON-LD (the page count stays in the label: schema.org's
+        numberOfPages is a property of Book, not of MediaObject)."""
         data: dict[str, Any] = {
             "@type": "MediaObject",
             "name": self.title,
@@ -511,8 +512,6 @@ class Download:
             "contentSize": f"{self.size} B",
             "inLanguage": self.in_language,
         }
-        if self.pages:
-            data["numberOfPages"] = self.pages
         return data
 
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from . import feeds
+from . import feeds, structured
 from .assets import Assets
 from .cache import SignedBytecodeCache
 from .chart import year_chart
@@ -107,6 +107,7 @@ class Renderer:
             year_chart=year_chart,
             shared=self.shared,
             publication_item=self.publication_item,
+            structured=structured,  # schema.org JSON-LD nodes (structured.py)
         )
         self.env.filters.update(date=format_date, filesize=format_size)
 

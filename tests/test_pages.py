@@ -304,7 +304,7 @@ def test_home_page(site: Project) -> None:
 
 def test_library_index(site: Project) -> None:
     root = page(site, "/publications/")
-    assert [text(h) for h in root.xpath("//main//h1")] == ["Publications Library"]
+    assert [text(h) for h in root.xpath("//main//h1")] == ["All publications"]  # home is "Publications Library"
     items = list_items(root)
     assert [i["title"] for i in items] == [
         "Gamma statement",
@@ -342,16 +342,16 @@ def test_publication_attachments_show_type_and_size(site: Project) -> None:
             downloads[text(a)] = (a.get("href"), text(a.getparent()))
     assert set(downloads) == {"Alpha report", "Alpha data"}
     href, label = downloads["Alpha report"]
-    assert href == PREFIX + "files/report.pdf" and "(PDF, 3 KB)" in label
+    assert href == PREFIX + "files/report.pdf" and "(PDF, 3 KB, English)" in label
     href, label = downloads["Alpha data"]
-    assert href == PREFIX + "files/data.csv" and "(CSV, 1.2 MB)" in label
+    assert href == PREFIX + "files/data.csv" and "(CSV, 1.2 MB, English)" in label
     assert (site.out / "files" / "report.pdf").read_bytes() == (site.root / "content/files/report.pdf").read_bytes()
 
 
 def test_publication_json_ld(site: Project) -> None:
     root = page(site, "/publications/alpha/")
     scripts = root.xpath("//script[@type='application/ld+json']")
-    assert len(scripts) == 1
+    assert len(scripts) == 2  # the document, then the page's BreadcrumbList
     data = json.loads(scripts[0].text)
     assert data["@context"] in ("https://schema.org", "http://schema.org", "https://schema.org/")
     assert data["@type"]
