@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, did_you_mean
 from .frontmatter import YamlDocument, parse_yaml
 from .schema import SLUG_RE, Checker, Field
 
@@ -139,6 +139,23 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("breadcrumb", "objects", False, "Crumbs between Home and the library", None, fields=LINK_FIELDS),
     Field("navigation", "objects", False, "Header navigation links", None, fields=LINK_FIELDS),
     Field(
+        "search",
+        "object",
+        False,
+        "Who answers the header's search box",
+        None,
+        fields=(
+            Field(
+                "provider",
+                "text",
+                False,
+                "pagefind (the default: the site's own index and search page) or searchgov (search.gov)",
+                "searchgov",
+            ),
+            Field("affiliate", "text", False, "The site's search.gov affiliate handle; required for searchgov", "dhs"),
+        ),
+    ),
+    Field(
         "identifier",
         "object",
         True,
@@ -149,6 +166,20 @@ SITE_FIELDS: tuple[Field, ...] = (
         ),
     ),
 )
+
+
+SEARCH_PROVIDERS = ("pagefind", "searchgov")
+SEARCHGOV_URL = "https://search.usa.gov/search"
+_AFFILIATE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$")  # search.gov site handles: dhs, usagov_es...
+
+
+@dataclass(frozen=True)
+class Search:
+    """search: the site's own Pagefind index (the default) or search.gov with the site's affiliate."""
+
+    provider: str = "pagefind"
+    affiliate: str = ""  # search.gov's handle of the site; only with provider searchgov
+    searchgov_url: str = SEARCHGOV_URL  # where a searchgov site's search boxes send the query
 
 
 @dataclass(frozen=True)
@@ -218,6 +249,7 @@ class SiteConfig:
     types: tuple[tuple[str, str], ...]  # (key, display name), in file order
     topics: tuple[tuple[str, str], ...]
     source_lines: tuple[tuple[str, int], ...] = ()
+    search: Search = Search()  # search: pagefind (default) or searchgov
     timezone: str = "America/New_York"  # IANA name: where a bare publish_at date starts
     attachment_checks: str = "warning"  # accessibility.attachments: the severity of attachments' Section 508 findings
     dap: Dap | None = None  # analytics.dap; None: no analytics script
@@ -381,6 +413,7 @@ def load_config(project: Path, base_url: str | None = None) -> tuple[SiteConfig 
             base += "/"
     dap = _dap(values.get("analytics", {}).get("dap"), doc, source, diags)
     repository = _repository(values.get("repository"), doc, source, diags)
+    search = _search(values.get("search"), doc, source, diags)
     if base is None or any(d.severity == "error" for d in diags):  # a missing base_url is one of the errors
         return None, diags
     seal = values["agency"].get("seal", "")
@@ -423,8 +456,42 @@ def load_config(project: Path, base_url: str | None = None) -> tuple[SiteConfig 
         type_translations=type_translations,
         topic_translations=topic_translations,
         source_lines=tuple((".".join(map(str, k)), v) for k, v in sorted(doc.lines.items(), key=str) if k),
+        search=search,
     )
     return config, diags
+
+
+def _search(values: dict[str, Any] | None, doc: YamlDocument, source: str, diags: list[Diagnostic]) -> Search:
+    """search: a known provider; search.gov needs the affiliate handle, Pagefind none."""
+    if not values:
+        return Search()
+    provider, affiliate = values.get("provider", "pagefind"), values.get("affiliate", "")
+    problem = None
+    if provider not in SEARCH_PROVIDERS:
+        problem = (
+            "provider",
+            f'search.provider "{provider}" is not a search provider',
+            f"use pagefind (the site's own search page) or searchgov; {did_you_mean(provider, SEARCH_PROVIDERS)}",
+        )
+    elif provider == "searchgov" and not affiliate:
+        problem = (
+            "provider",
+            "search.provider searchgov needs the site's search.gov affiliate",
+            "add 'affiliate: ...' under search: the site handle from search.gov's admin center",
+        )
+    elif affiliate and not _AFFILIATE_RE.match(affiliate):
+        problem = ("affiliate", f'search.affiliate "{affiliate}" is not a search.gov site handle', "for example dhs")
+    elif affiliate and provider != "searchgov":
+        problem = (
+            "affiliate",
+            "search.affiliate is only used with provider searchgov",
+            "add 'provider: searchgov', or remove the affiliate",
+        )
+    if problem:
+        key, message, hint = problem
+        diags.append(Diagnostic(source, doc.line("search", key) or doc.line("search"), "bad-value", message, hint))
+        return Search()
+    return Search(provider, affiliate)
 
 
 def _dap(values: dict[str, Any] | None, doc: YamlDocument, source: str, diags: list[Diagnostic]) -> Dap | None:

@@ -133,8 +133,9 @@ class SearchContext(Context):
     """search.html: the search page."""
 
     title: str  # "Search publications"
-    facets: FacetSummary  # every value of every facet, for the filters
-    bundles: tuple[str, ...]  # site paths of the search index's shards
+    facets: FacetSummary  # every value of every facet, for the browse links
+    filters: FacetSummary  # every value the search index holds, with its count there, for the filters
+    bundles: tuple[str, ...]  # site paths of the search index's shards, the first one first (none with search.gov)
     trail: Trail  # the breadcrumb
 
 

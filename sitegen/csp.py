@@ -3,7 +3,8 @@
 The pages load scripts, styles, images and fonts from the site itself and have no inline script
 or style; search (Pagefind) runs WebAssembly in a same-origin worker and fetches its index. The
 only outside hosts are those of a setting that asks for them, and exactly those:
-`analytics.dap` adds the Digital Analytics Program's. `deploy/nginx.conf` carries both policies
+`analytics.dap` adds the Digital Analytics Program's, `search: {provider: searchgov}` search.gov's as a
+form target. `deploy/nginx.conf` carries both policies
 (tests/test_integrations.py holds it to these functions); `sitegen csp` prints the one a site needs,
 for whatever serves it (a CloudFront response headers policy, another web server).
 
@@ -52,10 +53,21 @@ DAP_SOURCES: dict[str, tuple[str, ...]] = {
 }
 
 
+# `search: {provider: searchgov}`: every search box is a form that goes to search.gov.
+SEARCHGOV_SOURCES: dict[str, tuple[str, ...]] = {"form-action": ("https://search.usa.gov",)}
+
+
 def directives(config: SiteConfig | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Each directive with its sources, in the header's order: the base policy plus what settings add."""
-    extra = DAP_SOURCES if config is not None and config.dap is not None else {}
-    return tuple((name, sources + extra.get(name, ())) for name, sources in BASE_POLICY)
+    added = []
+    if config is not None and config.dap is not None:
+        added.append(DAP_SOURCES)
+    if config is not None and config.search.provider == "searchgov":
+        added.append(SEARCHGOV_SOURCES)
+    return tuple(
+        (name, sources + tuple(host for extra in added for host in extra.get(name, ())))
+        for name, sources in BASE_POLICY
+    )
 
 
 def content_security_policy(config: SiteConfig | None) -> str:

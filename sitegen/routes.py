@@ -46,7 +46,7 @@ from .diagnostics import Diagnostic
 from .loader import file_kind
 from .markup import has_id, ids_hint
 from .model import Body, Component, ListingItem, Page, Publication
-from .search import shard_of
+from .search import search_bundles, search_filters
 from .site import FACET_KINDS, Facet, Site
 from .strings import strings_for
 from .urls import Urls, format_size, output_file
@@ -371,7 +371,6 @@ class _Planner:
         for page in site.pages:
             self.page(page)
         # SPEC: the breadcrumb is on every page but home, the site's own pages included.
-        bundles = tuple(f"/pagefind/{name}/" for name in shard_of(site.publications))
         self.add(
             Route(
                 "/search/",
@@ -379,7 +378,8 @@ class _Planner:
                 SearchContext(
                     title="Search publications",
                     facets=summary,
-                    bundles=bundles,
+                    filters=search_filters(site),
+                    bundles=search_bundles(site),
                     trail=self.trail(Crumb("Search publications", "")),
                 ),
                 sitemap=True,

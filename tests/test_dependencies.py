@@ -19,7 +19,7 @@ import pytest
 from sitegen.attachments import Download
 from sitegen.builder import BuildOptions, BuildReport, analyse
 from sitegen.cache import Cache
-from sitegen.config import Agency, Dap, Link, Repository, SiteConfig
+from sitegen.config import Agency, Dap, Link, Repository, Search, SiteConfig
 from sitegen.model import Attachment, Body, Component, ListingItem, Page, Publication, Retirement
 from sitegen.render import Renderer
 from sitegen.routes import Crumb, Pagination, Route
@@ -38,6 +38,7 @@ COVERED = (
     Agency,
     Dap,
     Repository,
+    Search,
     Component,
     Page,
     dt.date,

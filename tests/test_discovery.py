@@ -257,7 +257,7 @@ def test_a_large_index_is_sharded_and_an_edit_reindexes_one_shard(
     assert project.build(search=True).ok
     shards = sorted(p.name for p in (project.out / "pagefind").iterdir())
     assert len(shards) >= 6 and all(name.split("-")[0] in ("2018", "2019", "2020") for name in shards)
-    bundles = doc(project, "/search/").xpath("//div[@id='search']")[0].get("data-bundles").split()
+    bundles = doc(project, "/search/").xpath("//form[@id='search-form']")[0].get("data-bundles").split()
     assert sorted(b.split("/")[-2] for b in bundles) == shards
     before = {p: p.read_bytes() for p in (project.out / "pagefind").rglob("*") if p.is_file()}
     source = next((project.root / "content/publications").rglob("p2019-1.md"))
