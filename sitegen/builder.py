@@ -36,6 +36,7 @@ from .routes import Route, plan_routes
 from .routes import fingerprints as route_fingerprints
 from .search import SearchError, build_shards, shard_fingerprint, shard_of, temporary_folder
 from .site import Site, build_site
+from .theme import ThemeError, builtin_signature
 from .urls import output_file
 
 Progress = Callable[[int, int], None]
@@ -129,16 +130,8 @@ def analyse(options: BuildOptions, cache: Cache, report: BuildReport, scan: Scan
         assets = collect_assets(project)
     except AssetError as exc:
         diags.append(Diagnostic("package.json", 0, "missing-dependency", str(exc)))
-    if not (project / "templates").is_dir():
-        diags.append(
-            Diagnostic(
-                "templates",
-                0,
-                "missing-templates",
-                "the project has no templates/ folder",
-                "copy templates/ from the sitegen repository",
-            )
-        )
+    except ThemeError as exc:  # a broken install; a project needs no templates/ of its own
+        diags.append(Diagnostic("templates", 0, "missing-theme", str(exc)))
     report.timings["plan"] = time.perf_counter() - clock
     return Analysis(site, routes, assets, sort_diagnostics(diags), content.parsed_count)
 
@@ -193,7 +186,7 @@ def _page_problems(
     with exactly these inputs, so it is not rendered again.
     """
     site, assets = analysis.site, analysis.assets
-    if site is None or assets is None or not (options.project / "templates").is_dir():
+    if site is None or assets is None:
         return []
     broken = frozenset(d.path for d in analysis.diagnostics if d.severity == "error" and d.path.startswith("content/"))
     routes = [route for route in analysis.routes if route.renderer != "file" and route.source not in broken]
@@ -212,8 +205,11 @@ def _site_signature(options: BuildOptions, site: Site, assets: Assets) -> str:
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{CODE_SIGNATURE}|{site.config!r}|{assets.signature}".encode())
     digest.update(repr(sorted(site.components.items())).encode())
-    for path in template_files(options.project):
-        digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+    # The effective theme: each template the project's build uses, and the whole built-in theme
+    # (an override may extend its built-in namesake as builtin/<name>).
+    digest.update(builtin_signature().encode())
+    for name, path in template_files(options.project).items():
+        digest.update(f"{name}\0{path}\0".encode() + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -224,12 +220,16 @@ def _whole_fingerprints(options: BuildOptions, scan: Scan) -> tuple[str, str]:
     """
     uswds = find_uswds(options.project)
     uswds_version = (uswds / "package.json").read_bytes() if uswds else b""
+    try:
+        theme = builtin_signature()  # the project's overrides are in the scan
+    except ThemeError:
+        theme = "missing"  # reported by analyse
     pages = (options.base_url, options.drafts, options.future)  # what pages depend on
     prints = []
     # The frame leaves out `search`: no page depends on it, and the preview server alternates
     # builds without and with the index, which must not stop the next edit's quick rebuild.
     for inputs, settings in ((scan.digest, (*pages, options.search)), (scan.frame, pages)):
-        digest = hashlib.blake2b(f"{inputs}|{CODE_SIGNATURE}|{settings!r}|{uswds}".encode(), digest_size=16)
+        digest = hashlib.blake2b(f"{inputs}|{CODE_SIGNATURE}|{theme}|{settings!r}|{uswds}".encode(), digest_size=16)
         digest.update(uswds_version)
         prints.append(digest.hexdigest())
     return prints[0], prints[1]

@@ -225,6 +225,38 @@ def serve_command(
         click.echo("Stopped.", err=True)
 
 
+@main.command("init")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--agency", default="Example Agency", show_default=True, help="The agency's name.")
+@click.option("--acronym", default="EXA", show_default=True, help="The agency's acronym.")
+@click.option("--domain", default="example.gov", show_default=True, help="The agency's domain, shown in the footer.")
+@click.option("--title", default="Publications Library", show_default=True, help="The site's title.")
+@click.option("--base-url", default="", help="Where the site is published (default: https://www.DOMAIN/library/).")
+@click.option(
+    "--label", default="Office", show_default=True, help="What the agency calls its parts: Office, Bureau, Component..."
+)
+@click.option("--label-plural", default="", help="The plural of --label, when it is not the label with an s.")
+def init_command(
+    folder: str, agency: str, acronym: str, domain: str, title: str, base_url: str, label: str, label_plural: str
+) -> None:
+    """Create a new site project in FOLDER (new or empty) that builds and passes check --strict.
+
+    \b
+    Example:  sitegen init library --agency "Department of Examples" --acronym DOX --domain examples.gov
+    """
+    from .init import InitError, Settings, init_project
+
+    settings = Settings(agency, acronym, domain, title, base_url, label, label_plural)
+    try:
+        written = init_project(Path(folder), settings)
+    except InitError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"Wrote {len(written)} files in {folder}. Next:")
+    click.echo(f"  cd {folder}")
+    click.echo("  sitegen serve          # preview, with live reload")
+    click.echo("  sitegen check --strict # then edit content/site.yaml, the sample office and publication")
+
+
 @main.group("new")
 def new_group() -> None:
     """Create new content files."""

@@ -136,6 +136,26 @@ SITE_FIELDS: tuple[Field, ...] = (
             Field("path", "text", False, "Folder of this project inside the repository (default: its root)", "site"),
         ),
     ),
+    Field(
+        "labels",
+        "object",
+        False,
+        "What the agency calls its parts, in the site's language (default: Component, Components); "
+        "URLs keep /publications/component/",
+        None,
+        fields=(
+            Field("component", "text", True, "One of them, as a heading names it", "Office"),
+            Field("components", "text", False, "More than one; default: the singular with an s", "Offices"),
+        ),
+    ),
+    Field(
+        "intro",
+        "text",
+        False,
+        "The home page's opening words, before the number of publications "
+        "(default: Publications of the <agency> and its <components>)",
+        "Reports, guidance and statements of the Example Agency and its offices",
+    ),
     Field("breadcrumb", "objects", False, "Crumbs between Home and the library", None, fields=LINK_FIELDS),
     Field("navigation", "objects", False, "Header navigation links", None, fields=LINK_FIELDS),
     Field(
@@ -252,6 +272,8 @@ class SiteConfig:
     search: Search = Search()  # search: pagefind (default) or searchgov
     timezone: str = "America/New_York"  # IANA name: where a bare publish_at date starts
     attachment_checks: str = "warning"  # accessibility.attachments: the severity of attachments' Section 508 findings
+    labels: tuple[tuple[str, str], ...] = ()  # (("component", "Office"), ("components", "Offices")); () the defaults
+    intro: str = ""  # the home page's opening words ("": the default sentence)
     dap: Dap | None = None  # analytics.dap; None: no analytics script
     repository: Repository | None = None  # None: no "Edit this page" links
     names: tuple[tuple[str, str], ...] = ()  # (language, title) of the site title in other languages
@@ -414,6 +436,7 @@ def load_config(project: Path, base_url: str | None = None) -> tuple[SiteConfig 
     dap = _dap(values.get("analytics", {}).get("dap"), doc, source, diags)
     repository = _repository(values.get("repository"), doc, source, diags)
     search = _search(values.get("search"), doc, source, diags)
+    labels = _labels(values.get("labels"), doc, source, diags)
     if base is None or any(d.severity == "error" for d in diags):  # a missing base_url is one of the errors
         return None, diags
     seal = values["agency"].get("seal", "")
@@ -444,6 +467,8 @@ def load_config(project: Path, base_url: str | None = None) -> tuple[SiteConfig 
         page_size=values.get("page_size", 20),
         timezone=values.get("timezone", "America/New_York"),
         attachment_checks=values.get("accessibility", {}).get("attachments", "warning"),
+        labels=labels,
+        intro=values.get("intro", ""),
         dap=dap,
         repository=repository,
         agency=agency,
@@ -543,3 +568,31 @@ def _repository(
     for key, message, hint in problems:
         diags.append(Diagnostic(source, doc.line("repository", key), "bad-value", message, hint))
     return None if problems else Repository(url, branch, folder)
+
+
+LABEL_MAX = 40  # a label is a word or two ("Office", "Field office"), shown in headings and sentences
+
+
+def _labels(
+    values: dict[str, Any] | None, doc: YamlDocument, source: str, diags: list[Diagnostic]
+) -> tuple[tuple[str, str], ...]:
+    """labels: -> (("component", singular), ("components", plural)), or () for the language's own words."""
+    if not values or "component" not in values:
+        return ()
+    singular = values["component"]
+    plural = values.get("components") or f"{singular}s"
+    ok = True
+    given = [("component", singular)] + ([("components", plural)] if values.get("components") else [])
+    for key, label in given:
+        if "\n" in label or len(label) > LABEL_MAX or not re.search(r"\w", label):
+            ok = False
+            diags.append(
+                Diagnostic(
+                    source,
+                    doc.line("labels", key) or doc.line("labels"),
+                    "bad-value",
+                    f'labels.{key} "{label}" is not a short name',
+                    f"use a word or two, at most {LABEL_MAX} characters, such as Office or Bureau",
+                )
+            )
+    return (("component", singular), ("components", plural)) if ok else ()

@@ -156,12 +156,12 @@ def _guard_diagnostic(
         if line:
             return Diagnostic(route.source, line, "output-guard", problem.message, f"it would be published at {where}")
     if problem.evidence:
-        own = project / "templates" / route.renderer
-        for path in sorted(template_files(project), key=lambda path: path != own):  # the page's template first
+        # The page's template first; a built-in template is named as the override that would replace it.
+        for name, path in sorted(template_files(project).items(), key=lambda item: item[0] != route.renderer):
             line = _line_of(path, problem.evidence)
             if line:
                 return Diagnostic(
-                    path.relative_to(project).as_posix(),
+                    f"templates/{name}",
                     line,
                     "output-guard",
                     problem.message,

@@ -29,6 +29,7 @@ from .model import Body, Component, ListingItem
 from .routes import Route
 from .store import Bodies
 from .strings import LANGUAGE_NAMES, strings_for
+from .theme import BUILTIN_PREFIX, builtin_folder, effective_files, template_folders
 from .urls import Urls, format_size, is_government_host
 
 ITEM_MEMO_SIZE = 20_000  # rendered list items a process keeps (about 1 KB each)
@@ -56,9 +57,19 @@ def is_government(url: str) -> bool:
     return is_government_host(urlsplit(url).hostname or "")
 
 
-def template_files(project: Path) -> list[Path]:
-    folder = project / "templates"
-    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+def template_files(project: Path) -> dict[str, Path]:
+    """Name -> file of every template a build uses: the project's overrides, else the built-in theme's."""
+    return effective_files(project, "templates")
+
+
+def template_loader(project: Path) -> jinja2.BaseLoader:
+    """The project's templates/ first, then the built-in theme; `builtin/<name>` is always the built-in one."""
+    return jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(template_folders(project)),
+            jinja2.PrefixLoader({BUILTIN_PREFIX.rstrip("/"): jinja2.FileSystemLoader(builtin_folder("templates"))}),
+        ]
+    )
 
 
 class Renderer:
@@ -81,7 +92,7 @@ class Renderer:
         self.assets = assets
         self.bodies = bodies
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(project / "templates"),
+            loader=template_loader(project),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -92,6 +103,7 @@ class Renderer:
             bytecode_cache=SignedBytecodeCache(bytecode_folder, bodies.store.key) if bytecode_folder else None,
         )
         self._shared: dict[tuple[str, str], Markup] = {}
+        self._strings: dict[str, dict[str, Any]] = {}
         self._items: dict[tuple[str, int, str, str], Markup] = {}
         self.env.globals.update(
             site=config,
@@ -115,9 +127,20 @@ class Renderer:
         """A partial that is the same on every page of a language (banner, identifier), rendered once."""
         key = (name, language)
         if key not in self._shared:
-            html = self.env.get_template(name).render(lang=language, t=strings_for(language))
+            html = self.env.get_template(name).render(lang=language, t=self.strings(language))
             self._shared[key] = Markup(html)  # noqa: S704 - rendered by the autoescaping environment
         return self._shared[key]
+
+    def strings(self, language: str) -> dict[str, Any]:
+        """The interface text of a language (`t`); in the site's language with site.yaml's labels."""
+        key = language.partition("-")[0]
+        table = self._strings.get(key)
+        if table is None:
+            table = strings_for(language)
+            if self.config.labels and key == self.config.language.partition("-")[0]:
+                table = {**table, **dict(self.config.labels)}
+            self._strings[key] = table
+        return table
 
     def publication_item(self, pub: ListingItem, heading_level: int, order: str, language: str) -> Markup:
         """One publication in a list, rendered once per process and list style, then reused.
@@ -171,7 +194,7 @@ class Renderer:
             **ctx.fields(),
             "route": route,
             "lang": language,
-            "t": strings_for(language),
+            "t": self.strings(language),
             "description": self.description(ctx),
             # a redirect page's canonical address is the publication's
             "canonical": ctx.target if isinstance(ctx, RedirectContext) else route.path,

@@ -37,6 +37,7 @@ from watchfiles import watch
 from .builder import BuildOptions, BuildReport, build
 from .config import load_config
 from .diagnostics import Diagnostic
+from .theme import CHECKOUT, FOLDERS, builtin_root
 from .urls import Urls
 
 if TYPE_CHECKING:
@@ -447,6 +448,12 @@ class PreviewServer:
     def watch(self) -> None:
         project = self.options.project
         folders = [str(project / name) for name in ("content", "templates", "assets") if (project / name).is_dir()]
+        # Overrides are watched where the project has them; a built-in theme in a checkout (an
+        # editable install) is watched too, since someone may be editing it.
+        if builtin_root() == CHECKOUT:
+            folders += [
+                str(CHECKOUT / name) for name in FOLDERS if (CHECKOUT / name).resolve() != (project / name).resolve()
+            ]
         # One rebuild per burst of saves: watchfiles gathers changes for debounce_ms.
         for _changes in watch(
             *folders,

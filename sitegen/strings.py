@@ -3,6 +3,8 @@
 The English and Spanish banner and identifier texts are those of USWDS 3.x
 (packages/usa-banner/src/content, packages/usa-identifier/src/content); they must not be
 paraphrased. Pages choose the table by their language; unknown languages fall back to English.
+In the site's own language, `labels:` in site.yaml replaces "component" and "components"
+(`render.Renderer.strings`), so an agency's "office" or "bureau" is named as it names it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ STRINGS: dict[str, dict[str, Any]] = {
         "last_reviewed": "Last reviewed",
         "edit_page": "Edit this page",
         "component": "Component",
+        "components": "Components",
         "type": "Type",
         "topics": "Topics",
         "downloads": "Downloads",
@@ -172,6 +175,7 @@ STRINGS: dict[str, dict[str, Any]] = {
         "last_reviewed": "Última revisión",
         "edit_page": "Editar esta página",
         "component": "Componente",
+        "components": "Componentes",
         "type": "Tipo",
         "topics": "Temas",
         "downloads": "Descargas",
