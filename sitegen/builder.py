@@ -361,7 +361,7 @@ def _publish_quick(
             cache.routes,
         )
         rendered = render_routes(job, 1)
-        if rendered.diagnostics:
+        if has_errors(rendered.diagnostics):  # a warning (English text on a Spanish page) does not stop it
             output.abort()
             return False
         cache.save_manifest(options.output, None)  # forgotten before the switch: after a crash, all is re-checked

@@ -123,7 +123,8 @@ class _PageChecker(HTMLParser):
         for marker in TEMPLATE_SYNTAX:
             index = text.find(marker)
             if index >= 0:
-                evidence = text[index:].split("\n", 1)[0][:40].strip()
+                # Up to the line's end or a quote: inside JSON-LD the text goes on with the data's syntax.
+                evidence = text[index:].split("\n", 1)[0].split('"', 1)[0][:40].strip()
                 self.report(
                     f'leftover template syntax "{marker}" in {where}: "{_short(text[max(0, index - 20) :], 60)}"',
                     evidence=evidence,

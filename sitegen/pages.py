@@ -22,6 +22,7 @@ import jinja2
 
 from .diagnostics import Diagnostic
 from .guards import PageProblem, page_problems
+from .language import EnglishBlock, english_blocks, english_on_page
 from .output import Output, die_with_parent
 from .render import Renderer, template_files
 from .routes import Route
@@ -64,14 +65,45 @@ def render_one(job: RenderJob, index: int) -> tuple[int, list[Diagnostic]]:
         data = job.renderer.render(route)
     except jinja2.TemplateError as exc:
         return 0, [_template_diagnostic(exc, route)]
+    warnings: list[Diagnostic] = []
     if route.renderer.endswith(".html"):
-        problems = page_problems(data.decode("utf-8"))
+        page = data.decode("utf-8")
+        problems = page_problems(page)
         if problems:
             found = [_guard_diagnostic(problem, route, job.project, job.broken) for problem in problems]
             return 0, [diagnostic for diagnostic in found if diagnostic is not None]
+        warnings = _language_warnings(job.renderer, route, page)
     if job.kept is not None and route.renderer == KEPT_RENDERER:
         job.kept.put(job.prints[index], route)  # what a quick rebuild of this page starts from
-    return (int(job.output.write(route.output, data)) if job.output is not None else 0), []
+    return (int(job.output.write(route.output, data)) if job.output is not None else 0), warnings
+
+
+_BLOCKS: dict[int, tuple[EnglishBlock, ...]] = {}  # id(renderer) -> the English text of its templates
+
+
+def _language_warnings(renderer: Renderer, route: Route, page: str) -> list[Diagnostic]:
+    """English text from the templates on a page in another language: one warning per sentence."""
+    language = renderer.language_of(route)
+    if language.partition("-")[0].lower() == "en":
+        return []
+    blocks = _BLOCKS.get(id(renderer))
+    if blocks is None:
+        env, loader = renderer.env, renderer.env.loader
+        names = [name for name in loader.list_templates() if name.endswith(".html")] if loader else []
+        sources = [(name, loader.get_source(env, name)[0]) for name in names] if loader else []
+        blocks = _BLOCKS[id(renderer)] = english_blocks(sources)
+    return [
+        Diagnostic(
+            f"templates/{block.template or route.renderer}",
+            block.line,
+            "untranslated-text",
+            f'"{block.text}" is English on a page in "{language}" ({route.path}, page line {line})',
+            "put the words in sitegen/strings.py for every language and use them through t, "
+            'or mark English on purpose with lang="en"',
+            severity="warning",
+        )
+        for block, line in english_on_page(page, blocks)
+    ]
 
 
 def _start_worker(job: RenderJob) -> None:

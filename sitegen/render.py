@@ -154,7 +154,7 @@ class Renderer:
             if len(self._items) >= ITEM_MEMO_SIZE:
                 self._items.clear()  # bounded memory at 100,000 publications
             html = self.env.get_template("partials/publication_item.html").render(
-                pub=pub, heading_level=heading_level, order=order, lang=language
+                pub=pub, heading_level=heading_level, order=order, lang=language, t=strings_for(language)
             )
             item = self._items[key] = Markup(html)  # noqa: S704 - rendered by the autoescaping environment
         return item
