@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import http.client
@@ -151,13 +152,15 @@ def server_block(http_port: int, https_port: int, root: Path, cert: Path, key: P
     return text
 
 
-@pytest.fixture(scope="module")
-def nginx(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]]:
+@contextlib.contextmanager
+def running_nginx(root: Path, folder: Path) -> Iterator[dict[str, int]]:
+    """deploy/nginx.conf serving the web root `root` on 127.0.0.1 (HTTPS, a throw-away certificate).
+
+    The browser tests load pages through it too, under the exact headers it sends."""
     binary = nginx_binary()
-    folder = tmp_path_factory.mktemp("nginx")
     cert, key = certificate(folder)
     http_port, https_port = free_port(), free_port()
-    (folder / "library.conf").write_text(server_block(http_port, https_port, sample.parent, cert, key))
+    (folder / "library.conf").write_text(server_block(http_port, https_port, root, cert, key))
     version = subprocess.run([binary, "-V"], capture_output=True, text=True).stderr
     conf_path = re.search(r"--conf-path=(\S+)", version)
     mime = Path(conf_path.group(1)).parent / "mime.types" if conf_path else Path("/etc/nginx/mime.types")
@@ -203,6 +206,12 @@ http {{
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def nginx(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]]:
+    with running_nginx(sample.parent, tmp_path_factory.mktemp("nginx")) as ports:
+        yield ports
 
 
 def get(
