@@ -55,6 +55,7 @@ TOPICS = {
 # Publications the tests name (slug, and where it matters its title or words).
 ATTACHED = "ice-pia-017-case-tracking"  # a PDF attachment, an alias and every kind of Markdown the site allows
 ATTACHED_ALIAS = "/publication/ice-pia-017"
+ATTACHED_NUMBER = "ICE/PIA-017"  # its document_number
 TRANSLATED = "storm-statement-translations"  # English, with an English and a Spanish PDF
 SPANISH = "declaracion-tormenta"  # language: es, the translation of TRANSLATED
 SEARCH_WORD = "Kestrel"  # in one ICE publication's title and body, nowhere else
@@ -207,6 +208,7 @@ def _named() -> list[Pub]:
             "ICE operates a case tracking system for parole requests; this assessment describes its records.",
             RICH_BODY,
             {
+                "document_number": ATTACHED_NUMBER,
                 "attachments": [{"title": "ICE/PIA-017 Case Tracking System", "file": "files/case-tracking.pdf"}],
                 "aliases": [ATTACHED_ALIAS],
             },

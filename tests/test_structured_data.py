@@ -1,6 +1,6 @@
 """Structured data that validates as schema.org means it (issue 15, item 6).
 
-Every JSON-LD block of the built sample site is parsed and checked against the schema.org
+Every JSON-LD block of the built library (tests/fixture_site.py) is parsed and checked against the schema.org
 definitions of the types it uses: each property must be one schema.org defines for that type
 (or a type it inherits from), with a value of the kind schema.org expects. The vocabulary below
 is copied from schema.org (https://schema.org/<Type>, version 29), for exactly the types the
@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sitegen.builder import BuildOptions, build
-from sitekit import REPO
+from fixture_site import ATTACHED, ATTACHED_NUMBER
 
 THING = {"@context", "@type", "@id", "name", "alternateName", "description", "url", "identifier", "potentialAction"}
 CREATIVE_WORK = THING | {
@@ -55,11 +55,9 @@ _JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, Any]]]:
-    """Site path -> the JSON-LD nodes of that page, for every HTML page of the sample site."""
-    out = tmp_path_factory.mktemp("ld") / "site"
-    report = build(BuildOptions(project=REPO, out=out, jobs=1, use_cache=False, search=False))
-    assert report.ok, [d.text() for d in report.diagnostics if d.severity == "error"]
+def pages(library_www: Path) -> dict[str, list[dict[str, Any]]]:
+    """Site path -> the JSON-LD nodes of that page, for every HTML page of the library."""
+    out = library_www / "library"
     found = {}
     for path in sorted(out.rglob("*.html")):
         site_path = "/" + path.relative_to(out).as_posix().removesuffix("index.html")
@@ -135,9 +133,9 @@ def test_listings_are_collection_pages_of_their_publications(pages: dict[str, li
 
 
 def test_publications_have_media_objects_and_their_document_number(pages: dict[str, list[dict[str, Any]]]) -> None:
-    path = "/publications/dhs-ice-pia-049-parole-unit-case-management/"
+    path = f"/publications/{ATTACHED}/"
     (document,) = [node for node in pages[path] if node["@type"] in ("DigitalDocument", "Report")]
-    assert document["identifier"] == "DHS/ICE/PIA-049"
+    assert document["identifier"] == ATTACHED_NUMBER
     (media,) = document["associatedMedia"]
     assert media["@type"] == "MediaObject" and media["encodingFormat"] == "application/pdf"
     assert re.match(r"^\d+ B$", media["contentSize"]) and media["contentUrl"].endswith(".pdf")
