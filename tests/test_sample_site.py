@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from browser.site_under_test import VNU_JAR, missing, nu_errors
+from browser.site_under_test import VNU_JAR, VNU_JAVA_OPTIONS, missing, nu_errors
 from sitegen.builder import BuildOptions, build, check
 from sitekit import REPO
 from url_table import (
@@ -93,7 +93,8 @@ def test_every_page_is_valid_html(out: Path) -> None:
     problem = missing("java", java, "java") or missing("npm", VNU_JAR.is_file(), "the Nu Html Checker")
     if problem:
         pytest.fail(problem, pytrace=False)
-    command = [str(java), "-jar", str(VNU_JAR), "--errors-only", "--skip-non-html", "--format", "json", str(out)]
+    command = [str(java), *VNU_JAVA_OPTIONS, "-jar", str(VNU_JAR), "--errors-only", "--skip-non-html"]
+    command += ["--format", "json", str(out)]
     run = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     errors = nu_errors(run, out)
     assert errors == [], f"{len(errors)} HTML errors:\n" + "\n".join(errors[:50])

@@ -32,6 +32,7 @@ from .site_under_test import (
     REPO,
     SCREENSHOTS,
     VNU_JAR,
+    VNU_JAVA_OPTIONS,
     chromium_path,
     missing,
     require,
@@ -121,6 +122,7 @@ def _tool_commands(www_root: Path) -> dict[str, tuple[list[str], Path, str]]:
         "vnu_run": (
             [
                 str(java),
+                *VNU_JAVA_OPTIONS,
                 "-jar",
                 str(VNU_JAR),
                 "--errors-only",
