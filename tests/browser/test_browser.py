@@ -148,10 +148,7 @@ def _axe_summary(violations: list[dict]) -> list[str]:
 
 
 # Known bugs, each failing its test until fixed (strict: the fix makes the test fail until removed here).
-KNOWN = {
-    ("publication", 320): "a fenced code block scrolls the page sideways: assets/css/site.css gives "
-    "tables in the body overflow-x: auto, not <pre>",
-}
+KNOWN: dict[tuple[str, int], str] = {}  # (kind, width) -> why it fails, for a known, filed failure
 
 
 @pytest.mark.parametrize("width", WIDTHS)
