@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import socketserver
 import threading
 from collections.abc import Iterator
@@ -53,9 +54,11 @@ def sharded_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_results_and_filters_span_every_shard(page, sharded_url: str) -> None:  # noqa: ANN001
+    """Three shards of three publications: one search counts all nine, a filter narrows across them."""
     page.goto(sharded_url + "/search/?q=zephyr")
-    message = page.locator(".pagefind-ui__message")
-    expect(message).to_contain_text("9 results", timeout=10_000)
-    page.locator(".pagefind-ui__filter-name", has_text="Component").click()
-    page.get_by_label("Customs and Border Protection").check()
-    expect(message).to_contain_text("3 results", timeout=10_000)
+    expect(page.locator("#search-form[data-search-ready]")).to_have_count(1, timeout=15_000)
+    status = page.locator("#search-status")
+    expect(status).to_contain_text("9 results", timeout=10_000)
+    page.locator("label.usa-checkbox__label", has_text=re.compile(r"^Customs and Border Protection")).click()
+    expect(status).to_contain_text("3 results", timeout=10_000)
+    expect(status).to_contain_text("Customs and Border Protection")
