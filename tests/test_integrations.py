@@ -329,8 +329,14 @@ def test_a_changed_repository_setting_rebuilds_the_links(tmp_path: Path) -> None
 
 
 def json_ld(root: lxml.html.HtmlElement) -> dict:
-    (block,) = root.xpath('//script[@type="application/ld+json"]/text()')
-    return json.loads(block)
+    """The publication's own JSON-LD node (the page also carries its BreadcrumbList)."""
+    nodes = []
+    for block in root.xpath('//script[@type="application/ld+json"]/text()'):
+        data = json.loads(block)
+        for node in data.get("@graph", [data]) if isinstance(data, dict) else data:
+            nodes.append(node)
+    (document,) = [node for node in nodes if "datePublished" in node]
+    return document
 
 
 def meta_items(root: lxml.html.HtmlElement) -> list[str]:
