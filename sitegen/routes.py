@@ -342,13 +342,14 @@ class _Planner:
             extra={"facets": summary, "library": True, "chart": _per_year(listed)},
             feed="/feed.xml",
         )
+        words = strings_for(config.language)  # listings are in the site's language
         by_update = tuple(sorted(listed, key=lambda p: (-p.last_modified.toordinal(), p.slug)))
         self.listing(
             "updated",
             "",
-            "Recently updated publications",
+            words["recently_updated"],
             by_update,
-            self.trail(Crumb("Recently updated", "")),
+            self.trail(Crumb(words["recently_updated_crumb"], "")),
             extra={"order": "updated"},
         )
         retired = tuple(p for p in site.publications if p.retired is not None)
@@ -356,9 +357,9 @@ class _Planner:
             self.listing(
                 "retired",
                 "",
-                "Retired publications",
+                words["retired_publications"],
                 retired,
-                self.trail(Crumb("Retired", "")),
+                self.trail(Crumb(words["retired_crumb"], "")),
                 extra={"order": "retired"},
             )
         for kind in FACET_KINDS:

@@ -67,6 +67,13 @@ STRINGS: dict[str, dict[str, Any]] = {
         "subscribe": "Subscribe to the feed",
         "no_publications": "No publications yet.",
         "recently_updated": "Recently updated publications",
+        "recently_updated_crumb": "Recently updated",
+        "updated_intro": "Publications in the order they were last updated (or published, if never updated), "
+        "most recent first.",
+        "retired_publications": "Retired publications",
+        "retired_crumb": "Retired",
+        "retired_intro": "Publications that have been withdrawn. They stay available for reference, "
+        "each with the reason it was retired.",
         "search_library": "Search the library",
         "facet_intro": (
             "{facet}: {name}. {n} publication, newest first.",
@@ -202,6 +209,13 @@ STRINGS: dict[str, dict[str, Any]] = {
         "subscribe": "Suscribirse al canal",
         "no_publications": "Todavía no hay publicaciones.",
         "recently_updated": "Publicaciones actualizadas recientemente",
+        "recently_updated_crumb": "Actualizadas recientemente",
+        "updated_intro": "Publicaciones en el orden en que se actualizaron por última vez (o se publicaron, "
+        "si nunca se actualizaron), las más recientes primero.",
+        "retired_publications": "Publicaciones retiradas",
+        "retired_crumb": "Retiradas",
+        "retired_intro": "Publicaciones que se han retirado. Siguen disponibles como referencia, "
+        "cada una con el motivo de su retiro.",
         "search_library": "Buscar en la biblioteca",
         "facet_intro": (
             "{facet}: {name}. {n} publicación, las más recientes primero.",

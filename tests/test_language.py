@@ -11,6 +11,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
+from sitegen.strings import STRINGS
 from sitekit import Project
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -168,3 +169,29 @@ def test_a_seal_must_be_an_image_under_content_files(tmp_path, seal: str, conten
     project.publication("one")
     report = project.check()
     assert not report.ok and any(d.code == code for d in report.diagnostics), [d.text() for d in report.diagnostics]
+
+
+def test_the_updated_and_retired_listings_speak_the_sites_language(tmp_path) -> None:  # noqa: ANN001
+    """Their heading, breadcrumb and intro come from the interface strings, not template English."""
+    for language in ("en", "es"):
+        for key in ("recently_updated", "recently_updated_crumb", "updated_intro"):
+            assert STRINGS[language][key]
+        for key in ("retired_publications", "retired_crumb", "retired_intro"):
+            assert STRINGS[language][key]
+    english = Project(tmp_path / "en")
+    english.publication("old", retired={"date": "2021-01-01", "reason": "Replaced."})
+    assert english.build().ok
+    for path, kind in (("/publications/updated/", "updated"), ("/publications/retired/", "retired")):
+        root = doc(english, path)
+        assert root.xpath("//p[@class='listing-intro']")[0].text_content() == STRINGS["en"][f"{kind}_intro"]
+    assert doc(english, "/publications/retired/").xpath("//h1")[0].text_content() == "Retired publications"
+    spanish = Project(tmp_path / "es", language="es")
+    spanish.publication("antigua", language="es", retired={"date": "2021-01-01", "reason": "Reemplazada."})
+    report = spanish.check()
+    assert report.ok, [d.text() for d in report.diagnostics]
+    on_these = [
+        d.text()
+        for d in report.diagnostics
+        if d.code == "untranslated-text" and ("/publications/updated/" in d.message or "/retired/" in d.message)
+    ]
+    assert on_these == []
