@@ -3,7 +3,7 @@
 Every attachment a publication lists is read by `documents.py` once per version of its bytes.
 The records (and the text kept for search) live in `documents.sqlite` in the cache folder,
 keyed by a hash of the bytes and the reader's signature; a file is recognised as unchanged by
-its size and modification time, as rsync does (and as the scan recognises attachments), so an
+its size and modification time, as rsync does (as the scan does before it hashes one), so an
 incremental build reads no attachment it read before, and a build with nothing changed stops
 before this stage. Rows are authenticated like every cache row (store.py): a planted database
 cannot change what a page says about a file.

@@ -411,7 +411,10 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
         report.diagnostics = [Diagnostic(str(out), 0, "bad-output", refusal)]
         return report
     clock = time.perf_counter()
-    scan = scan_project(project)
+    known_hashes = cache.file_hashes() if options.use_cache else {}
+    scan = scan_project(project, known_hashes)
+    if options.use_cache:
+        cache.keep_file_hashes(scan.file_hashes, known_hashes)
     previous = cache.load_manifest(out) if options.use_cache else None
     output = Output(out)
     if previous is not None and not output.describes(previous.published):
@@ -420,8 +423,8 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
     report.timings["scan"] = time.perf_counter() - clock
     if previous is not None and _intact(previous, options, output):
         if previous.whole == whole:
-            # Every input is byte for byte (attachments: size and time) what the last good build
-            # read, the clock has not reached a scheduled publication, and every output is in place.
+            # Every input is byte for byte what the last good build read, the clock has not
+            # reached a scheduled publication, and every output is in place.
             report.publications, report.routes = previous.publications, previous.routes
             report.next_due = previous.next_due
             report.diagnostics = list(previous.warnings)  # the same inputs give the same warnings

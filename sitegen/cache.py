@@ -42,6 +42,7 @@ def _code_signature() -> str:
 
 CODE_SIGNATURE = _code_signature()
 PARSED, JOURNAL = "parsed.pickle", "parsed-journal.pickle"
+FILE_HASHES = "file-hashes.pickle"  # attachment -> (stat, hash of its bytes): see loader.Scan
 MAC_SIZE = 32  # a cache file is the HMAC-SHA256 of the rest of it (bound to its name), then a pickle
 JOURNAL_MIN = 100  # records the journal may hold before the store is rewritten, however small it is
 CACHE_SIGNATURE = f"sitegen {__version__}|{CODE_SIGNATURE}|{MARKUP_SIGNATURE}".encode()
@@ -189,6 +190,16 @@ class Cache:
             if len(journal) < JOURNAL_MIN:  # else the next full build parses the file again
                 journal[key] = value
                 self._save(JOURNAL, journal)
+
+    def file_hashes(self) -> dict[str, tuple[str, str]]:
+        """The last scan's attachment hashes by stat (loader.Scan.file_hashes); {} when none."""
+        found = self._load(FILE_HASHES) if self.enabled else None
+        return found if isinstance(found, dict) else {}
+
+    def keep_file_hashes(self, hashes: dict[str, tuple[str, str]], known: dict[str, tuple[str, str]]) -> None:
+        """Keep a scan's attachment hashes for the next one, unless they are the ones it was given."""
+        if hashes != known:
+            self._save(FILE_HASHES, hashes)
 
     def load_manifest(self, output: Path) -> Manifest | None:
         """The record of the last good build into `output`, if this sitegen wrote one."""

@@ -327,9 +327,12 @@ def _links_and_specials(project: Path, folders: tuple[str, ...]) -> list[Diagnos
 class Scan:
     """Every input file of a project, identified: what a build would read, and a digest of it all.
 
-    Markdown and YAML are identified by their bytes (the content key), other files under
-    content/ (attachments) by size and modification time, as their copies are; templates and
-    assets by their bytes. Equal digests mean a build would produce the same site.
+    Every file is identified by its bytes: Markdown by its content key, other files under
+    content/ (attachments) by a hash of their bytes, read again only when their size or
+    modification time differs from the last scan's (`file_hashes`, kept in the cache): a fresh
+    clone (a CI runner's checkout, with the last build's cache restored) gives every file a new
+    time, and must still find that only the merged change changed. Templates and assets by
+    their bytes. Equal digests mean a build would produce the same site.
 
     `frame` is the same digest blind to the bytes of publication files (not to their names):
     equal frames mean that at most the publications' own files changed.
@@ -341,6 +344,7 @@ class Scan:
     digest: str
     frame: str
     problems: tuple[Diagnostic, ...] = ()  # symlinks and special files, which were left out
+    file_hashes: dict[str, tuple[str, str]] = field(default_factory=dict)  # attachment -> (stat, hash)
 
 
 def read_file(path: str) -> bytes:
@@ -359,8 +363,30 @@ def _content_keys(root: str, sources: list[str]) -> list[str]:
     return [content_key(source, read_file(os.path.join(root, source))) for source in sources]
 
 
-def scan_project(project: Path) -> Scan:
+def _stat_key(info: os.stat_result) -> str:
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+def _file_hash(path: str, info: os.stat_result, known: tuple[str, str] | None) -> tuple[str, str]:
+    """(stat, hash of the bytes) of an attachment; the bytes are read only when the stat is new."""
+    stat = _stat_key(info)
+    if known is not None and known[0] == stat:
+        return known
+    digest = hashlib.blake2b(digest_size=16)
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError as exc:  # the build reports an unreadable attachment; the scan only tells it apart
+        return stat, f"unreadable {exc.errno}"
+    return stat, digest.hexdigest()
+
+
+def scan_project(project: Path, known_hashes: dict[str, tuple[str, str]] | None = None) -> Scan:
+    """Identify every input file; `known_hashes` is the last scan's `file_hashes` (from the cache)."""
     markdown, others, problems = _sources(project)
+    known_hashes = known_hashes or {}
+    file_hashes: dict[str, tuple[str, str]] = {}
     root = str(project)
     sources = [source for _, source in markdown]
     # Reading and hashing release the GIL, so two threads take half the time of one; every
@@ -379,8 +405,8 @@ def scan_project(project: Path) -> Scan:
             with open(path, "rb") as handle:
                 rest.update(f"{inner}\0".encode() + hashlib.blake2b(handle.read()).digest())
         else:
-            info = os.stat(path)
-            rest.update(f"{inner}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+            file_hashes[inner] = _file_hash(path, os.stat(path), known_hashes.get(inner))
+            rest.update(f"{inner}\0{file_hashes[inner][1]}\n".encode())
     for name in ("content/site.yaml", "content/types.yaml", "content/topics.yaml"):
         if os.path.islink(os.path.join(root, name)):
             continue  # reported by _sources, never read
@@ -408,7 +434,9 @@ def scan_project(project: Path) -> Scan:
     if problems:  # never a build that could be skipped or quick: the problems must be reported
         digest.update(repr(problems).encode())
         frame.update(repr(problems).encode())
-    return Scan(tuple(markdown), tuple(others), keys, digest.hexdigest(), frame.hexdigest(), tuple(problems))
+    return Scan(
+        tuple(markdown), tuple(others), keys, digest.hexdigest(), frame.hexdigest(), tuple(problems), file_hashes
+    )
 
 
 def load_content(

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from sitegen.builder import BuildReport
 from sitegen.output import MARKER
 from sitekit import Project, tree
 
@@ -22,10 +23,42 @@ KEPT = (".sitegen-cache", "_site")
 
 def _library(root: Path) -> Project:
     project = Project(root)
+    (root / "content" / "files").mkdir(parents=True, exist_ok=True)
     for number in range(6):
-        project.publication(f"p{number}", date=f"202{number}-01-0{number + 1}", body=f"Body {number}.")
+        (root / "content" / "files" / f"p{number}.csv").write_bytes(f"year,count\n202{number},{number}\n".encode())
+        project.publication(
+            f"p{number}",
+            date=f"202{number}-01-0{number + 1}",
+            body=f"Body {number}.",
+            attachments=[{"title": f"Data {number}", "file": f"files/p{number}.csv"}],
+        )
     assert project.build().ok
     return project
+
+
+def _restored(tmp_path: Path) -> Project:
+    """The library as the next CI run sees it: a fresh checkout with the last run's cache and output."""
+    project = _library(tmp_path / "site")
+    archive = tmp_path / "cache.tar"
+    subprocess.run(["tar", "--posix", "-cf", str(archive), "-C", str(project.root), *KEPT], check=True)
+    _fresh_checkout(project.root, tmp_path / "last-run")
+    subprocess.run(["tar", "-xf", str(archive), "-C", str(project.root)], check=True)
+    return project
+
+
+def _merge_a_body_edit(project: Project) -> BuildReport:
+    project.publication(
+        "p3", date="2023-01-04", body="Body 3, corrected.", attachments=[{"title": "Data 3", "file": "files/p3.csv"}]
+    )
+    return project.build()
+
+
+def _clean_build_of(project: Project, root: Path) -> dict[str, bytes]:
+    clean = Project(root)
+    shutil.rmtree(clean.root / "content")
+    shutil.copytree(project.root / "content", clean.root / "content")
+    assert clean.build().ok
+    return {k: v for k, v in tree(clean.out).items() if k != MARKER}
 
 
 def _fresh_checkout(project: Path, old: Path) -> None:
@@ -35,25 +68,29 @@ def _fresh_checkout(project: Path, old: Path) -> None:
 
 
 def test_a_restored_output_and_cache_rebuild_only_what_changed(tmp_path: Path) -> None:
-    project = _library(tmp_path / "site")
-    archive = tmp_path / "cache.tar"
-    subprocess.run(["tar", "--posix", "-cf", str(archive), "-C", str(project.root), *KEPT], check=True)
-    _fresh_checkout(project.root, tmp_path / "last-run")
-    subprocess.run(["tar", "-xf", str(archive), "-C", str(project.root)], check=True)
-
-    project.publication("p3", date="2023-01-04", body="Body 3, corrected.")
-    report = project.build()
+    project = _restored(tmp_path)
+    report = _merge_a_body_edit(project)
     assert report.ok, report.diagnostics
-    assert [event.output for event in report.events] == ["publications/p3/index.html"], report.events
+    # The quick rebuild: every attachment has a new modification time, but the same bytes.
+    assert [(event.output, event.why) for event in report.events] == [("publications/p3/index.html", "quick")]
     assert "Body 3, corrected." in project.html("/publications/p3/")
+    assert {k: v for k, v in tree(project.out).items() if k != MARKER} == _clean_build_of(project, tmp_path / "clean")
 
-    clean = Project(tmp_path / "clean")
-    shutil.rmtree(clean.root / "content")
-    shutil.copytree(project.root / "content", clean.root / "content")
-    assert clean.build().ok
-    assert {k: v for k, v in tree(project.out).items() if k != MARKER} == {
-        k: v for k, v in tree(clean.out).items() if k != MARKER
-    }
+    again = project.build()  # the hashes the scan kept: nothing is read or rendered again
+    assert again.ok and again.events == [] and again.rendered == 0
+
+
+def test_an_attachment_changed_in_the_merge_is_published_though_its_size_is_the_same(tmp_path: Path) -> None:
+    project = _restored(tmp_path)
+    attachment = project.root / "content" / "files" / "p2.csv"
+    changed = attachment.read_bytes().replace(b",2\n", b",9\n")
+    assert len(changed) == attachment.stat().st_size
+    attachment.write_bytes(changed)
+    report = _merge_a_body_edit(project)
+    assert report.ok, report.diagnostics
+    assert "quick" not in {event.why for event in report.events}
+    assert (project.out / "files" / "p2.csv").read_bytes() == changed
+    assert {k: v for k, v in tree(project.out).items() if k != MARKER} == _clean_build_of(project, tmp_path / "clean")
 
 
 def test_an_output_that_comes_back_without_its_times_is_checked_against_the_disk(tmp_path: Path) -> None:
