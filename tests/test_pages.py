@@ -7,6 +7,7 @@ on elements and attributes, never on whole-page text.
 from __future__ import annotations
 
 import json
+import re
 
 import lxml.html
 import pytest
@@ -457,6 +458,20 @@ def test_search_page(site: Project) -> None:
     hrefs = set(root.xpath("//main//a/@href"))
     for kind, key in (("component", "ice"), ("type", "report"), ("topic", "privacy"), ("year", "2019")):
         assert PREFIX + f"publications/{kind}/{key}/" in hrefs
+
+
+def test_stylesheets_style_only_what_the_pages_carry(site: Project) -> None:
+    """No rule is left for an interface the site no longer ships (Pagefind UI's `#search` box and
+    `.pagefind-ui__*` classes): every id a stylesheet names is on a page or written by a script."""
+    pages = [path.read_text("utf-8") for path in site.out.rglob("*.html")]
+    scripts = [path.read_text("utf-8") for path in site.out.rglob("*.js") if "pagefind" not in path.parts]
+    ids = {m for html in pages for m in re.findall(r'\bid="([^"]+)"', html)}
+    for sheet in site.out.glob("assets/css/*.css"):
+        css = re.sub(r"/\*.*?\*/", "", sheet.read_text("utf-8"), flags=re.S)
+        assert "pagefind-ui" not in css, sheet.name
+        selectors = re.sub(r"\{[^{}]*\}", "{}", css)  # the selectors only: colours are not ids
+        for name in set(re.findall(r"#([A-Za-z][\w-]*)", selectors)):
+            assert name in ids or any(f'"{name}"' in js for js in scripts), f"#{name} in {sheet.name}"
 
 
 def test_not_found_page(site: Project) -> None:
