@@ -4,8 +4,8 @@ The pages load scripts, styles, images and fonts from the site itself and have n
 or style; search (Pagefind) runs WebAssembly in a same-origin worker and fetches its index. The
 only outside hosts are those of a setting that asks for them, and exactly those:
 `analytics.dap` adds the Digital Analytics Program's, `search: {provider: searchgov}` search.gov's as a
-form target. `deploy/nginx.conf` carries both policies
-(tests/test_integrations.py holds it to these functions); `sitegen csp` prints the one a site needs,
+form target. `deploy/nginx.conf` carries the policy of a site without them and, commented, the
+policy of each (tests/test_integrations.py holds it to these functions); `sitegen csp` prints the one a site needs,
 for whatever serves it (a CloudFront response headers policy, another web server).
 
 This module only builds text; it must not read the project or know about templates.

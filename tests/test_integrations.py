@@ -119,10 +119,20 @@ def test_codes_are_escaped_in_the_script_address() -> None:
 
 def nginx_policies() -> tuple[str, str]:
     """The active policy of deploy/nginx.conf and the commented one for DAP sites."""
+    active, dap, _ = nginx_all_policies()
+    return active, dap
+
+
+def nginx_all_policies() -> tuple[str, str, str]:
+    """The active policy of deploy/nginx.conf and its commented ones: for DAP sites, for search.gov sites."""
     active = re.findall(r'^    add_header Content-Security-Policy "([^"]+)" always;$', NGINX, re.MULTILINE)
-    dap = re.findall(r'^    # add_header Content-Security-Policy "([^"]+)" always;$', NGINX, re.MULTILINE)
-    assert len(active) == 1 and len(dap) == 1, "nginx.conf has one policy and one commented DAP policy"
-    return active[0], dap[0]
+    commented = re.findall(r'^    # add_header Content-Security-Policy "([^"]+)" always;$', NGINX, re.MULTILINE)
+    dap = [policy for policy in commented if "dap.digitalgov.gov" in policy]
+    searchgov = [policy for policy in commented if "search.usa.gov" in policy]
+    assert len(active) == 1 and len(dap) == 1 and len(searchgov) == 1 and len(commented) == 2, (
+        "nginx.conf has one policy, one commented DAP policy and one commented search.gov policy"
+    )
+    return active[0], dap[0], searchgov[0]
 
 
 def parse_policy(policy: str) -> dict[str, list[str]]:
@@ -193,6 +203,9 @@ def test_sitegen_csp_prints_the_policy_the_settings_need(tmp_path: Path) -> None
     with_dap = Project(tmp_path / "dap", **DAP)
     result = runner.invoke(main, ["csp", str(with_dap.root)])
     assert result.exit_code == 0 and result.output.strip() == nginx_policies()[1]
+    with_searchgov = Project(tmp_path / "searchgov", search={"provider": "searchgov", "affiliate": "dhs"})
+    result = runner.invoke(main, ["csp", str(with_searchgov.root)])
+    assert result.exit_code == 0 and result.output.strip() == nginx_all_policies()[2]
     broken = Project(tmp_path / "broken", analytics={"dap": {}})
     result = runner.invoke(main, ["csp", str(broken.root)])
     assert result.exit_code == 1 and "content/site.yaml:" in result.output
