@@ -34,7 +34,7 @@ from .quick import QuickPlan, plan_quick
 from .render import Renderer, template_files
 from .routes import Route, plan_routes
 from .routes import fingerprints as route_fingerprints
-from .search import SearchError, build_shards, shard_fingerprint, shard_of, temporary_folder
+from .search import SearchError, build_shards, pagefind_search, shard_fingerprint, shard_of, temporary_folder
 from .site import Site, build_site
 from .theme import ThemeError, builtin_signature
 from .urls import output_file
@@ -252,6 +252,8 @@ def _search(
     present = {name: [f for f in names if os.path.isfile(output.out / f)] for name, names in old_files.items()}
     if not options.search:  # leave the previous index as it was
         return present, old_prints, 0
+    if not pagefind_search(site):  # search.gov has the search: no shard, no Pagefind, and no old index kept
+        return {}, {}, 0
     shards = shard_of(site.publications)
     prints = {name: shard_fingerprint(site, members) for name, members in shards.items()}
     files: dict[str, list[str]] = {}

@@ -205,6 +205,35 @@ def test_searchgov_sends_the_header_search_to_search_gov_and_builds_no_index(tmp
     assert page.xpath("//main//form[@action='https://search.usa.gov/search']//input[@name='query']")
 
 
+def test_a_searchgov_site_never_starts_the_indexer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """search.gov has the search: the build plans no shard and runs no Pagefind, and an index left
+    from when the site searched with Pagefind is removed, not kept beside search.gov's forms."""
+    project = Project(tmp_path / "site")
+    project.publication("one")
+    assert project.build(search=True).ok
+    assert (project.out / "pagefind").is_dir()
+    project.write_yaml("content/site.yaml", {**project.site, "search": {"provider": "searchgov", "affiliate": "dhs"}})
+    started: list[str] = []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        started.append(repr(args))
+        raise AssertionError("a searchgov site started the search index build")
+
+    from sitegen import builder
+
+    monkeypatch.setattr(builder, "build_shards", refuse)
+    monkeypatch.setattr(builder, "temporary_folder", refuse)
+    monkeypatch.setattr(search.subprocess, "run", refuse)
+    report = project.build(search=True)
+    assert report.ok, [d.text() for d in report.diagnostics]
+    assert started == []
+    assert not (project.out / "pagefind").exists()
+    assert not [path for path in project.out.rglob("*") if "pagefind" in path.name]
+    project.publication("two")  # and again, from the searchgov build's own manifest
+    assert project.build(search=True).ok and started == []
+    assert not (project.out / "pagefind").exists()
+
+
 def test_pagefind_is_the_default(tmp_path: Path) -> None:
     project = Project(tmp_path / "site")
     project.publication("one")
