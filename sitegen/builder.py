@@ -511,6 +511,7 @@ def _publish_full(
         report.timings["render"] = time.perf_counter() - clock
         if rendered.diagnostics:
             report.diagnostics = sort_diagnostics(report.diagnostics + merge_repeats(rendered.diagnostics))
+        if has_errors(rendered.diagnostics):  # a warning (English text on a Spanish page) still publishes
             output.abort()
             return
         clock = time.perf_counter()

@@ -110,6 +110,8 @@ def test_english_template_text_on_a_spanish_page_is_a_warning(bilingual: Project
     assert warning.severity == "warning" and warning.path == "templates/base.html" and warning.line > 0
     assert '"Back to the top of the page" is English on a page in "es"' in warning.message
     assert "/publications/declaracion-es/" in warning.message
+    # A warning is published with: the page is there, with the text the warning names.
+    assert "Back to the top of the page" in bilingual.html("/publications/declaracion-es/")
 
 
 def test_english_text_marked_english_is_not_reported(bilingual: Project) -> None:
