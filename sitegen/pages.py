@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import traceback
+import weakref
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -78,7 +79,9 @@ def render_one(job: RenderJob, index: int) -> tuple[int, list[Diagnostic]]:
     return (int(job.output.write(route.output, data)) if job.output is not None else 0), warnings
 
 
-_BLOCKS: dict[int, tuple[EnglishBlock, ...]] = {}  # id(renderer) -> the English text of its templates
+# The English text of each renderer's templates. Weak keys, not id(renderer): an id is reused
+# once a renderer is freed, and a later build's renderer got an earlier one's templates.
+_BLOCKS: weakref.WeakKeyDictionary[Renderer, tuple[EnglishBlock, ...]] = weakref.WeakKeyDictionary()
 
 
 def _language_warnings(renderer: Renderer, route: Route, page: str) -> list[Diagnostic]:
@@ -86,12 +89,12 @@ def _language_warnings(renderer: Renderer, route: Route, page: str) -> list[Diag
     language = renderer.language_of(route)
     if language.partition("-")[0].lower() == "en":
         return []
-    blocks = _BLOCKS.get(id(renderer))
+    blocks = _BLOCKS.get(renderer)
     if blocks is None:
         env, loader = renderer.env, renderer.env.loader
         names = [name for name in loader.list_templates() if name.endswith(".html")] if loader else []
         sources = [(name, loader.get_source(env, name)[0]) for name in names] if loader else []
-        blocks = _BLOCKS[id(renderer)] = english_blocks(sources)
+        blocks = _BLOCKS[renderer] = english_blocks(sources)
     return [
         Diagnostic(
             f"templates/{block.template or route.renderer}",

@@ -197,3 +197,17 @@ def test_the_updated_and_retired_listings_speak_the_sites_language(tmp_path) -> 
         if d.code == "untranslated-text" and ("/publications/updated/" in d.message or "/retired/" in d.message)
     ]
     assert on_these == []
+
+
+def test_each_build_checks_its_own_templates(bilingual: Project) -> None:
+    """The English text is read from each build's templates: a build after a clean one, in the
+    same process, still finds the sentence its edited template added (it once looked its
+    renderer up by id(), which a freed renderer's successor can reuse)."""
+    for _ in range(3):  # renderers come and go; the ids of freed ones come back
+        report = bilingual.build()
+        assert report.ok and not [d for d in report.diagnostics if d.code == "untranslated-text"]
+        (bilingual.root / "templates" / "base.html").touch()
+    base = bilingual.root / "templates" / "base.html"
+    base.write_text(base.read_text().replace("{{ t.return_to_top }}", "Back to the top of the page"))
+    report = bilingual.build()
+    assert [d.code for d in report.diagnostics if d.code == "untranslated-text"] == ["untranslated-text"]
