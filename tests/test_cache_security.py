@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen import cache as cache_module
-from sitegen.cache import JOURNAL, PARSED, _output_id, content_key
+from sitegen.cache import FILE_HASHES, JOURNAL, PARSED, _output_id, content_key
 from sitegen.cli import main
 from sitegen.store import KEY_ENV, key_file, sign
 from sitekit import Project
@@ -113,7 +113,7 @@ def built(project: Project, tmp_path: Path, **options: object) -> None:
 # (a) planted pickles never run
 
 
-@pytest.mark.parametrize("name", [PARSED, JOURNAL, "routes"])
+@pytest.mark.parametrize("name", [PARSED, JOURNAL, FILE_HASHES, "routes"])
 @pytest.mark.parametrize("prefix", [b"", b"\0" * 32], ids=["bare", "fake-mac"])
 def test_a_planted_pickle_file_never_runs(
     project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, prefix: bytes
