@@ -195,7 +195,7 @@ class Renderer:
             "route": route,
             "lang": language,
             "t": self.strings(language),
-            "description": self.description(ctx),
+            "description": self.description(ctx, language),
             # a redirect page's canonical address is the publication's
             "canonical": ctx.target if isinstance(ctx, RedirectContext) else route.path,
         }
@@ -213,16 +213,23 @@ class Renderer:
         language = ctx.publication.language if isinstance(ctx, PublicationContext) else ""
         return language or self.config.language
 
-    def description(self, ctx: Context) -> str:
+    def description(self, ctx: Context, language: str) -> str:
+        """The page's meta description: its own summary, else one in the page's language (site.yaml's
+        `description`, when it has one, is the site's own text and is shown as written)."""
         if isinstance(ctx, PublicationContext):
             return ctx.publication.summary
         if isinstance(ctx, PageContext) and ctx.page.summary:
             return ctx.page.summary
+        words = self.strings(language)
+        agency = self.config.agency.name
+        text: str
         if isinstance(ctx, ListingContext) and ctx.component is not None:
-            return f"Publications of {ctx.component.name} ({ctx.component.acronym}), newest first."
-        if isinstance(ctx, ListingContext) and ctx.heading:
-            return f"{ctx.heading}: publications of the {self.config.agency.name}, newest first."
-        return self.config.description or f"Publications of the {self.config.agency.name}."
+            text = words["component_description"].format(name=ctx.component.name, acronym=ctx.component.acronym)
+        elif isinstance(ctx, ListingContext) and ctx.heading:
+            text = words["listing_description"].format(heading=ctx.heading, agency=agency)
+        else:
+            text = self.config.description or words["site_description"].format(agency=agency)
+        return text
 
 
 WRITERS: dict[str, Callable[[Renderer, Route], bytes]] = {

@@ -170,6 +170,7 @@ class _Planner:
         self.diags: list[Diagnostic] = []
         self.files_used: set[str] = set()  # files under content/files/ that published pages link to
         self._heads = {library: _trail_head(self.config, library) for library in (True, False)}
+        self.words = strings_for(self.config.language)  # listings, search and 404 are in the site's language
         self.absolute = Urls(self.config.base_url).absolute
         base = urlsplit(self.config.base_url)
         try:
@@ -342,7 +343,7 @@ class _Planner:
             extra={"facets": summary, "library": True, "chart": _per_year(listed)},
             feed="/feed.xml",
         )
-        words = strings_for(config.language)  # listings are in the site's language
+        words = self.words
         by_update = tuple(sorted(listed, key=lambda p: (-p.last_modified.toordinal(), p.slug)))
         self.listing(
             "updated",
@@ -377,11 +378,11 @@ class _Planner:
                 "/search/",
                 "search.html",
                 SearchContext(
-                    title="Search publications",
+                    title=words["search_label"],
                     facets=summary,
                     filters=search_filters(site),
                     bundles=search_bundles(site),
-                    trail=self.trail(Crumb("Search publications", "")),
+                    trail=self.trail(Crumb(words["search_label"], "")),
                 ),
                 sitemap=True,
             )
@@ -390,7 +391,7 @@ class _Planner:
             Route(
                 "/404.html",
                 "404.html",
-                NotFoundContext(title="Page not found", trail=self.trail(Crumb("Page not found", ""))),
+                NotFoundContext(title=words["not_found"], trail=self.trail(Crumb(words["not_found"], ""))),
             )
         )
         self.add(
@@ -425,11 +426,13 @@ class _Planner:
         source: str = "",
     ) -> None:
         first = Urls.listing(kind, key)
+        words = self.words
         for chunk, pagination in paginate(items, self.config.page_size, first, lambda n: Urls.listing(kind, key, n)):
             page_crumbs = (
                 crumbs
                 if pagination.page == 1
-                else crumbs[:-1] + (Crumb(crumbs[-1].title, first), Crumb(f"Page {pagination.page}", ""))
+                else crumbs[:-1]
+                + (Crumb(crumbs[-1].title, first), Crumb(words["page_n"].format(n=pagination.page), ""))
             )
             self.add(
                 Route(

@@ -75,6 +75,18 @@ STRINGS: dict[str, dict[str, Any]] = {
         "retired_intro": "Publications that have been withdrawn. They stay available for reference, "
         "each with the reason it was retired.",
         "search_library": "Search the library",
+        # issue 15's leftovers: the home, 404 and search pages, listing breadcrumbs and descriptions
+        "newest_publications": "Newest publications",
+        "browse": "Browse",
+        "browse_all": "Browse all publications",
+        "home_intro": "Publications of the {agency} and its {components}",  # site.yaml's intro: replaces it
+        "home_count": ("{n} publication", "{n} publications"),
+        "not_found": "Page not found",
+        "not_found_text": "We can’t find the page you’re looking for. It may have moved, or the address may be mistyped.",
+        "go_home": "Go to the {title} home page",
+        "component_description": "Publications of {name} ({acronym}), newest first.",
+        "listing_description": "{heading}: publications of the {agency}, newest first.",
+        "site_description": "Publications of the {agency}.",
         "facet_intro": (
             "{facet}: {name}. {n} publication, newest first.",
             "{facet}: {name}. {n} publications, newest first.",
@@ -217,6 +229,20 @@ STRINGS: dict[str, dict[str, Any]] = {
         "retired_intro": "Publicaciones que se han retirado. Siguen disponibles como referencia, "
         "cada una con el motivo de su retiro.",
         "search_library": "Buscar en la biblioteca",
+        "newest_publications": "Publicaciones más recientes",
+        "browse": "Explorar",
+        "browse_all": "Explorar todas las publicaciones",
+        # "de {agency}" without an article, as the USWDS identifier writes it ("Un sitio web oficial de"):
+        # the article would depend on the name, which site.yaml gives (intro: words it as the agency likes)
+        "home_intro": "Publicaciones de {agency} y sus {components}",
+        "home_count": ("{n} publicación", "{n} publicaciones"),
+        "not_found": "Página no encontrada",
+        "not_found_text": "No encontramos la página que busca. Es posible que se haya movido o que la dirección "
+        "esté mal escrita.",
+        "go_home": "Ir a la página principal de {title}",
+        "component_description": "Publicaciones de {name} ({acronym}), las más recientes primero.",
+        "listing_description": "{heading}: publicaciones de {agency}, las más recientes primero.",
+        "site_description": "Publicaciones de {agency}.",
         "facet_intro": (
             "{facet}: {name}. {n} publicación, las más recientes primero.",
             "{facet}: {name}. {n} publicaciones, las más recientes primero.",
