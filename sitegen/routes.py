@@ -53,7 +53,6 @@ from .urls import Urls, format_size, output_file
 
 FEED_SIZE = 50
 HOME_LATEST = 10
-FACET_TITLES = {"component": "Component", "type": "Type", "topic": "Topic", "year": "Year"}
 
 
 @dataclass(frozen=True)
@@ -439,7 +438,9 @@ class _Planner:
                     pagination.paths[pagination.page - 1],
                     "listing.html",
                     ListingContext(
-                        title=title if pagination.page == 1 else f"{title}, page {pagination.page}",
+                        title=title
+                        if pagination.page == 1
+                        else words["title_page_n"].format(title=title, n=pagination.page),
                         heading=title,
                         kind=kind,
                         key=key,
@@ -471,7 +472,8 @@ class _Planner:
     def facet_listing(self, facet: Facet) -> None:
         site = self.site
         # Every listing shows its facet's other values beside the list (a component, its own subsets).
-        extra: dict[str, Any] = {"facet_name": FACET_TITLES[facet.kind], "facets": self.summary}
+        facet_names = self.words["search_page"]["groups"]  # "Component", "Type"...
+        extra: dict[str, Any] = {"facet_name": facet_names[facet.kind], "facets": self.summary}
         source = ""
         first = Urls.listing(facet.kind, facet.key)
         if facet.kind == "component":
@@ -491,7 +493,9 @@ class _Planner:
                     f"{component.name}: {combination.name}",
                     combination.publications,
                     self.trail(Crumb(component.name, first), Crumb(combination.name, "")),
-                    extra={"facet_name": f"{component.acronym} {FACET_TITLES[combination.kind].lower()}"},
+                    extra={
+                        "facet_name": self.words["subset_facet"][combination.kind].format(acronym=component.acronym)
+                    },
                     source=source,
                 )
         feed = (

@@ -87,6 +87,13 @@ STRINGS: dict[str, dict[str, Any]] = {
         "component_description": "Publications of {name} ({acronym}), newest first.",
         "listing_description": "{heading}: publications of the {agency}, newest first.",
         "site_description": "Publications of the {agency}.",
+        # and what a Spanish build showed besides: listing titles and intros, redirects, site pages, the feed link
+        "title_page_n": "{title}, page {n}",
+        "subset_facet": {"type": "{acronym} type", "year": "{acronym} year"},  # a component's own type and year lists
+        "moved": "This page has moved",
+        "moved_to": "“{title}” is now at",
+        "page_last_reviewed": "Page last reviewed",
+        "feed_title": "{title}: newest publications",
         "facet_intro": (
             "{facet}: {name}. {n} publication, newest first.",
             "{facet}: {name}. {n} publications, newest first.",
@@ -243,6 +250,12 @@ STRINGS: dict[str, dict[str, Any]] = {
         "component_description": "Publicaciones de {name} ({acronym}), las más recientes primero.",
         "listing_description": "{heading}: publicaciones de {agency}, las más recientes primero.",
         "site_description": "Publicaciones de {agency}.",
+        "title_page_n": "{title}, página {n}",
+        "subset_facet": {"type": "Tipo de {acronym}", "year": "Año de {acronym}"},
+        "moved": "Esta página cambió de dirección",
+        "moved_to": "“{title}” ahora está en",
+        "page_last_reviewed": "Última revisión de la página",
+        "feed_title": "{title}: publicaciones más recientes",
         "facet_intro": (
             "{facet}: {name}. {n} publicación, las más recientes primero.",
             "{facet}: {name}. {n} publicaciones, las más recientes primero.",

@@ -1,8 +1,9 @@
 """A site whose own language is Spanish says everything of its interface in Spanish (issue 15).
 
 The pages that are in the site's language, whatever the publications are in: home, the 404 and
-search pages, the listings (their breadcrumbs and meta descriptions). The English words they used
-to carry are looked for on every page; an English site keeps its words.
+search pages, the listings (their titles, breadcrumbs and meta descriptions), redirects and the
+site's own pages. The English words they used to carry are looked for on every page, and the
+untranslated-text check must find none; an English site keeps its words.
 """
 
 from __future__ import annotations
@@ -34,6 +35,20 @@ ENGLISH = (
     "Publications of",
     "publications of the",
     "newest first",
+) + (  # what a Spanish build showed besides
+    "By componente",
+    "By type",
+    "By topic",
+    "By year",
+    ", page 2",
+    "Type:",
+    "Year:",
+    "ICE type",
+    "This page has moved",
+    "is now at",
+    "Page last reviewed",
+    "March 4, 2021",
+    "newest publications",
 )
 
 
@@ -169,6 +184,57 @@ def test_site_yaml_description_stays_as_written(tmp_path: Path) -> None:
         assert description(doc(project, path)) == "Our own words, in English on purpose."
 
 
+# What a build of a Spanish site showed besides: listing titles and intros, facet headings,
+# redirects, the site's own pages and the feed link.
+
+
+def test_a_second_listing_page_is_titled_in_spanish(spanish: tuple[Project, BuildReport]) -> None:
+    project, _ = spanish
+    for path, heading in (
+        ("/publications/page/2/", "Todas las publicaciones"),
+        ("/publications/topic/privacy/page/2/", "Privacy"),
+    ):
+        root = doc(project, path)
+        assert root.xpath("//title")[0].text_content().startswith(f"{heading}, página 2 |")
+        assert root.xpath("//meta[@property='og:title']/@content")[0].endswith(", página 2")
+        assert ", page 2" not in project.html(path)
+
+
+def test_listing_intros_name_the_facet_in_spanish(spanish: tuple[Project, BuildReport]) -> None:
+    project, _ = spanish
+    root = doc(project, "/publications/type/report/")
+    assert text(root, "//p[@class='listing-intro']") == ["Tipo: Report. 2 publicaciones, las más recientes primero."]
+    root = doc(project, "/publications/year/2021/")
+    assert text(root, "//p[@class='listing-intro']") == ["Año: 2021. 1 publicación, las más recientes primero."]
+    root = doc(project, "/publications/component/ice/type/report/")
+    assert text(root, "//p[@class='listing-intro']")[0].startswith("Tipo de ICE: ")
+
+
+def test_facet_headings_and_the_feed_link_are_in_spanish(spanish: tuple[Project, BuildReport]) -> None:
+    project, _ = spanish
+    for path in ("/", "/search/"):
+        root = doc(project, path)
+        assert text(root, "//section[contains(@class, 'tablet:grid-col-6')]/*[1]") == [
+            "Por componente",
+            "Por tipo",
+            "Por tema",
+            "Por año",
+        ]
+        assert root.xpath("//link[@type='application/atom+xml']/@title") == [
+            "Publications Library: publicaciones más recientes"
+        ]
+
+
+def test_redirects_and_site_pages_are_in_spanish(spanish: tuple[Project, BuildReport]) -> None:
+    project, _ = spanish
+    root = doc(project, "/antiguo/informe-0/")
+    assert text(root, "//h1") == ["Esta página cambió de dirección"]
+    assert text(root, "//main//p")[0].startswith("“Informe número 0” ahora está en https://")
+    assert text(doc(project, "/about/"), "//p[@class='page-updated']") == [
+        "Última revisión de la página: 4 de marzo de 2021"
+    ]
+
+
 def test_no_page_of_a_spanish_site_keeps_english_interface_text(spanish: tuple[Project, BuildReport]) -> None:
     project, _ = spanish
     found = {}
@@ -178,6 +244,11 @@ def test_no_page_of_a_spanish_site_keeps_english_interface_text(spanish: tuple[P
         if left:
             found[page.relative_to(project.out).as_posix()] = left
     assert found == {}
+
+
+def test_the_untranslated_text_check_finds_nothing(spanish: tuple[Project, BuildReport]) -> None:
+    _, report = spanish
+    assert [d.text() for d in report.diagnostics if d.code == "untranslated-text"] == []
 
 
 def test_every_new_string_is_in_both_tables() -> None:
@@ -193,7 +264,7 @@ def test_every_new_string_is_in_both_tables() -> None:
         "component_description",
         "listing_description",
         "site_description",
-    ):
+    ) + ("title_page_n", "subset_facet", "moved", "moved_to", "page_last_reviewed", "feed_title"):
         english, spanish = STRINGS["en"][key], STRINGS["es"][key]
         assert type(english) is type(spanish) and english != spanish, key
         if isinstance(english, dict):
