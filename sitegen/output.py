@@ -173,7 +173,7 @@ def _recover(root: Path) -> None:
     _to_spare(root, _beside(root, "staging"), None)  # a killed build's: nothing unpublished stays
 
 
-def _to_spare(root: Path, staging: Path, live: dict[str, tuple[int, int] | None] | None) -> None:
+def _to_spare(root: Path, staging: Path, live: dict[str, tuple[int, int]] | None) -> None:
     """Keep a staging folder as the spare tree, holding only files that are published ones (hard
     links to them: nothing of a build that did not publish is left beside the site)."""
     spare = _beside(root, "spare")
@@ -186,11 +186,10 @@ def _to_spare(root: Path, staging: Path, live: dict[str, tuple[int, int] | None]
         files, _folders, odd = _scan(str(staging))
         for relative in odd:
             _unlink(os.path.join(staging, relative))
-        for relative in files:
-            path = os.path.join(staging, relative)
+        for relative, found in files.items():
             expected = live.get(relative) if live is not None else _key(os.path.join(root, relative))
-            if expected is None or _key(path) != expected:
-                _unlink(path)
+            if expected is None or found != expected:
+                _unlink(os.path.join(staging, relative))
         _discard(staging / MARKER)
         os.rename(staging, spare)
     except OSError:
@@ -315,12 +314,15 @@ def _delay() -> float:
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-def _scan(top: str) -> tuple[set[str], set[str], set[str]]:
-    """(regular files, folders, anything else) under `top`, relative, never following a link.
+def _scan(top: str) -> tuple[dict[str, tuple[int, int]], set[str], set[str]]:
+    """(regular files with their identity, folders, anything else) under `top`, relative, never
+    following a link.
 
+    Each file's identity (device, inode; see `_key`) is read as the folder is listed: the same
+    system call `_key` would make, without a second pass over 15,000 paths.
     The marker, the inside staging folder and lost+found at the top are left out.
     """
-    files: set[str] = set()
+    files: dict[str, tuple[int, int]] = {}
     folders: set[str] = set()
     odd: set[str] = set()
     stack = [""]
@@ -338,7 +340,11 @@ def _scan(top: str) -> tuple[set[str], set[str], set[str]]:
                 folders.add(name)
                 stack.append(name)
             elif entry.is_file(follow_symlinks=False):
-                files.add(name)
+                try:
+                    found = entry.stat(follow_symlinks=False)
+                except FileNotFoundError:
+                    continue
+                files[name] = (found.st_dev, found.st_ino)
             else:
                 odd.add(name)
     return files, folders, odd
@@ -443,21 +449,24 @@ class Output:
         self.root = _real(self.out)  # an output that is a link to a folder: that folder is swapped
         self.staging = _beside(self.root, "staging")
         self.in_place = False
-        self._survey: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
-        self._live: dict[str, tuple[int, int] | None] | None = None  # published file -> identity
+        self._survey: tuple[dict[str, tuple[int, int]], frozenset[str], frozenset[str]] | None = None
+        self._published: frozenset[str] | None = None
+        self._live: dict[str, tuple[int, int]] | None = None  # published file -> identity
 
     # The live folder, surveyed once per build (the build holds the lock: nobody else changes it).
 
-    def _surveyed(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    def _surveyed(self) -> tuple[dict[str, tuple[int, int]], frozenset[str], frozenset[str]]:
         if self._survey is None:
             files, folders, odd = _scan(str(self.root))
-            self._survey = frozenset(files), frozenset(folders), frozenset(odd)
+            self._survey = files, frozenset(folders), frozenset(odd)
         return self._survey
 
     @property
     def published(self) -> frozenset[str]:
         """The regular files of the live site, reached through real folders only (not the marker)."""
-        return self._surveyed()[0]
+        if self._published is None:
+            self._published = frozenset(self._surveyed()[0])
+        return self._published
 
     @property
     def untrusted(self) -> frozenset[str]:
@@ -544,9 +553,9 @@ class Output:
 
     def _sync(self) -> None:
         """Make the staging folder hold exactly the published files, as hard links to them."""
-        root, staging = str(self.root), str(self.staging)
-        self._live = live = {relative: _key(os.path.join(root, relative)) for relative in self.published}
-        live_folders = self._surveyed()[1]
+        staging = str(self.staging)
+        published, live_folders, _odd = self._surveyed()
+        self._live = live = dict(published)
         _discard(os.path.join(staging, MARKER))  # written anew when publishing begins
         files, folders, odd = _scan(staging)
         for relative in odd:
@@ -554,15 +563,18 @@ class Output:
         for relative in sorted(folders - live_folders):
             _discard(os.path.join(staging, relative))
         kept = set()
-        for relative in files:
-            path = os.path.join(staging, relative)
-            found = _key(path)
-            if found is not None and found == live.get(relative):
+        for relative, found in files.items():
+            if found == live.get(relative):
                 kept.add(relative)
-            elif found is not None:
-                _unlink(path)
-        for relative, identity in live.items():
-            if relative not in kept and identity is not None:
+            else:
+                with contextlib.suppress(FileNotFoundError):  # in a folder just removed
+                    _unlink(os.path.join(staging, relative))
+        # Parents sort before their children: each folder is made once, before its files are linked.
+        for relative in sorted(live_folders - folders):
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(os.path.join(staging, relative))
+        for relative in live:
+            if relative not in kept:
                 self._link(relative)
 
     def _link(self, relative: str) -> None:
