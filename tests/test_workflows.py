@@ -33,9 +33,13 @@ def actionlint() -> str:
     return found
 
 
-def load(name: str) -> dict:
+STARTER_WORKFLOWS = REPO / "sitegen" / "starter" / "github" / "workflows"  # what `sitegen init` writes
+KEPT = {".sitegen-cache", "_site", "._site.sitegen-spare"}  # the cache, the output and the spare tree
+
+
+def load(name: str, folder: Path = WORKFLOWS) -> dict:
     # PyYAML reads the key `on` as True (YAML 1.1); put it back.
-    data = yaml.safe_load((WORKFLOWS / name).read_text("utf-8"))
+    data = yaml.safe_load((folder / name).read_text("utf-8"))
     if True in data:
         data["on"] = data.pop(True)
     return data
@@ -176,16 +180,25 @@ def cache_steps(workflow: dict) -> tuple[dict, list[dict]]:
     return restore, used.get("actions/cache/save", [])
 
 
-def test_content_workflows_keep_the_build_cache_safely() -> None:
-    """The deploy restores only what deploys saved; pull requests save only for themselves."""
-    deploy, pr = load("deploy.yml"), load("pr.yml")
+@pytest.mark.parametrize(
+    ("folder", "locks"),
+    [
+        (WORKFLOWS, "hashFiles('pyproject.toml', 'package-lock.json')"),
+        (STARTER_WORKFLOWS, "hashFiles('requirements.txt')"),
+    ],
+    ids=["this-repository", "sitegen-init"],
+)
+def test_content_workflows_keep_the_build_cache_safely(folder: Path, locks: str) -> None:
+    """The deploy restores only what deploys saved; pull requests save only for themselves. The
+    sites `sitegen init` makes keep their cache exactly as this repository does."""
+    deploy, pr = load("deploy.yml", folder), load("pr.yml", folder)
     (deploy_restore, (deploy_save,)), (pr_restore, (pr_save,)) = cache_steps(deploy), cache_steps(pr)
-    paths = {".sitegen-cache", "_site"}
     for found in (deploy_restore, deploy_save, pr_restore, pr_save):
         # The same paths everywhere: actions/cache versions an entry by its paths, and a pull
-        # request restores the last deploy's.
-        assert set(found["path"].splitlines()) == paths
-        assert "hashFiles('pyproject.toml', 'package-lock.json')" in found["key"]
+        # request restores the last deploy's. The spare tree saves a restored build from making
+        # every folder of the site anew (tests/test_restored_output.py).
+        assert set(found["path"].splitlines()) == KEPT
+        assert locks in found["key"]
     assert deploy_restore["key"] == deploy_save["key"] and pr_restore["key"] == pr_save["key"]
     assert deploy_save["key"].startswith("sitegen-deploy-") and pr_save["key"].startswith("sitegen-pr-")
     assert all(key.startswith("sitegen-deploy-") for key in deploy_restore["restore-keys"].splitlines())
@@ -195,11 +208,11 @@ def test_content_workflows_keep_the_build_cache_safely() -> None:
         # Nothing committed is mistaken for a restored cache.
         names = [step.get("name", "") for step in steps(workflow)]
         forget = names.index("Forget any committed cache or output")
-        assert step_named(workflow, "Forget")["run"] == "rm -rf .sitegen-cache _site"
+        assert step_named(workflow, "Forget")["run"] == "rm -rf .sitegen-cache _site ._site.sitegen-spare"
         assert forget < next(i for i, step in enumerate(steps(workflow)) if "cache/restore" in step.get("uses", ""))
         save = next(step for step in steps(workflow) if "cache/save" in step.get("uses", ""))
         assert "env.SITEGEN_CACHE_KEY != ''" in save["if"]
-        assert "Cache poisoning" in (WORKFLOWS / ("deploy.yml" if workflow is deploy else "pr.yml")).read_text()
+        assert "Cache poisoning" in (folder / ("deploy.yml" if workflow is deploy else "pr.yml")).read_text()
 
 
 def test_tests_workflow_runs_ci_only_when_the_code_changes() -> None:
