@@ -142,9 +142,34 @@ with open("pyproject.toml", "rb") as handle:
 print(next(pin for pin in extras if pin.replace(" ", "").startswith("playwright==")))
 EOF
 )"
-    npm ci --no-audit --no-fund --loglevel=error
-  else
-    npm ci --omit=dev --no-audit --no-fund --loglevel=error
+  fi
+  npm ci --omit=dev --no-audit --no-fund --loglevel=error
+  if [ "$axe" = 1 ]; then
+    # axe-core alone, not the test suite's other checkers (Lighthouse, pa11y, vnu-jar: 280 MB):
+    # the tarball of the version package-lock.json pins, refused unless its sha512 is the lock's.
+    "$venv/bin/python" - <<'EOF'
+import base64, hashlib, json, pathlib, shutil, subprocess, tarfile, tempfile
+
+pinned = json.loads(pathlib.Path("package-lock.json").read_text())["packages"]["node_modules/axe-core"]
+with tempfile.TemporaryDirectory() as folder:
+    subprocess.run(
+        ["npm", "pack", f"axe-core@{pinned['version']}", "--pack-destination", folder, "--silent"],
+        check=True, stdout=subprocess.DEVNULL,
+    )
+    (tarball,) = pathlib.Path(folder).glob("*.tgz")
+    algorithm, _, expected = pinned["integrity"].partition("-")
+    if base64.b64encode(hashlib.new(algorithm, tarball.read_bytes()).digest()).decode() != expected:
+        raise SystemExit(f"setup.sh: {tarball.name} does not match package-lock.json's integrity")
+    target = pathlib.Path("node_modules/axe-core")
+    shutil.rmtree(target, ignore_errors=True)
+    with tarfile.open(tarball) as archive:
+        for member in archive.getmembers():
+            inner = pathlib.PurePosixPath(member.name)
+            if member.isfile() and inner.parts[0] == "package" and ".." not in inner.parts:
+                path = target.joinpath(*inner.parts[1:])
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(archive.extractfile(member).read())
+EOF
   fi
 fi
 
