@@ -31,12 +31,9 @@ USWDS_FILES = (
     "img/icon-dot-gov.svg",
     "img/icon-https.svg",
     "img/favicons/favicon.png",
-    "img/favicons/favicon-192.png",
     "img/usa-icons/search.svg",
-    "img/usa-icons-bg/search--white.svg",
     "img/usa-icons/close.svg",
     "img/usa-icons/launch.svg",
-    "img/usa-icons/file_present.svg",
 )
 _CSS_URL = re.compile(r"url\((?!['\"]?(?:data:|https?:|#))['\"]?([^'\")]+)['\"]?\)")
 

@@ -182,3 +182,23 @@ def test_a_label_that_is_not_a_short_name_is_an_error_at_its_line(bare: Project)
     lines = (bare.root / "content/site.yaml").read_text().splitlines()
     assert problem.path == "content/site.yaml" and problem.code == "bad-value"
     assert lines[problem.line - 1].startswith("  component:")
+
+
+def test_every_uswds_file_the_theme_publishes_is_used_by_a_page_a_stylesheet_or_a_script(project: Project) -> None:
+    """USWDS files are copied one by one (USWDS_FILES): each must be named by something the site
+    serves, or it is a file published for nobody (the attachment icon became inline SVG; a
+    192-pixel favicon and a white search icon were named by no page)."""
+    (project.root / "content" / "files").mkdir(parents=True, exist_ok=True)
+    (project.root / "content" / "files" / "report.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    project.publication("first", body="Some text.", attachments=[{"title": "Report", "file": "files/report.pdf"}])
+    assert project.build().ok
+    files = tree(project.out)
+    # USWDS's licence travels with its files, as its terms ask; nothing links to it.
+    uswds = {path for path in files if path.startswith("assets/uswds-") and not path.endswith("/LICENSE.md")}
+    texts = {path: data for path, data in files.items() if path.endswith((".html", ".css", ".js", ".json", ".xml"))}
+    unused = [
+        path
+        for path in sorted(uswds)
+        if not any(path.rsplit("/", 1)[1].encode() in data for other, data in texts.items() if other != path)
+    ]
+    assert unused == [], unused
