@@ -555,7 +555,7 @@ class Output:
         """Make the staging folder hold exactly the published files, as hard links to them."""
         staging = str(self.staging)
         published, live_folders, _odd = self._surveyed()
-        self._live = live = dict(published)
+        self._live = live = published  # the survey's identities: nothing changes the live tree
         _discard(os.path.join(staging, MARKER))  # written anew when publishing begins
         files, folders, odd = _scan(staging)
         for relative in odd:

@@ -16,11 +16,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
 
 from sitegen.builder import BuildReport
 from sitegen.output import MARKER
-from sitekit import REPO, Project, tree
+from sitekit import Project, tree
+from test_workflows import cache_steps, load
 
 KEPT = (".sitegen-cache", "_site")
 NOT_IN_A_CHECKOUT = (*KEPT, "._site.sitegen-*")  # what a build leaves beside the output
@@ -117,13 +117,7 @@ def test_an_output_that_comes_back_without_its_times_is_checked_against_the_disk
 
 def _deploy_workflow_keeps() -> list[str]:
     """The paths the deploy workflow saves and restores with actions/cache."""
-    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "deploy.yml").read_text("utf-8"))
-    (restore,) = [
-        step["with"]
-        for job in workflow["jobs"].values()
-        for step in job.get("steps", [])
-        if step.get("uses", "").startswith("actions/cache/restore@")
-    ]
+    restore, _saves = cache_steps(load("deploy.yml"))
     return str(restore["path"]).split()
 
 
