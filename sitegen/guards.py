@@ -262,18 +262,24 @@ _ATTRIBUTE_VALUE = re.compile(r'"[^"]*"|\'[^\']*\'')
 _ABSOLUTE_HREF = re.compile(r'href="(?:[hH][tT][tT][pP][sS]?:)?//([^/"?#]+)')  # a literal start: searched at C speed
 # What the screen leaves to the parser, in three scans (each is a pass over the page, so they
 # are few): template syntax; comments, CDATA, upper-case tags, <a> tags written oddly and markup
-# inside script or style; hrefs that are not double-quoted, hold entities or spaces, or lead
-# to a file. Attribute names are taken to be lower case: the sanitizer writes them so, and
-# tests/test_guards.py checks that every template does.
+# inside script or style; hrefs that are not double-quoted or hold entities or spaces. A link
+# to a file is judged by `_labelled`, which leaves to the parser what it cannot read. Attribute
+# names are taken to be lower case: the sanitizer writes them so, and tests/test_guards.py checks
+# that every template does.
 _NEEDS_PARSER = [
     re.compile(pattern)
     for pattern in (
         r"\{[{%]",
         r"<(?:!--|!\[|/?[A-Z]|a/|a\s[^>]*<|script\b[^>]*>[^<]*<(?!/script>)|style\b[^>]*>[^<]*<(?!/style>))",
-        r'href(?:\s*=\s*(?!")|="(?:[^"]*(?:&|/files/)|\s|files/))',
+        r'href(?:\s*=\s*(?!")|="(?:[^"]*&|\s))',
     )
 ]
 _LINK_TAG = re.compile(r"<a\s")
+# A link to one of the site's files (what the parser takes for a download, and more), its link's
+# end, and the simple tags the text after it may hold: double-quoted attributes without "<" or ">".
+_FILE_HREF = re.compile(r'href="(?:[^"]*/files/|files/)')
+_LINK_START_OR_END = re.compile(r"<a[\s>/]|</a[\s>]")
+_SIMPLE_TAG = re.compile(r'<(/?)([a-z][a-z0-9]*)(?:\s+[a-z][a-z0-9-]*(?:="[^"<>]*")?)*\s*/?>')
 
 
 def _tag_around(html: str, index: int) -> str:
@@ -324,6 +330,8 @@ def _looks_fine(html: str) -> bool:
         return False
     if any(not _ALT.search(_ATTRIBUTE_VALUE.sub('""', tag)) for tag in _IMG.findall(html)):
         return False
+    if not all(_labelled(html, match.start()) for match in _FILE_HREF.finditer(html)):
+        return False
     # External links are checked in <main> only (the header and footer are the templates').
     mains = html.count("<main")
     if mains > 1:
@@ -341,6 +349,42 @@ def _looks_fine(html: str) -> bool:
         if not _has_class(html[start : html.find(">", match.end()) + 1], "usa-link--external"):
             return False
     return True
+
+
+def _labelled(html: str, at: int) -> bool:
+    """The file link whose href starts at `at` is followed by its type and size, as the parser reads it.
+
+    The parser collects the text after the link's `</a>` up to the next tag of `_BLOCK_TAGS`
+    (start or end) and looks for `_FILE_META` in its first `_FILE_META_WINDOW` characters. This
+    reads the same text where the markup is plain (an `<a>` with one href and no link inside it,
+    then text and simple tags), and gives up (False: the parser decides) on anything else.
+    """
+    start = html.rfind("<", 0, at)
+    end = html.find(">", at)
+    if start < 0 or end < 0 or not _LINK_TAG.match(html, start) or html.count("href=", start, end) != 1:
+        return False
+    close = _LINK_START_OR_END.search(html, end)
+    if close is None or html.startswith("<a", close.start()) or html[close.start() : close.end()] != "</a>":
+        return False  # a link inside the link, or an end tag the parser may read otherwise
+    if "<script" in html[end : close.start()] or "<style" in html[end : close.start()]:
+        return False
+    text: list[str] = []
+    kept = 0
+    position = close.end()
+    while kept < _FILE_META_WINDOW:
+        tag_at = html.find("<", position)
+        if tag_at < 0:
+            return False  # the text runs to the end of the page
+        piece = unescape(html[position:tag_at])
+        text.append(piece)
+        kept += len(piece)
+        tag = _SIMPLE_TAG.match(html, tag_at)
+        if tag is None or tag.group(2) in ("script", "style"):
+            return False
+        if tag.group(2) in _BLOCK_TAGS:
+            break
+        position = tag.end()
+    return _FILE_META.search("".join(text)[:_FILE_META_WINDOW]) is not None
 
 
 def page_problems(html: str) -> list[PageProblem]:

@@ -211,8 +211,8 @@ def test_a_guard_problem_fails_the_build_and_keeps_the_old_site(tmp_path: Path) 
 
 # -- the fast screen never clears a page the parser flags -----------------------------------------
 
-# Without its downloads, template-like code sample and tagged <h1>, which always go to the parser.
-SCREENED = GOOD.replace(GOOD[GOOD.index("    <p>The full") : GOOD.index("  </main>")], "").replace(
+# Without its template-like code sample and tagged <h1>, which always go to the parser.
+SCREENED = GOOD.replace(GOOD[GOOD.index("    <pre><code>") : GOOD.index("  </main>")], "").replace(
     "<h1>DHS/ICE/PIA-049 <em>Parole Unit</em></h1>", "<h1>DHS/ICE/PIA-049 Parole Unit</h1>"
 )
 
@@ -311,6 +311,96 @@ MUTATIONS = [
         ],
     ),
     ("<p>See ", ["<p>{{ x }} ", "<p>{% if %} ", "<p>See <b>&lt;h1&gt;</b> ", "<p>&lt;!-- ", "<p>See"]),
+    # Download links: the type and size after the link, as the parser collects that text.
+    (
+        '<span class="attachment__meta">(PDF, 3 KB, Español)</span>',
+        [
+            '<span class="attachment__meta">(PDF, Español)</span>',
+            "<div>(PDF, 3 KB)</div>",
+            "<br>(PDF, 3 KB)",
+            "<br/>(PDF, 3 KB)",
+            '<span title="a>b">(PDF, 3 KB)</span>',
+            '<span title="a<b">(PDF, 3 KB)</span>',
+            "<span class='x'>(PDF, 3 KB)</span>",
+            '<span class="x">(PDF,</span> 3 KB)',
+            "<span>(PDF,</span><span> 3 KB)</span>",
+            "(PDF, 3&nbsp;KB)",
+            "(PDF, 3 &#75;B)",
+            "(PDF, 3 K&#66;)",
+            "(PDF&#44; 3 KB)",
+            "&amp;(PDF, 3 KB)",
+            "<!-- (PDF, 3 KB) -->",
+            "<script>(PDF, 3 KB)</script>",
+            "<style>(PDF, 3 KB)</style>",
+            "<SPAN>(PDF, 3 KB)</SPAN>",
+            " " * 115 + "(PDF, 3 KB)",
+            "x" * 110 + " (PDF, 3 KB)",
+            "é" * 110 + " (PDF, 3 KB)",
+            '<a href="/x">(PDF, 3 KB)</a>',
+            "<abbr>(PDF, 3 KB)</abbr>",
+            "<address>(PDF, 3 KB)</address>",
+            "<p>(PDF, 3 KB)</p>",
+            "</li><li>(PDF, 3 KB)",
+            "(PDF 3 KB)",
+            "(PDF, 3 KB",
+            "(PDF, KB)",
+            "&lt;b&gt;(PDF, 3 KB)",
+            "< (PDF, 3 KB)",
+            "<3 (PDF, 3 KB)",
+            "<em>(PDF, 3 KB)",
+            '<svg><path d="M0"/></svg>(PDF, 3 KB)',
+            "(PDF, 3 KB)</span></span></span>",
+        ],
+    ),
+    (
+        '<a class="usa-link" href="/library/files/statement-es.pdf" hreflang="es" lang="es">Declaración</a>',
+        [
+            '<a class="usa-link" href="/library/files/statement-es.pdf">Decl<a href="/x">n</a>',
+            '<a href="/library/files/s.pdf">Decl <a href="/library/files/t.pdf">n</a>',
+            '<a href="/x" href="/library/files/s.pdf">D</a>',
+            '<a href="/library/files/s.pdf" href="/x">D</a>',
+            '<a href="/library/files/s.pdf">D</abbr></a>',
+            '<a href="/library/files/s.pdf">D</a >',
+            '<a href="/library/files/s.pdf">D</a\n>',
+            '<a href="/library/files/s.pdf">D<script>"</a>"</script></a>',
+            '<a href="/library/files/s.pdf">D',
+            '<a href="/library/files/s.pdf">D</A>',
+            '<link href="/library/files/s.pdf">',
+            '<span href="/library/files/s.pdf">D</span>',
+            '<a href="https://x.gov/files/s.pdf">D</a>',
+            '<a href="files/s.pdf">D</a>',
+            '<a href="files/">D</a>',
+            '<a href="/x?f=/files/s.pdf">D</a>',
+            '<a href="/library/files/s.pdf"><div>D</div></a>',
+            '<a href="/library/files/s.pdf">D</a></a>',
+            '<a title="href=" href="/library/files/s.pdf">D</a>',
+            '<a data-x=">" href="/library/files/s.pdf">D</a>',
+            '<a href="/library/files/s.pdf" title="x>y">D</a>',
+            '<a href=" /library/files/s.pdf">D</a>',
+            '<a href="/library/files/s.pdf#p&amp;q">D</a>',
+            '<a\nhref="/library/files/s.pdf">D</a>',
+        ],
+    ),
+    (
+        '<li><a href="/library/files/data.csv">Data</a> (CSV, 512 bytes)</li>',
+        [
+            '<li><a href="/library/files/data.csv">Data</a></li><li>(CSV, 512 bytes)</li>',
+            '<li><a href="/library/files/data.csv">Data (CSV, 512 bytes)</a></li>',
+            '<li><a href="/library/files/data.csv">Data</a> (CSV, 512 bytes)',
+            '<li><a href="/library/files/data.csv">Data</a><br> (CSV, 512 bytes)</li>',
+            '<li><a href="/library/files/data.csv">Data</a> <i>(CSV, 512 bytes)</i></li>',
+            '<li><a href="/library/files/data.csv">Data</a> <td>(CSV, 512 bytes)</li>',
+            '<li><a href="/library/files/data.csv">Data</a><a href="/library/files/b.csv">B</a> (CSV, 1 KB)</li>',
+        ],
+    ),
+    (
+        '<a href="/library/files/pia.pdf">PDF document</a> <span class="file-meta">(PDF, 1.2 MB)</span>.</p>',
+        [
+            '<a href="/library/files/pia.pdf">PDF document</a>.</p><p>(PDF, 1.2 MB)</p>',
+            '<a href="/library/files/pia.pdf">PDF document</a>.</p>',
+            '<a href="/library/files/pia.pdf">PDF document</a> (PDF, 1.2 MB).</p>',
+        ],
+    ),
 ]
 
 
@@ -324,11 +414,45 @@ def test_the_screen_never_clears_a_page_the_parser_flags(changes: list[tuple[str
         assert _parsed_problems(page) == [], page
 
 
+@pytest.mark.parametrize("old,new", [(old, new) for old, news in MUTATIONS for new in news])
+def test_each_change_alone_is_judged_as_the_parser_judges_it(old: str, new: str) -> None:
+    """Each mutation on its own: the screen clears it only when the parser finds nothing."""
+    assert old in SCREENED, old
+    page = SCREENED.replace(old, new, 1)
+    if _looks_fine(page):
+        assert _parsed_problems(page) == [], new
+
+
 def test_the_screen_clears_ordinary_pages() -> None:
-    """Most pages must not need the parser, or the screen saves nothing."""
+    """Most pages must not need the parser, or the screen saves nothing: downloads included."""
+    assert 'href="/library/files/' in SCREENED
     assert _looks_fine(SCREENED) and _parsed_problems(SCREENED) == []
     page = SCREENED.replace("</main>", "<p>Body text with a <a href='/library/x/'>link</a>.</p>" * 200 + "</main>")
     assert check_page("x.html", page) == []
+
+
+def test_every_page_of_a_site_with_attachments_is_cleared_by_the_screen(tmp_path: Path) -> None:
+    """Built pages (publication pages with their attachment lists, listings, the home page)
+    pass the screen: the parser is for pages it cannot judge, not for every page with a file."""
+    from pdf_fixtures import tagged_pdf
+    from sitekit import Project
+
+    project = Project(tmp_path / "s")
+    (project.root / "content/files").mkdir(parents=True, exist_ok=True)
+    (project.root / "content/files/report.pdf").write_bytes(tagged_pdf())
+    project.write("content/files/data.csv", "a,b\n1,2\n")
+    project.publication(
+        "with-files",
+        body="See the [full report](../../files/report.pdf) (PDF, 1 KB), and [the data](../../files/data.csv)\n(CSV, 8 bytes).",
+        attachments=[{"title": "Report", "file": "files/report.pdf"}, {"title": "Data", "file": "files/data.csv"}],
+    )
+    project.publication("plain")
+    report = project.build()
+    assert report.ok, report.diagnostics
+    pages = sorted(project.out.rglob("*.html"))
+    publication = (project.out / "publications/with-files/index.html").read_text()
+    assert publication.count("/files/") >= 3
+    assert [page.relative_to(project.out).as_posix() for page in pages if not _looks_fine(page.read_text())] == []
 
 
 def test_href_is_lower_case_in_every_template_and_body() -> None:
