@@ -30,7 +30,7 @@ from .loader import Scan, load_content, scan_project
 from .manifest import Manifest, QuickState
 from .output import MARKER, Output, OutputError, build_lock, failure, refuse_output
 from .pages import KEPT_RENDERER, RenderJob, merge_repeats, render_routes
-from .quick import QuickPlan, plan_quick
+from .quick import QuickPlan, plan_quick, quick_index, search_records
 from .render import Renderer, template_files
 from .routes import Route, plan_routes
 from .routes import fingerprints as route_fingerprints
@@ -250,7 +250,10 @@ def _search(
     old_prints = previous.search if previous else {}
     old_files = previous.search_files if previous else {}
     present = {name: [f for f in names if os.path.isfile(output.out / f)] for name, names in old_files.items()}
+    records = search_records(cache) if options.use_cache else None
     if not options.search:  # leave the previous index as it was
+        if records is not None:
+            records.forget(options.output)  # it may no longer be this site's: quick rebuilds must not use it
         return present, old_prints, 0
     if not pagefind_search(site):  # search.gov has the search: no shard, no Pagefind, and no old index kept
         return {}, {}, 0
@@ -266,9 +269,13 @@ def _search(
     written = 0
     if todo:
         with temporary_folder() as work:
-            for name, bundle in build_shards(site, todo, shards, cache.bodies, Path(work), options.workers).items():
+            bundles = build_shards(site, todo, shards, cache.bodies, Path(work), options.workers, records)
+            for name, bundle in bundles.items():
                 written += sum(output.write(relative, path.read_bytes()) for relative, path in sorted(bundle.items()))
                 files[name] = sorted(bundle)
+    if records is not None:
+        records.keep_only(set(prints.values()))
+        records.confirm(options.output, prints)
     return files, prints, written
 
 
@@ -363,11 +370,13 @@ def _publish_quick(
             cache.routes,
         )
         rendered = render_routes(job, 1)
-        if has_errors(rendered.diagnostics):  # a warning (English text on a Spanish page) does not stop it
+        index = quick_index(options, cache, plan, previous, output)  # re-indexes the shards that hold them
+        # A warning (English text on a Spanish page) does not stop it; a shard without its records does.
+        if has_errors(rendered.diagnostics) or index is None:
             output.abort()
             return False
         cache.save_manifest(options.output, None)  # forgotten before the switch: after a crash, all is re-checked
-        output.commit(set(previous.outputs))
+        output.commit(index.outputs)
     except BaseException:
         output.abort()
         raise
@@ -376,7 +385,14 @@ def _publish_quick(
     cache.save_manifest(
         options.output,
         dataclasses.replace(
-            previous, pages={**previous.pages, **prints}, whole=whole, published=output.identity(), quick=plan.state
+            previous,
+            pages={**previous.pages, **prints},
+            whole=whole,
+            published=output.identity(),
+            quick=plan.state,
+            outputs=tuple(sorted(index.outputs)),
+            search=index.prints,
+            search_files=index.files,
         ),
     )
     report.publications, report.routes = previous.publications, previous.routes
@@ -384,7 +400,7 @@ def _publish_quick(
     report.diagnostics = list(previous.warnings)
     report.rendered = report.parsed = len(plan.routes)
     report.events = [BuildEvent(route.output, "quick") for route in plan.routes]
-    report.written = rendered.written
+    report.written = rendered.written + index.written
     report.timings["quick"] = time.perf_counter() - clock
     return True
 

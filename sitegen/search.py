@@ -26,32 +26,48 @@ index alone, and no shard carries Pagefind's own interfaces, which the search pa
 Each shard also lists its most frequent words (`words.json`), for the search page's spelling
 suggestions.
 
+A shard's bundle is a function of its documents: Pagefind writes its filters in hash-map order,
+a new one each run, so the build sorts them (`_stabilise`). A cached build keeps what each shard
+was made from (`ShardRecord`: every member's document and word counts), so that a quick rebuild
+re-indexes the shard of an edited body without the site graph (`reindex_shard`, used by
+quick.py) and gives the bundle a clean build gives.
+
 This module must not decide what is published (the site graph does) nor write output files (the
 builder writes what `build_shard` returns).
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
+import gzip
 import hashlib
 import json
 import math
 import os
+import pickle
 import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from .attachments import DocumentStore
 from .attachments import texts as attachment_texts
-from .model import Publication
+from .cache import MAC_SIZE, write_file
+from .config import SiteConfig
+from .model import Component, Publication
 from .site import Site
-from .store import Bodies
+from .store import Bodies, sign, verify
 from .urls import Urls
+
+Members = Sequence[tuple[str, str]]  # (slug, digest) of a shard's members, in order
 
 SHARD_SIZE = 800
 PAGEFIND_VERSION = "1.5.2"
@@ -158,16 +174,22 @@ def search_filters(site: Site) -> dict[str, tuple[tuple[str, str, int], ...]]:
 
 
 def shard_fingerprint(site: Site, members: tuple[Publication, ...]) -> str:
-    config = site.config
+    return members_fingerprint(
+        site.config, site.components, is_primary(site, members), [(p.slug, p.digest) for p in members]
+    )
+
+
+def members_fingerprint(config: SiteConfig, components: dict[str, Component], primary: bool, members: Members) -> str:
+    """Identifies everything a shard's bundle is made from: settings, names, and each member's digest."""
     digest = hashlib.blake2b(
         f"{PAGEFIND_VERSION}|{DOCUMENT_FORMAT}|{config.base_url}|{config.language}|{config.search.provider}|"
-        f"{is_primary(site, members)}".encode(),
+        f"{primary}".encode(),
         digest_size=16,
     )
-    components = [(c.key, c.name, c.acronym) for c in site.components.values()]
-    digest.update(repr((config.types, config.topics, components)).encode())
-    for pub in members:
-        digest.update(f"{pub.slug}|{pub.digest}\n".encode())
+    names = [(c.key, c.name, c.acronym) for c in components.values()]
+    digest.update(repr((config.types, config.topics, names)).encode())
+    for slug, member_digest in members:
+        digest.update(f"{slug}|{member_digest}\n".encode())
     return digest.hexdigest()
 
 
@@ -202,9 +224,14 @@ def numbers(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _render(site: Site, pub: Publication, bodies: Bodies, documents: DocumentStore | None = None) -> str:
-    config = site.config
-    component = site.components[pub.component]
+def _render(
+    config: SiteConfig,
+    components: dict[str, Component],
+    pub: Publication,
+    bodies: Bodies,
+    documents: DocumentStore | None = None,
+) -> str:
+    component = components[pub.component]
     body = _TAG.sub(" ", bodies.get(pub.body.key))
     text = body + _attachment_sections(pub, documents)
     filters = [("component", component.name), ("type", config.type_name(pub.type)), ("year", str(pub.year))]
@@ -238,16 +265,157 @@ def _render(site: Site, pub: Publication, bodies: Bodies, documents: DocumentSto
     )
 
 
-def _words(site: Site, members: tuple[Publication, ...], bodies: Bodies) -> bytes:
-    """The shard's most frequent words (letters only, lower-cased) with their counts: the
-    vocabulary the search page suggests spellings from."""
+def _counts(pub: Publication, bodies: Bodies) -> dict[str, int]:
+    """How often each word (letters only, lower-cased) occurs in a publication's title, summary and body."""
     counts: dict[str, int] = {}
-    for pub in members:
-        text = f"{pub.title} {pub.summary} {_TAG.sub(' ', bodies.get(pub.body.key))}"
-        for word in _WORD.findall(text.lower()):
-            counts[word] = counts.get(word, 0) + 1
+    text = f"{pub.title} {pub.summary} {_TAG.sub(' ', bodies.get(pub.body.key))}"
+    for word in _WORD.findall(text.lower()):
+        counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+def _words(counts: dict[str, int]) -> bytes:
+    """The shard's most frequent words with their counts: the vocabulary the search page suggests
+    spellings from."""
     kept = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:WORDS_PER_SHARD]
     return json.dumps(dict(sorted(kept)), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _add(total: dict[str, int], counts: dict[str, int], sign: int) -> None:
+    for word, count in counts.items():
+        left = total.get(word, 0) + sign * count
+        if left:
+            total[word] = left
+        else:
+            del total[word]
+
+
+# -- Pagefind's hash-map order, made stable -------------------------------------------------------
+#
+# Pagefind 1.5 writes each filter's values, and the list of filters in its metadata, in the
+# order of a Rust hash map, which is seeded at random: the same documents give other bytes and
+# other file names on every run (its issue #638 made the fragments stable, not these). So the
+# build sorts them and names each file again as Pagefind names it, by the first hex digits of the
+# SHA-1 of its CBOR, so that a shard's bundle is a function of its documents and a re-indexed
+# shard is byte for byte what a clean build gives. Only CBOR arrays are taken apart; every
+# other item is kept as the bytes Pagefind wrote.
+
+_PREFIX = b"pagefind_dcd"  # ahead of the CBOR in every gzipped file of a bundle
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A CBOR item other than an array, as written; `text` when it is a text string."""
+
+    raw: bytes
+    text: str | None = None
+
+
+_Cbor = list["_Cbor"] | _Item
+
+
+def _head(data: bytes, at: int) -> tuple[int, int, int]:
+    """(major type, argument, where the item's content starts) of the CBOR item at `at`."""
+    major, info = data[at] >> 5, data[at] & 31
+    if info < 24:
+        return major, info, at + 1
+    if info > 27:
+        raise SearchError(f"unexpected CBOR item in Pagefind's output (major {major}, info {info})")
+    size = 1 << (info - 24)
+    return major, int.from_bytes(data[at + 1 : at + 1 + size], "big"), at + 1 + size
+
+
+def _decode(data: bytes, at: int = 0) -> tuple[_Cbor, int]:
+    major, argument, start = _head(data, at)
+    if major == 4:
+        items: list[_Cbor] = []
+        for _ in range(argument):
+            item, start = _decode(data, start)
+            items.append(item)
+        return items, start
+    if major in (2, 3):
+        end = start + argument
+        return _Item(data[at:end], data[start:end].decode("utf-8") if major == 3 else None), end
+    if major in (0, 1, 7):
+        return _Item(data[at:start]), start
+    if major == 6:  # a tag: keep it with the item it tags
+        _item, end = _decode(data, start)
+        return _Item(data[at:end]), end
+    end = start
+    for _ in range(argument * 2):  # a map: kept whole
+        _item, end = _decode(data, end)
+    return _Item(data[at:end]), end
+
+
+def _header(major: int, argument: int) -> bytes:
+    """The shortest head of a CBOR item, as Pagefind's encoder writes it."""
+    if argument < 24:
+        return bytes([major << 5 | argument])
+    size = next(n for n in (1, 2, 4, 8) if argument < 1 << (8 * n))
+    return bytes([major << 5 | (24 + size.bit_length() - 1)]) + argument.to_bytes(size, "big")
+
+
+def _encode(item: _Cbor) -> bytes:
+    if isinstance(item, _Item):
+        return item.raw
+    return _header(4, len(item)) + b"".join(_encode(child) for child in item)
+
+
+def _text_item(text: str) -> _Item:
+    data = text.encode("utf-8")
+    return _Item(_header(3, len(data)) + data, text)
+
+
+def _text(item: _Cbor) -> str:
+    return item.text or "" if isinstance(item, _Item) else ""
+
+
+def _read_cbor(path: Path) -> _Cbor:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_PREFIX):
+        raise SearchError(f"{path.name} is not a Pagefind file this version of sitegen knows")
+    item, end = _decode(data, len(_PREFIX))
+    if end != len(data):
+        raise SearchError(f"{path.name} holds more than one CBOR item")
+    return item
+
+
+def _write_cbor(folder: Path, prefix: str, digits: int, suffix: str, item: _Cbor) -> str:
+    """Write `item` as Pagefind would, under Pagefind's name for it; returns the name's hash part."""
+    data = _encode(item)
+    name = f"{prefix}_{hashlib.sha1(data).hexdigest()[:digits]}"  # noqa: S324 - Pagefind's file names, not security
+    (folder / f"{name}{suffix}").write_bytes(gzip.compress(_PREFIX + data, compresslevel=9, mtime=0))
+    return name
+
+
+def _stabilise(bundle: Path) -> None:
+    """Sort what Pagefind wrote in hash-map order: each filter's values, and the metadata's filters."""
+    renamed: dict[str, str] = {}
+    for path in sorted((bundle / "filter").glob("*.pf_filter")):
+        item = _read_cbor(path)
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[1], list)):
+            raise SearchError(f"{path.name} is not a Pagefind filter this version of sitegen knows")
+        values = sorted(item[1], key=lambda value: _text(value[0]) if isinstance(value, list) and value else "")
+        path.unlink()
+        renamed[path.stem] = _write_cbor(path.parent, path.stem.split("_")[0], 7, ".pf_filter", [item[0], values])
+    entry_path = bundle / "pagefind-entry.json"
+    entry = entry_path.read_text("utf-8")
+    for path in sorted(bundle.glob("pagefind.*.pf_meta")):
+        meta = _read_cbor(path)
+        if not isinstance(meta, list):
+            raise SearchError(f"{path.name} is not a Pagefind index this version of sitegen knows")
+        for index, part in enumerate(meta):
+            # The filters: [name, file] pairs, each file one of those renamed above.
+            members = part if isinstance(part, list) else []
+            pairs = [p for p in members if isinstance(p, list) and len(p) == 2]
+            if pairs and len(pairs) == len(members) and all(_text(pair[1]) in renamed for pair in pairs):
+                fresh: list[_Cbor] = [[pair[0], _text_item(renamed[_text(pair[1])])] for pair in pairs]
+                meta[index] = sorted(fresh, key=lambda pair: _text(pair[0]) if isinstance(pair, list) else "")
+        old = path.name.removeprefix("pagefind.").removesuffix(".pf_meta")
+        path.unlink()
+        new = _write_cbor(bundle, f"pagefind.{old.split('_')[0]}", 10, ".pf_meta", meta).removeprefix("pagefind.")
+        entry = entry.replace(f'"{old}"', f'"{new}"')
+    entry_path.write_text(entry, encoding="utf-8")
 
 
 def _kept(relative: str, primary: bool, wasm: set[str]) -> bool:
@@ -272,25 +440,59 @@ def _pagefind() -> tuple[str, ...]:
         return (sys.executable, "-m", "pagefind")
 
 
-def build_shard(site: Site, name: str, members: tuple[Publication, ...], bodies: Bodies, work: Path) -> dict[str, Path]:
+def _document_path(slug: str) -> str:
+    """Where a publication's document sits in the folder Pagefind reads: at its page's path."""
+    return f"{Urls.publication(slug).strip('/')}/index.html"
+
+
+def build_shard(
+    site: Site,
+    name: str,
+    members: tuple[Publication, ...],
+    bodies: Bodies,
+    work: Path,
+    records: ShardRecords | None = None,
+) -> dict[str, Path]:
     """Index one shard; returns {output path under the site: file} of its bundle.
 
     The documents sit at their publication's path, so result links are the real pages. Pagefind's
     runtime is kept in the first shard only, its interfaces in none. A site that searches with
-    search.gov has no index: nothing is built.
+    search.gov has no index: nothing is built. With `records`, what the bundle was made from is
+    kept for quick rebuilds (see `reindex_shard`).
     """
     if not pagefind_search(site):
         return {}
-    documents = work / name / "documents"
-    bundle = work / name / "bundle"
     texts = attachment_texts(bodies)  # opened in this thread: SQLite connections stay in theirs
     try:
-        for pub in members:
-            folder = documents / Urls.publication(pub.slug).strip("/")
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / "index.html").write_text(_render(site, pub, bodies, texts), encoding="utf-8")
+        documents = tuple(_render(site.config, site.components, pub, bodies, texts) for pub in members)
     finally:
         texts.close()
+    counts = tuple(_counts(pub, bodies) for pub in members)
+    total: dict[str, int] = {}
+    for each in counts:
+        _add(total, each, 1)
+    primary = is_primary(site, members)
+    record = ShardRecord(
+        name,
+        primary,
+        tuple(Member(pub.source, pub.slug, pub.body.key, pub.digest) for pub in members),
+        documents,
+        counts,
+        total,
+    )
+    files = _index(record, site.config.language, work)
+    if records is not None:
+        records.save(shard_fingerprint(site, members), record)
+    return files
+
+
+def _index(record: ShardRecord, language: str, work: Path) -> dict[str, Path]:
+    """Run Pagefind over a shard's documents; returns {output path under the site: file} of its bundle."""
+    name = record.name
+    documents = work / name / "documents"
+    bundle = work / name / "bundle"
+    for member, document in zip(record.members, record.documents, strict=True):
+        write_file(str(documents / _document_path(member.slug)), document.encode("utf-8"), atomic=False)
     command = [
         *_pagefind(),
         "--site",
@@ -298,7 +500,7 @@ def build_shard(site: Site, name: str, members: tuple[Publication, ...], bodies:
         "--output-path",
         str(bundle),
         "--force-language",
-        site.config.language,
+        language,
         "--quiet",
     ]
     try:
@@ -308,27 +510,168 @@ def build_shard(site: Site, name: str, members: tuple[Publication, ...], bodies:
     if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
         detail = (done.stderr or done.stdout).strip().splitlines()
         raise SearchError(detail[-1] if detail else f"pagefind exited with {done.returncode}")
-    (bundle / WORDS_FILE).write_bytes(_words(site, members, bodies))
+    _stabilise(bundle)
+    (bundle / WORDS_FILE).write_bytes(_words(record.total))
     entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
     wasm = {f"wasm.{language.get('wasm') or 'unknown'}.pagefind" for language in entry["languages"].values()}
-    primary = is_primary(site, members)
     files = {}
     for where, _dirs, names in os.walk(bundle):
         for file_name in names:
             path = Path(where, file_name)
             relative = path.relative_to(bundle).as_posix()
-            if _kept(relative, primary, wasm):
+            if _kept(relative, record.primary, wasm):
                 files[f"pagefind/{name}/{relative}"] = path
     return files
 
 
 def build_shards(
-    site: Site, names: list[str], shards: dict[str, tuple[Publication, ...]], bodies: Bodies, work: Path, jobs: int
+    site: Site,
+    names: list[str],
+    shards: dict[str, tuple[Publication, ...]],
+    bodies: Bodies,
+    work: Path,
+    jobs: int,
+    records: ShardRecords | None = None,
 ) -> dict[str, dict[str, Path]]:
     """Index the named shards, `jobs` Pagefind processes at a time."""
     with ThreadPoolExecutor(max(1, jobs)) as pool:
-        bundles = pool.map(lambda name: build_shard(site, name, shards[name], bodies, work), names)
+        bundles = pool.map(lambda name: build_shard(site, name, shards[name], bodies, work, records), names)
         return dict(zip(names, bundles))
+
+
+# -- quick rebuilds: a shard re-indexed from what the build that indexed it kept ------------------
+
+
+@dataclass(frozen=True)
+class Member:
+    """A publication in a kept shard, as it was indexed."""
+
+    source: str
+    slug: str
+    key: str  # its file's content key (its body's key)
+    digest: str  # Publication.digest: the key and its attachments' stamps
+
+
+@dataclass(frozen=True)
+class ShardRecord:
+    """What a shard's bundle is made from, so that re-indexing it after a body edit needs neither the
+    site graph nor the other members' bodies: each member's document and word counts, as indexed."""
+
+    name: str
+    primary: bool  # carries Pagefind's runtime
+    members: tuple[Member, ...]  # in the shard's order
+    documents: tuple[str, ...]  # each member's document (what `_render` gave Pagefind)
+    counts: tuple[dict[str, int], ...]  # each member's word counts (`_counts`)
+    total: dict[str, int]  # the sum of `counts`, what words.json is made from
+
+
+class ShardRecords:
+    """Kept shard records in a folder of the cache, one pair of files per shard fingerprint.
+
+    The members (small, read to find which shards an edit touches) are kept apart from the
+    documents and counts (read only for a shard that is re-indexed). The cache folder is
+    untrusted input, so each file is authenticated before it is unpickled, like every other
+    cache file; one that does not verify is missing, and the full build runs instead. Which
+    fingerprints are current for an output folder is confirmed by the full build that computed
+    them from the site graph (`confirm`), and forgotten by one that did not (`forget`).
+    """
+
+    def __init__(self, folder: Path, key: bytes):
+        self.folder = folder
+        self.key = key
+
+    def _write(self, name: str, value: object) -> None:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        write_file(str(self.folder / name), sign(self.key, b"search", name.encode(), data) + data)
+
+    def _read(self, name: str) -> Any:
+        try:
+            blob = (self.folder / name).read_bytes()
+        except OSError:
+            return None
+        data = blob[MAC_SIZE:]
+        if not verify(self.key, b"search", name.encode(), data, blob[:MAC_SIZE]):
+            return None  # not written by this user's sitegen: never unpickled
+        try:
+            return pickle.loads(data)  # noqa: S301 - authenticated above as written by this user's sitegen
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+            return None
+
+    def save(self, fingerprint: str, record: ShardRecord) -> None:
+        bulk = dataclasses.replace(record, members=())
+        self._write(f"{fingerprint}.data", bulk)
+        self._write(f"{fingerprint}.members", (record.name, record.primary, record.members))
+
+    def members(self, fingerprint: str) -> tuple[str, bool, tuple[Member, ...]] | None:
+        """(name, primary, members) of the shard kept under the fingerprint; None when missing."""
+        found = self._read(f"{fingerprint}.members")
+        return found if isinstance(found, tuple) and len(found) == 3 else None
+
+    def record(self, fingerprint: str, members: tuple[Member, ...]) -> ShardRecord | None:
+        found = self._read(f"{fingerprint}.data")
+        if not isinstance(found, ShardRecord) or len(found.documents) != len(members):
+            return None
+        return dataclasses.replace(found, members=members)
+
+    @staticmethod
+    def _confirmation(output: Path) -> str:
+        return "current-" + hashlib.blake2b(str(output.resolve()).encode(), digest_size=8).hexdigest()
+
+    def confirm(self, output: Path, prints: dict[str, str]) -> None:
+        """Record the shard fingerprints the site graph gives the site now built into `output`."""
+        self._write(self._confirmation(output), dict(prints))
+
+    def forget(self, output: Path) -> None:
+        """A build into `output` did not index: its kept fingerprints may no longer be the site's."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.folder / self._confirmation(output))
+
+    def confirmed(self, output: Path) -> dict[str, str] | None:
+        found = self._read(self._confirmation(output))
+        return found if isinstance(found, dict) else None
+
+    def keep_only(self, fingerprints: set[str]) -> None:
+        """Delete the records of shards no output indexes any more (other outputs' go too: a cache)."""
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.folder):
+                stem, _, kind = entry.name.partition(".")
+                if kind in ("data", "members") and stem not in fingerprints:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
+
+def reindex_shard(
+    config: SiteConfig,
+    components: dict[str, Component],
+    record: ShardRecord,
+    changed: dict[str, Publication],
+    bodies: Bodies,
+    work: Path,
+) -> tuple[str, ShardRecord, dict[str, Path]]:
+    """Re-index a kept shard whose members in `changed` (by slug) have new bodies.
+
+    Gives the bundle `build_shard` gives for the same members: the same documents (the others'
+    as kept) in the same order, and the same word counts. Returns (fingerprint, record, files).
+    """
+    documents, counts = list(record.documents), list(record.counts)
+    members = list(record.members)
+    total = dict(record.total)
+    texts = attachment_texts(bodies)
+    try:
+        for index, member in enumerate(record.members):
+            pub = changed.get(member.slug)
+            if pub is None:
+                continue
+            documents[index] = _render(config, components, pub, bodies, texts)
+            _add(total, counts[index], -1)
+            counts[index] = _counts(pub, bodies)
+            _add(total, counts[index], 1)
+            members[index] = Member(pub.source, pub.slug, pub.body.key, pub.digest)
+    finally:
+        texts.close()
+    new = ShardRecord(record.name, record.primary, tuple(members), tuple(documents), tuple(counts), total)
+    fingerprint = members_fingerprint(config, components, record.primary, [(m.slug, m.digest) for m in new.members])
+    return fingerprint, new, _index(new, config.language, work)
 
 
 def temporary_folder() -> tempfile.TemporaryDirectory[str]:
