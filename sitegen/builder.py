@@ -370,9 +370,9 @@ def _publish_quick(
             cache.routes,
         )
         rendered = render_routes(job, 1)
-        index = quick_index(options, cache, plan, previous, output)  # re-indexes the shards that hold them
         # A warning (English text on a Spanish page) does not stop it; a shard without its records does.
-        if has_errors(rendered.diagnostics) or index is None:
+        index = None if has_errors(rendered.diagnostics) else quick_index(options, cache, plan, previous, output)
+        if index is None:
             output.abort()
             return False
         cache.save_manifest(options.output, None)  # forgotten before the switch: after a crash, all is re-checked

@@ -168,6 +168,8 @@ def quick_index(
             for relative, path in sorted(bundle.items()):
                 written += output.write(relative, path.read_bytes())
             records.save(new_print, new_record)
+            if new_print != fingerprint:
+                records.discard(fingerprint)  # else each edit of a preview session would leave one behind
             prints[name], files[name] = new_print, sorted(bundle)
             outputs |= set(bundle)
     records.confirm(options.output, prints)

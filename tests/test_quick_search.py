@@ -77,6 +77,8 @@ def test_a_body_edit_reindexes_its_shard_quickly_and_matches_a_clean_build(proje
     assert shards_changed(before, after) == {"2018"}  # pub-5's shard, and no other
     assert WORD in indexed_content(project.out, "/publications/pub-5/")
     assert WORD in json.loads(after["pagefind/2018/words.json"])
+    kept = project.root / ".sitegen-cache/search"
+    assert len(list(kept.glob("*.data"))) == len(list(kept.glob("*.members"))) == 4  # the old 2018 one replaced
 
 
 def test_the_preview_servers_two_builds_are_both_quick(project: Project, tmp_path: Path) -> None:
