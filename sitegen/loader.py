@@ -31,11 +31,13 @@ from .sanitize import check_html, publishable_html, template_marker
 from .scaffold import placeholder_problems
 from .schema import COMPONENT_FIELDS, PAGE_FIELDS, PUBLICATION_FIELDS, SLUG_RE, SUMMARY_WARN_LENGTH, Field, validate
 from .store import Bodies
-from .workers import fork_context
+from .workers import fork_context, guided_chunks
 
 KIND_FIELDS = {"publication": PUBLICATION_FIELDS, "component": COMPONENT_FIELDS, "page": PAGE_FIELDS}
 SCAN_THREAD_THRESHOLD = 500  # files per thread before a second thread pays for itself
 PARALLEL_THRESHOLD = 200  # below this many files to parse, worker start-up costs more than it saves
+KEEP_BYTES = 128 << 20  # Markdown bytes a scan keeps for the parse (10,000 publications need 70 MB)
+PARSE_CHUNK = 128  # files a worker parses at most per chunk (about 0.25 s); fewer near the end
 FILE_KINDS = {
     "PDF": "PDF",
     "DOC": "Word document",
@@ -177,20 +179,31 @@ def _template_text(value: Any, doc: YamlDocument, source: str, path: tuple[Any, 
     return [problem for key, item in items for problem in _template_text(item, doc, source, (*path, key))]
 
 
+def _parse_chunk(jobs: list[tuple[str, str, str, str]]) -> list[ParsedFile]:
+    """Parse a chunk of files; their bodies are stored in one transaction, before the results return."""
+    if _WORKER_BODIES is None:
+        return [_parse_job(job) for job in jobs]
+    with _WORKER_BODIES.batch():
+        return [_parse_job(job) for job in jobs]
+
+
 def _parse_job(job: tuple[str, str, str, str]) -> ParsedFile:
     kind, source, key, project = job
-    data = read_file(os.path.join(project, source))
+    data = _WORKER_DATA.get(source)  # the bytes the scan read (and computed `key` from)
+    if data is None:
+        data = read_file(os.path.join(project, source))
     return parse_file(kind, source, data, key, _WORKER_BODIES)
 
 
 _WORKER_BODIES: Bodies | None = None  # where this process stores the bodies it renders
+_WORKER_DATA: dict[str, bytes] = {}  # the scan's bytes of the files (inherited by fork, never pickled)
 
 
-def _init_worker(bodies: Bodies, worker: bool = False) -> None:
-    global _WORKER_BODIES
+def _init_worker(bodies: Bodies | None, data: dict[str, bytes], worker: bool = False) -> None:
+    global _WORKER_BODIES, _WORKER_DATA
     if worker:
         die_with_parent()  # a build killed with SIGKILL takes its workers with it
-    _WORKER_BODIES = bodies
+    _WORKER_BODIES, _WORKER_DATA = bodies, data
 
 
 def _sources(project: Path) -> tuple[list[tuple[str, str]], list[str], list[Diagnostic]]:
@@ -345,6 +358,9 @@ class Scan:
     frame: str
     problems: tuple[Diagnostic, ...] = ()  # symlinks and special files, which were left out
     file_hashes: dict[str, tuple[str, str]] = field(default_factory=dict)  # attachment -> (stat, hash)
+    # The bytes the keys were computed from (while they fit in KEEP_BYTES), handed to the parse so
+    # that a file is read once, and emptied by it (`load_content`): the parse needs them only once.
+    data: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
 
 
 def read_file(path: str) -> bytes:
@@ -359,8 +375,16 @@ def read_file(path: str) -> bytes:
         os.close(fd)
 
 
-def _content_keys(root: str, sources: list[str]) -> list[str]:
-    return [content_key(source, read_file(os.path.join(root, source))) for source in sources]
+def _content_keys(root: str, sources: list[str], kept: dict[str, bytes], budget: int) -> list[str]:
+    """The content key of each file; its bytes are kept in `kept` too while they fit in `budget`."""
+    keys = []
+    for source in sources:
+        data = read_file(os.path.join(root, source))
+        keys.append(content_key(source, data))
+        if budget >= len(data):
+            kept[source] = data
+            budget -= len(data)
+    return keys
 
 
 def _stat_key(info: os.stat_result) -> str:
@@ -392,12 +416,15 @@ def scan_project(project: Path, known_hashes: dict[str, tuple[str, str]] | None 
     # Reading and hashing release the GIL, so two threads take half the time of one; every
     # build, even one where nothing changed, starts here.
     half = len(sources) // 2
+    data: dict[str, bytes] = {}
     if half >= SCAN_THREAD_THRESHOLD:
+        later: dict[str, bytes] = {}
         with ThreadPoolExecutor(1) as helper:
-            second = helper.submit(_content_keys, root, sources[half:])
-            keys = dict(zip(sources, _content_keys(root, sources[:half]) + second.result()))
+            second = helper.submit(_content_keys, root, sources[half:], later, KEEP_BYTES // 2)
+            keys = dict(zip(sources, _content_keys(root, sources[:half], data, KEEP_BYTES // 2) + second.result()))
+        data.update(later)
     else:
-        keys = dict(zip(sources, _content_keys(root, sources)))
+        keys = dict(zip(sources, _content_keys(root, sources, data, KEEP_BYTES)))
     rest = hashlib.blake2b(digest_size=16)  # everything but the Markdown files
     for inner in others:
         path = os.path.join(root, "content", inner)
@@ -435,7 +462,7 @@ def scan_project(project: Path, known_hashes: dict[str, tuple[str, str]] | None 
         digest.update(repr(problems).encode())
         frame.update(repr(problems).encode())
     return Scan(
-        tuple(markdown), tuple(others), keys, digest.hexdigest(), frame.hexdigest(), tuple(problems), file_hashes
+        tuple(markdown), tuple(others), keys, digest.hexdigest(), frame.hexdigest(), tuple(problems), file_hashes, data
     )
 
 
@@ -457,15 +484,18 @@ def load_content(
         else:
             todo.append((kind, source, key, str(project)))
     context = fork_context() if len(todo) >= PARALLEL_THRESHOLD and jobs > 1 else None
+    chunks = [todo[start:end] for start, end in guided_chunks(len(todo), jobs, PARSE_CHUNK, 4)]
     if context is not None:
         cache.bodies.before_fork()
         with ProcessPoolExecutor(
-            jobs, mp_context=context, initializer=_init_worker, initargs=(cache.bodies, True)
+            jobs, mp_context=context, initializer=_init_worker, initargs=(cache.bodies, scan.data, True)
         ) as pool:
-            results = list(pool.map(_parse_job, todo, chunksize=max(1, len(todo) // (jobs * 8))))
+            results = [result for done in pool.map(_parse_chunk, chunks) for result in done]
     else:
-        _init_worker(cache.bodies)
-        results = [_parse_job(job) for job in todo]
+        _init_worker(cache.bodies, scan.data)
+        results = [result for chunk in chunks for result in _parse_chunk(chunk)]
+    _init_worker(None, {})
+    scan.data.clear()  # parsed: the bytes are not needed again
     for job, result in zip(todo, results):
         parsed[job[1]] = result
         cache.put_parsed(job[2], result)

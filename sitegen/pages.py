@@ -10,6 +10,7 @@ the cache.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import traceback
 import weakref
@@ -28,9 +29,10 @@ from .output import Output, die_with_parent
 from .render import Renderer, template_files
 from .routes import Route
 from .store import Routes
-from .workers import fork_context
+from .workers import fork_context, guided_chunks
 
 PARALLEL_THRESHOLD = 400  # routes; below this, forking workers costs more than it saves
+RENDER_CHUNK = 200  # routes a worker renders at most per chunk (about 0.25 s); fewer near the end
 KEPT_RENDERER = "publication.html"  # the pages a quick rebuild starts from (their routes are kept)
 
 Progress = Callable[[int, int], None]
@@ -119,13 +121,18 @@ def _start_worker(job: RenderJob) -> None:
 def _render_range(bounds: tuple[int, int]) -> list[tuple[int, list[Diagnostic]]]:
     if _JOB is None:
         raise RuntimeError("only forked render workers call this, after _start_worker")
-    return [render_one(_JOB, index) for index in range(*bounds)]
+    return render_chunk(_JOB, bounds)
+
+
+def render_chunk(job: RenderJob, bounds: tuple[int, int]) -> list[tuple[int, list[Diagnostic]]]:
+    """Render a range of the job's routes; the routes it keeps are stored in one transaction at its end."""
+    with job.kept.batch() if job.kept is not None else contextlib.nullcontext():
+        return [render_one(job, index) for index in range(*bounds)]
 
 
 def render_routes(job: RenderJob, workers: int, progress: Progress | None = None) -> Rendered:
     """Render every route of the job, in forked workers when there are enough of them."""
-    size = max(1, min(200, len(job.routes) // (workers * 4) or 1))
-    chunks = [(start, min(start + size, len(job.routes))) for start in range(0, len(job.routes), size)]
+    chunks = guided_chunks(len(job.routes), workers, RENDER_CHUNK, 4)
     written, diagnostics, done = 0, [], 0
     context = fork_context() if len(job.routes) >= PARALLEL_THRESHOLD and workers > 1 else None
     use = workers if context is not None else 1
@@ -136,11 +143,7 @@ def render_routes(job: RenderJob, workers: int, progress: Progress | None = None
         if context is not None
         else None
     )
-    batches = (
-        pool.map(_render_range, chunks)
-        if pool
-        else ([render_one(job, index) for index in range(*chunk)] for chunk in chunks)
-    )
+    batches = pool.map(_render_range, chunks) if pool else (render_chunk(job, chunk) for chunk in chunks)
     try:
         for chunk, results in zip(chunks, batches):
             for count, problems in results:

@@ -6,6 +6,12 @@ small files they cost more in the file system than the bytes they hold (creating
 reads one in 8 us, from one file. It is a cache: written without waiting for the disk, and a
 database that cannot be read is deleted and the build runs cold.
 
+A worker writes the rows of one chunk of work (the files it parsed, the pages it rendered) in one
+transaction at the chunk's end (`Store.batch`): a transaction per row cost as much as the row
+itself. A build killed mid-chunk loses that chunk's rows whole, and every row is complete and
+authenticated on its own, so the cache is consistent at any moment. Large pages (64 KiB) hold a
+body in one page instead of three overflow pages, which halves the cost of writing it.
+
 SQLite connections must not cross a fork, so each process (and each thread) opens its own on
 first use, and the parent closes its own before it forks workers (`before_fork`).
 
@@ -26,7 +32,7 @@ import pickle
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +47,9 @@ SCHEMA_VERSION = b"sitegen store 2"  # authenticated in the `meta` table; a new 
 KEY_ENV = "SITEGEN_CACHE_KEY"
 _EPHEMERAL: list[bytes] = []  # this process's key when no key file can be kept
 _HEX = "*[^0-9a-f]*"  # keys and fingerprints are lowercase hex; a row with another key is not ours
+PAGE_SIZE = 65536  # bytes; set when a database is created (an existing one keeps its own)
+_PUT_BODY = "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)"
+_PUT_ROUTE = "INSERT OR REPLACE INTO routes VALUES (?, ?, ?)"
 
 
 class Unverified(sqlite3.DatabaseError):
@@ -127,6 +136,57 @@ class Store:
         self._local = threading.local()
         self._key: bytes | None = None
 
+    def _pending(self) -> dict[str, list[tuple[Any, ...]]] | None:
+        """This thread's rows waiting for the end of its batch (None outside a batch)."""
+        held: tuple[int, dict[str, list[tuple[Any, ...]]]] | None = getattr(self._local, "pending", None)
+        return held[1] if held is not None and held[0] == os.getpid() else None  # a parent's never crosses a fork
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Keep this thread's writes until the block ends, then write them in one transaction.
+
+        The rows wait in memory, not in an open transaction, so two workers never wait for each
+        other's work, only for each other's commit. When the block raises, its rows are dropped
+        (each would still be valid; but a failing chunk's results are not used either).
+        """
+        if self._pending() is not None:  # nested: the outer batch writes them
+            yield
+            return
+        pending: dict[str, list[tuple[Any, ...]]] = {}
+        self._local.pending = (os.getpid(), pending)
+        try:
+            yield
+        finally:
+            self._local.pending = None
+        db = self.db() if pending and self.writable else None
+        if db is not None:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement, rows in pending.items():
+                    db.executemany(statement, rows)
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    def write(self, statement: str, row: tuple[Any, ...]) -> None:
+        """Run an INSERT now, or at the end of this thread's batch."""
+        pending = self._pending()
+        if pending is not None:
+            pending.setdefault(statement, []).append(row)
+            return
+        db = self.db() if self.writable else None
+        if db is not None:
+            db.execute(statement, row)
+
+    def waiting(self, statement: str, key: str) -> Any:
+        """The last row of this thread's batch for `statement` under `key` (its first column), or None."""
+        pending = self._pending()
+        for row in reversed(pending.get(statement, ()) if pending else ()):
+            if row[0] == key:
+                return row
+        return None
+
     @property
     def key(self) -> bytes:
         """The key rows are authenticated with, read once (forked workers inherit it)."""
@@ -167,6 +227,7 @@ class Store:
             return connection
         self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        connection.execute(f"PRAGMA page_size={PAGE_SIZE}")  # before WAL: a new database's pages only
         connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
         connection.execute("PRAGMA synchronous=OFF")  # a cache: losing it to a power cut costs a cold build
         try:
@@ -244,13 +305,13 @@ class Bodies:
 
     def put(self, key: str, html: str) -> None:
         target = self.scratch if self.scratch is not None else self.store
-        db = target.db() if target.writable else None
-        if db is not None:
+        if target.writable:
             data = html.encode("utf-8")  # replaces any row under the key: what was parsed now wins
-            db.execute(
-                "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
-                (key, data, sign(target.key, b"body", key.encode(), data)),
-            )
+            target.write(_PUT_BODY, (key, data, sign(target.key, b"body", key.encode(), data)))
+
+    def batch(self) -> contextlib.AbstractContextManager[None]:
+        """Write the bodies put in the block in one transaction, at its end (see `Store.batch`)."""
+        return (self.scratch if self.scratch is not None else self.store).batch()
 
     def get(self, key: str) -> str:
         """The body's HTML, authenticated: it is published as trusted HTML.
@@ -259,13 +320,21 @@ class Bodies:
         database and runs again cold, parsing every file (see `builder.build`).
         """
         for store in (self.scratch, self.store):
-            db = store.db() if store is not None else None
-            row = (
-                db.execute("SELECT CAST(html AS BLOB), CAST(mac AS BLOB) FROM bodies WHERE key = ?", (key,)).fetchone()
-                if db
-                else None
-            )
-            if row is None or store is None:
+            if store is None:
+                continue
+            row = store.waiting(_PUT_BODY, key)  # put in this chunk, not yet written
+            if row is not None:
+                row = row[1:]
+            else:
+                db = store.db()
+                row = (
+                    db.execute(
+                        "SELECT CAST(html AS BLOB), CAST(mac AS BLOB) FROM bodies WHERE key = ?", (key,)
+                    ).fetchone()
+                    if db
+                    else None
+                )
+            if row is None:
                 continue
             if not verify(store.key, b"body", key.encode(), row[0], row[1]):
                 raise Unverified(f"the body {key} in {store.path} is not one this user's sitegen wrote")
@@ -298,13 +367,15 @@ class Routes:
         self.store = store
 
     def put(self, fingerprint: str, route: Any) -> None:
-        db = self.store.db() if self.store.writable else None
-        if db is not None:
+        if self.store.writable:
             data = pickle.dumps(route, protocol=pickle.HIGHEST_PROTOCOL)
-            db.execute(
-                "INSERT OR REPLACE INTO routes VALUES (?, ?, ?)",
-                (fingerprint, data, sign(self.store.key, b"route", fingerprint.encode(), data)),
+            self.store.write(
+                _PUT_ROUTE, (fingerprint, data, sign(self.store.key, b"route", fingerprint.encode(), data))
             )
+
+    def batch(self) -> contextlib.AbstractContextManager[None]:
+        """Write the routes put in the block in one transaction, at its end (see `Store.batch`)."""
+        return self.store.batch()
 
     def get(self, fingerprint: str) -> Any:
         """The route kept under the fingerprint; None when it is missing or does not verify."""

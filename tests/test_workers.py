@@ -44,3 +44,20 @@ def test_without_fork_a_parallel_build_runs_in_process_and_gives_the_same_site(
     alone = build(BuildOptions(project=project.root, out=tmp_path / "alone", jobs=2, cache_dir=tmp_path / "c2"))
     assert alone.ok and alone.workers == 1, "no worker process may be started without fork"
     assert_same_trees(tmp_path / "forked", tmp_path / "alone")
+
+
+@pytest.mark.parametrize("count", [0, 1, 3, 7, 64, 399, 1000, 10_007])
+@pytest.mark.parametrize("jobs", [1, 2, 8])
+def test_work_is_handed_out_in_order_in_chunks_that_shrink_towards_the_end(count: int, jobs: int) -> None:
+    chunks = workers.guided_chunks(count, jobs, 128, 4)
+    assert [index for start, end in chunks for index in range(start, end)] == list(range(count)), "all, in order"
+    sizes = [end - start for start, end in chunks]
+    assert all(1 <= size <= 128 for size in sizes)
+    assert all(size >= 4 for size in sizes[:-1]), "only the last chunk is smaller than the smallest"
+    assert sizes == sorted(sizes, reverse=True), "never a larger chunk after a smaller one"
+    if count >= 1000:
+        assert sizes[0] == min(128, count // (jobs * 8)) and sizes[-2] <= 8, (
+            "large while much is left, small at the end"
+        )
+        # The last chunk each worker takes is short: no core waits long for another to finish.
+        assert all(size <= 8 for size in sizes[-jobs:])
