@@ -16,12 +16,23 @@ import posixpath
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import markdown
+from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
-from markdown.extensions.toc import TocTreeprocessor
+from markdown.extensions.toc import (
+    TocExtension,
+    TocTreeprocessor,
+    remove_fnrefs,
+    render_inner_html,
+    run_postprocessors,
+    strip_tags,
+    unique,
+)
 from markdown.inlinepatterns import Pattern
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import Registry
 
@@ -33,8 +44,10 @@ EXTENSION_CONFIGS: dict[str, dict[str, bool | str]] = {
     "toc": {"permalink": False},
     "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
 }
-# Part of every cache key: a change here must invalidate cached bodies.
-MARKUP_SIGNATURE = f"markdown {markdown.__version__} {EXTENSIONS} {sorted(EXTENSION_CONFIGS.items())!r} v3"
+# Part of every cache key: a change here must invalidate cached bodies. v4: triggers are looked
+# for with STX and ETX deleted, as Python-Markdown deletes them, so a body holding those characters
+# can convert otherwise than under v3 (now as stock does); every other body is byte for byte the same.
+MARKUP_SIGNATURE = f"markdown {markdown.__version__} {EXTENSIONS} {sorted(EXTENSION_CONFIGS.items())!r} v4"
 
 TOKEN_PREFIX = "sitegen-link-"  # noqa: S105 - a placeholder prefix, not a password
 TOKEN_RE = re.compile(re.escape(TOKEN_PREFIX) + r"(\d+)-")
@@ -151,13 +164,15 @@ class Rendered:
     diagnostics: list[Diagnostic]
 
 
+_T = TypeVar("_T")
 _ID_RE = re.compile(r'\sid="([^"]+)"')
 
 
 # Inline patterns by name -> text one of which a document must contain for the pattern to match
 # anywhere in it (from Python-Markdown's regular expressions; "  ", tabs and carriage returns
 # for line breaks, as whitespace is normalised before inline parsing). Patterns not named here
-# are always kept.
+# are always kept. Like every trigger here, looked for in the text as Python-Markdown's first
+# preprocessor leaves it (see _probe).
 INLINE_TRIGGERS = {
     "backtick": ("`",),
     "escape": ("\\",),
@@ -178,6 +193,151 @@ INLINE_TRIGGERS = {
     "footnote": ("[^",),
 }
 
+# Pre-, block and tree processors a document is converted without when it contains none of their
+# triggers: (registry, name) -> (the class whose source the reasoning below was read from, the
+# triggers). Markup refuses to start when a name holds another class (a new Python-Markdown: read
+# its source again). Each is a processor that cannot change anything in such a document:
+#
+# - fenced_code_block: its one regular expression opens a fence with ~{3,} or `{3,}; without a
+#   match run() returns "\n".join(lines).split("\n"), the same lines.
+# - html_block: HTMLExtractor (an html.parser) hands text to handle_data() up to the next "<" or
+#   "&" (html.parser's `interesting` characters); with neither, one handle_data() call appends the
+#   whole source to cleandoc, and run() returns the same lines. Nothing is stashed.
+# - table: TableProcessor.test() needs two cells in the header row (split at "|") or, for one
+#   column, a border ("|" at either end); its attributes are only read by run() after a True test.
+# - footnote (block): test() is always True, run() searches `^[ ]{0,3}\[\^...\]:` and, without
+#   a match, puts the block back and returns False (the parser moves on).
+# - reference: likewise, with `\[...\]:`.
+# - quote: test() searches `(^|\n)[ ]{0,3}>`. "<" too: the html_block preprocessor writes a
+#   "</tag>" of its own where an end tag it saw has no ">".
+# - code, indent: test() needs a block that starts with four spaces (tab_length); blocks are made of
+#   line suffixes of the text joined by newlines, and spaces only come from the text or its tabs.
+# - footnote, footnote-duplicate (tree): without "[^" no footnote is defined or referenced
+#   (the block processor and the inline pattern both need it), so makeFootnotesDiv() returns None;
+#   the duplicate pass only edits a <div class="footnote">, and until then only the footnotes
+#   extension makes divs.
+# - attr_list: every one of its regular expressions needs "{", and the text of elements comes
+#   from the document (entities and escapes are placeholders until later).
+# - unescape: turns STX-digits-ETX back into the character, which only the escape and backtick
+#   inline processors write, for a backslash; STX cannot be in the text (see _probe).
+#
+# The postprocessors are kept: raw_html already returns at once when nothing was stashed, and
+# footnote and amp_substitute are each a str.replace of a placeholder holding STX, a scan
+# of the output as cheap as looking for it first.
+PROCESSOR_TRIGGERS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
+    ("pre", "fenced_code_block"): ("markdown.extensions.fenced_code.FencedBlockPreprocessor", ("```", "~~~")),
+    ("pre", "html_block"): ("markdown.preprocessors.HtmlBlockPreprocessor", ("<", "&")),
+    ("block", "table"): ("markdown.extensions.tables.TableProcessor", ("|",)),
+    ("block", "footnote"): ("markdown.extensions.footnotes.FootnoteBlockProcessor", ("[^",)),
+    ("block", "reference"): ("markdown.blockprocessors.ReferenceProcessor", ("]:",)),
+    ("block", "quote"): ("markdown.blockprocessors.BlockQuoteProcessor", (">", "<")),
+    ("block", "code"): ("markdown.blockprocessors.CodeBlockProcessor", ("    ", "\t")),
+    ("block", "indent"): ("markdown.blockprocessors.ListIndentProcessor", ("    ", "\t")),
+    ("tree", "footnote"): ("markdown.extensions.footnotes.FootnoteTreeprocessor", ("[^",)),
+    ("tree", "footnote-duplicate"): ("markdown.extensions.footnotes.FootnotePostTreeprocessor", ("[^",)),
+    ("tree", "attr_list"): ("markdown.extensions.attr_list.AttrListTreeprocessor", ("{",)),
+    ("tree", "unescape"): ("markdown.treeprocessors.UnescapeTreeprocessor", ("\\",)),
+}
+# Everything skippable: (registry, name) -> triggers, registry "inline" for the inline patterns.
+TRIGGERS = {
+    **{("inline", name): needles for name, needles in INLINE_TRIGGERS.items()},
+    **{key: needles for key, (_, needles) in PROCESSOR_TRIGGERS.items()},
+}
+_NEEDLES = frozenset(needle for needles in TRIGGERS.values() for needle in needles)
+
+
+def _probe(text: str) -> str:
+    """The text triggers are looked for in: Python-Markdown's first preprocessor deletes STX and ETX
+    (its placeholder characters), so `[\x02^1]` is a footnote reference and `T\x02OC` spells TOC."""
+    return text.replace("\x02", "").replace("\x03", "") if "\x02" in text or "\x03" in text else text
+
+
+class _HeadingIds(TocTreeprocessor):
+    """The toc extension's tree processor, giving headings the same ids without the table of contents.
+
+    Stock `run()` also renders every heading to HTML and back to text for the TOC's labels, and
+    builds, prettifies and serialises a TOC `<div>` that is only placed where a [TOC] marker is
+    written (sitegen reads neither `md.toc` nor `md.toc_tokens`). Where `stock` is set (a document
+    that may spell the marker, or one converted unpruned), stock's run() does it all.
+    """
+
+    stock = True
+
+    def run(self, doc: etree.Element) -> None:
+        if self.stock or self.use_anchors or self.use_permalinks not in (False, None):
+            super().run(doc)
+            return
+        used_ids = set()
+        headings = []
+        for el in doc.iter():  # stock's two walks in one: nothing below adds or moves elements
+            if "id" in el.attrib:
+                used_ids.add(el.attrib["id"])
+            if isinstance(el.tag, str) and self.header_rgx.match(el.tag):
+                headings.append(el)
+        counters: dict[str, int] = {}
+        for el in headings:
+            self.set_level(el)
+            if "id" not in el.attrib:  # stock does not override an id (attr_list's `{: #id }`)
+                el.attrib["id"] = unique(self.slugify(html_lib.unescape(self._name(el)), self.sep), used_ids, counters)
+            el.attrib.pop("data-toc-label", None)  # stock reads it for the TOC, then deletes it
+
+    def _name(self, el: etree.Element) -> str:
+        """`strip_tags(render_inner_html(remove_fnrefs(el), md))`, as stock names a heading.
+
+        A heading of plain text (no children, no attributes, no character the serialiser escapes,
+        no STX placeholder for unescape to turn into a "<" or ">" that would move where
+        render_inner_html cuts the tags off) serialises as `<hN>text</hN>` and a tail without
+        "<": its inner HTML is its text, without the serialiser and the unescape pass.
+        """
+        text = el.text or ""
+        if len(el) or el.attrib or "\x02" in (el.tail or "") or any(c in text for c in "&<>\x02"):
+            return strip_tags(render_inner_html(remove_fnrefs(el), self.md))
+        return strip_tags(run_postprocessors(text.strip(), self.md))
+
+
+class _HeadingIdExtension(TocExtension):
+    """The toc extension with _HeadingIds as its tree processor (TocExtension's own hook for that)."""
+
+    TreeProcessorClass = _HeadingIds
+
+
+@dataclass(frozen=True)
+class _Pipeline:
+    """The registries one document is converted with."""
+
+    preprocessors: Registry[Preprocessor]
+    blockprocessors: Registry[BlockProcessor]
+    treeprocessors: Registry[Treeprocessor]
+    inline: Registry[Pattern]
+    # The two registries Python-Markdown reads in its inner loops, as tuples: BlockParser iterates
+    # its block processors for every block and InlineProcessor indexes its patterns for every run
+    # of text, and a Registry re-checks its sort and copies itself (or looks a name up) each time.
+    blocks: tuple[BlockProcessor, ...] = field(init=False)
+    patterns: tuple[Pattern, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "blocks", tuple(self.blockprocessors))
+        object.__setattr__(self, "patterns", tuple(self.inline))
+
+    def without(self, absent: frozenset[tuple[str, str]]) -> _Pipeline:
+        """A copy without the named processors. A sliced copy keeps every name and priority in
+        order; building one by iterating the live registry while indexing re-sorted it skipped
+        patterns (footnotes vanished from the first document of each process)."""
+        return _Pipeline(
+            _without(self.preprocessors, "pre", absent),
+            _without(self.blockprocessors, "block", absent),
+            _without(self.treeprocessors, "tree", absent),
+            _without(self.inline, "inline", absent),
+        )
+
+
+def _without(registry: Registry[_T], kind: str, absent: frozenset[tuple[str, str]]) -> Registry[_T]:
+    copy = registry[:]
+    for which, name in absent:
+        if which == kind:
+            copy.deregister(name, strict=False)
+    return copy
+
 
 class Markup:
     """One configured Markdown converter; create one per process and reuse it."""
@@ -185,49 +345,72 @@ class Markup:
     def __init__(self) -> None:
         self._links = [_Links()]
         self._where = [""]
-        self._md = markdown.Markdown(
-            extensions=[*EXTENSIONS, _LinkExtension(self._links, self._where)],
-            extension_configs=EXTENSION_CONFIGS,
+        toc_config = EXTENSION_CONFIGS["toc"]
+        self._md = md = markdown.Markdown(
+            extensions=[
+                *(_HeadingIdExtension(**toc_config) if name == "toc" else name for name in EXTENSIONS),
+                _LinkExtension(self._links, self._where),
+            ],
+            extension_configs={name: config for name, config in EXTENSION_CONFIGS.items() if name != "toc"},
             output_format="html",
         )
-        self._all_patterns = self._md.inlinePatterns
-        inline, toc = self._md.treeprocessors["inline"], self._md.treeprocessors["toc"]
-        if not isinstance(inline, InlineProcessor) or not isinstance(toc, TocTreeprocessor):
+        inline, toc = md.treeprocessors["inline"], md.treeprocessors["toc"]
+        if not isinstance(inline, InlineProcessor) or not isinstance(toc, _HeadingIds):
             raise TypeError("Python-Markdown's inline or toc tree processor is not the one Markup adjusts")
+        self._full = _Pipeline(md.preprocessors, md.parser.blockprocessors, md.treeprocessors, md.inlinePatterns)
+        registries: dict[str, Registry[Any]] = {
+            "pre": md.preprocessors,
+            "block": md.parser.blockprocessors,
+            "tree": md.treeprocessors,
+        }
+        for (registry, name), (expected, _) in PROCESSOR_TRIGGERS.items():
+            found = type(registries[registry][name])
+            if f"{found.__module__}.{found.__qualname__}" != expected:
+                raise TypeError(f"Python-Markdown's {name} processor is {found!r}, not the {expected} Markup skips")
         self._inline, self._toc = inline, toc
-        self._toc_marker = self._toc.marker
-        self._pattern_sets: dict[frozenset[str], Registry[Pattern]] = {}
+        # The [TOC] search is skipped where the marker's letters are not in the text.
+        self._marker_letters = toc.marker.strip("[]") if toc.marker == "[TOC]" else ""
+        self._pipelines: dict[frozenset[str], _Pipeline] = {}  # by the triggers a document has
+
+    def _pipeline_for(self, probe: str) -> _Pipeline:
+        """The registries for a document: without each processor or inline pattern whose every
+        trigger is missing from `probe`, in Python-Markdown's order.
+
+        Python-Markdown tries every inline pattern on every run of text and every block processor
+        on every block; most documents cannot match half of them (no backticks, no '<', no '&'),
+        and skipping those takes a quarter off the conversion with byte-identical output
+        (tests/test_markup_fast.py compares every body of the corpora with stock Python-Markdown).
+        """
+        present = frozenset(needle for needle in _NEEDLES if needle in probe)
+        pipeline = self._pipelines.get(present)
+        if pipeline is None:
+            absent = frozenset(key for key, needles in TRIGGERS.items() if present.isdisjoint(needles))
+            pipeline = self._pipelines[present] = self._full.without(absent)
+        return pipeline
 
     def _patterns_for(self, text: str) -> Registry[Pattern]:
-        """The inline patterns that could match somewhere in `text`, in Python-Markdown's order.
-
-        Python-Markdown tries every inline pattern on every run of text; most documents cannot
-        match half of them (no backticks, no '<', no '&'), and skipping those takes a quarter off
-        the conversion with byte-identical output (tests/test_markup.py compares the two).
-        """
-        absent = frozenset(
-            name for name, needles in INLINE_TRIGGERS.items() if not any(needle in text for needle in needles)
-        )
-        patterns = self._pattern_sets.get(absent)
-        if patterns is None:
-            # A sliced copy keeps every name and priority in order; building one by iterating the
-            # live registry while indexing re-sorted it skipped patterns (footnotes vanished from
-            # the first document of each process).
-            patterns = self._all_patterns[:]
-            for name in absent:
-                patterns.deregister(name, strict=False)
-            self._pattern_sets[absent] = patterns
-        return patterns
+        """The inline patterns that could match somewhere in `text`, in Python-Markdown's order."""
+        return self._pipeline_for(_probe(text)).inline
 
     def render(self, text: str, source: str, content_dir: str, first_line: int, prune: bool = True) -> Rendered:
         """Convert one body. `content_dir` is the document's folder relative to content/."""
-        self._md.reset()
-        patterns = self._patterns_for(text) if prune else self._all_patterns
-        self._md.inlinePatterns = patterns
-        # types-Markdown declares this registry as holding tree processors; it holds inline Patterns.
-        self._inline.inlinePatterns = patterns  # type: ignore[assignment]
-        # Looking for the [TOC] marker visits every element; only a document that spells it can hold it.
-        self._toc.marker = self._toc_marker if not prune or "TOC" in text else ""
+        md = self._md
+        md.reset()
+        probe = _probe(text)
+        pipeline = self._pipeline_for(probe) if prune else self._full
+        md.preprocessors = pipeline.preprocessors
+        md.treeprocessors = pipeline.treeprocessors
+        md.inlinePatterns = pipeline.inline
+        if prune:
+            md.parser.blockprocessors = pipeline.blocks  # type: ignore[assignment]
+            # types-Markdown declares this registry as holding tree processors; it holds inline Patterns.
+            self._inline.inlinePatterns = pipeline.patterns  # type: ignore[assignment]
+        else:
+            md.parser.blockprocessors = pipeline.blockprocessors
+            self._inline.inlinePatterns = pipeline.inline  # type: ignore[assignment]
+        # Stock's toc run where a [TOC] marker may be written (it only matches the text of an
+        # element that is exactly the marker), or when converting unpruned.
+        self._toc.stock = not prune or not self._marker_letters or self._marker_letters in probe
         self._links[0] = found = _Links()
         self._where[0] = content_dir
         html = self._md.convert(text)

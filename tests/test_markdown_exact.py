@@ -1,9 +1,10 @@
 """Every body is exactly what stock Python-Markdown makes of it, then the sanitizer's output of that.
 
-For speed, `sitegen.markup.Markup` prunes the inline patterns a document cannot match, turns the
-[TOC] search off where no marker is spelled, and writes tokens (`sitegen-link-N-`) in place of
-local link URLs; the loader stores `publishable_html` of its output. None of that may change what
-a reader gets. For every body compared here, against a FRESH, STOCK
+For speed, `sitegen.markup.Markup` prunes the inline patterns and processors a document cannot
+use, gives headings their ids without building the table of contents where no [TOC] marker is
+spelled (tests/test_markup_fast.py proves each of those on its own), and writes tokens
+(`sitegen-link-N-`) in place of local link URLs; the loader stores `publishable_html` of its
+output. None of that may change what a reader gets. For every body compared here, against a FRESH, STOCK
 `markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")`
 converting that body alone:
 
@@ -31,6 +32,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import markdown
@@ -366,18 +368,23 @@ print("<not html> & [^1]")
 """
 
 
-def _fresh_process(files: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
-    """(Markup.render html, stored body) of each file, in a new interpreter, in this order."""
+def run_script(script: str, data: object, *args: str) -> Any:
+    """What `script` prints (as JSON) run in a new interpreter, with `data` as JSON on its stdin."""
     result = subprocess.run(
-        [sys.executable, "-c", _FRESH_SCRIPT],
-        input=json.dumps(files),
+        [sys.executable, "-c", script, *args],
+        input=json.dumps(data),
         check=True,
         capture_output=True,
         text=True,
         cwd=ROOT,
-        timeout=60,
+        timeout=120,
     )
     return json.loads(result.stdout)
+
+
+def _fresh_process(files: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """(Markup.render html, stored body) of each file, in a new interpreter, in this order."""
+    return run_script(_FRESH_SCRIPT, files)  # type: ignore[no-any-return]
 
 
 def _footnoted(project: Path) -> list[tuple[str, str, str]]:

@@ -1,4 +1,7 @@
-"""Skipping inline patterns a document cannot match changes nothing in what Python-Markdown makes."""
+"""Skipping inline patterns and processors a document cannot use changes nothing in what Python-Markdown makes.
+
+(tests/test_markup_fast.py compares with fresh stock converters; here pruned and unpruned conversions.)
+"""
 
 from __future__ import annotations
 
@@ -152,14 +155,24 @@ def test_the_first_document_of_a_fresh_process_renders_like_stock_markdown() -> 
 
 
 def test_a_pruned_registry_keeps_python_markdowns_order() -> None:
-    """`Markup._patterns_for` slices the registry and drops names: what is left stays in order."""
+    """`Markup` slices each registry and drops names: what is left stays in order, in the tuples too."""
     markup = Markup()
-    everything = list(markup._all_patterns)
-    pruned = markup._patterns_for("Plain words with *emphasis*.")
-    assert "footnote" in markup._all_patterns and "footnote" not in pruned
-    assert "em_strong" in pruned
-    kept = list(pruned)
-    assert kept == [pattern for pattern in everything if pattern in kept]
+    full = markup._full
+    pipeline = markup._pipeline_for("Plain words with *emphasis*.")
+    assert "footnote" in full.inline and "footnote" not in pipeline.inline
+    assert "em_strong" in pipeline.inline
+    assert "table" in full.blockprocessors and "table" not in pipeline.blockprocessors
+    assert "attr_list" in full.treeprocessors and "attr_list" not in pipeline.treeprocessors
+    assert "html_block" in full.preprocessors and "html_block" not in pipeline.preprocessors
+    for everything, pruned in (
+        (full.inline, pipeline.inline),
+        (full.blockprocessors, pipeline.blockprocessors),
+        (full.treeprocessors, pipeline.treeprocessors),
+        (full.preprocessors, pipeline.preprocessors),
+    ):
+        kept = list(pruned)
+        assert kept and kept == [item for item in everything if item in kept]
+    assert pipeline.patterns == tuple(pipeline.inline) and pipeline.blocks == tuple(pipeline.blockprocessors)
 
 
 def test_an_automatic_email_link_is_not_taken_for_a_relative_link() -> None:
