@@ -34,7 +34,15 @@ from .quick import QuickPlan, plan_quick, quick_index, search_records
 from .render import Renderer, template_files
 from .routes import Route, plan_routes
 from .routes import fingerprints as route_fingerprints
-from .search import SearchError, build_shards, pagefind_search, shard_fingerprint, shard_of, temporary_folder
+from .search import (
+    SearchError,
+    build_shards,
+    keep_records,
+    pagefind_search,
+    shard_fingerprint,
+    shard_of,
+    temporary_folder,
+)
 from .site import Site, build_site
 from .theme import ThemeError, builtin_signature
 from .urls import output_file
@@ -274,8 +282,7 @@ def _search(
                 written += sum(output.write(relative, path.read_bytes()) for relative, path in sorted(bundle.items()))
                 files[name] = sorted(bundle)
     if records is not None:
-        records.keep_only(set(prints.values()))
-        records.confirm(options.output, prints)
+        keep_records(site, shards, prints, cache.bodies, records, options.output)
     return files, prints, written
 
 

@@ -159,7 +159,10 @@ def quick_index(
         for name, (fingerprint, members) in stale.items():
             record = records.record(fingerprint, members)
             changed = _current(cache, previous, edited, now, [m.source for m in members if now.get(m.source) != m.key])
-            if record is None or changed is None:
+            if record is None:
+                records.discard(fingerprint)  # unreadable: the full build that runs instead makes it again
+                return None
+            if changed is None:
                 return None
             new_print, new_record, bundle = reindex_shard(
                 config, components, record, {pub.slug: pub for pub in changed}, cache.bodies, Path(work)

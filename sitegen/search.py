@@ -463,6 +463,15 @@ def build_shard(
     """
     if not pagefind_search(site):
         return {}
+    record = _record(site, name, members, bodies)
+    files = _index(record, site.config.language, work)
+    if records is not None:
+        records.save(shard_fingerprint(site, members), record)
+    return files
+
+
+def _record(site: Site, name: str, members: tuple[Publication, ...], bodies: Bodies) -> ShardRecord:
+    """What a shard's bundle is made from: its members' documents and word counts."""
     texts = attachment_texts(bodies)  # opened in this thread: SQLite connections stay in theirs
     try:
         documents = tuple(_render(site.config, site.components, pub, bodies, texts) for pub in members)
@@ -472,19 +481,35 @@ def build_shard(
     total: dict[str, int] = {}
     for each in counts:
         _add(total, each, 1)
-    primary = is_primary(site, members)
-    record = ShardRecord(
+    return ShardRecord(
         name,
-        primary,
+        is_primary(site, members),
         tuple(Member(pub.source, pub.slug, pub.body.key, pub.digest) for pub in members),
         documents,
         counts,
         total,
     )
-    files = _index(record, site.config.language, work)
-    if records is not None:
-        records.save(shard_fingerprint(site, members), record)
-    return files
+
+
+def keep_records(
+    site: Site,
+    shards: dict[str, tuple[Publication, ...]],
+    prints: dict[str, str],
+    bodies: Bodies,
+    records: ShardRecords,
+    output: Path,
+) -> None:
+    """After a full build's index: a record for every shard, only those, and the fingerprints confirmed.
+
+    A shard that was not re-indexed but has no record (an older cache, or one a quick rebuild
+    found unreadable and dropped) gets one made now, without Pagefind: a record is a function of
+    the shard's fingerprint, as its bundle is, so the next edit in it can be quick.
+    """
+    for name, members in shards.items():
+        if not records.has(prints[name]):
+            records.save(prints[name], _record(site, name, members, bodies))
+    records.keep_only(set(prints.values()))
+    records.confirm(output, prints)
 
 
 def _index(record: ShardRecord, language: str, work: Path) -> dict[str, Path]:
@@ -608,8 +633,11 @@ class ShardRecords:
         ):
             return None
 
+    def has(self, fingerprint: str) -> bool:
+        return all(os.path.isfile(self.folder / f"{fingerprint}.{kind}") for kind in ("data", "members"))
+
     def discard(self, fingerprint: str) -> None:
-        """Delete a shard's record (a quick rebuild has replaced it with the re-indexed shard's)."""
+        """Delete a shard's record: one a quick rebuild replaced, or found unreadable."""
         for kind in ("data", "members"):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.folder / f"{fingerprint}.{kind}")

@@ -131,6 +131,9 @@ def test_a_tampered_record_is_not_used(project: Project, tmp_path: Path) -> None
     assert "quick" not in report.timings  # the full build re-indexes the shard from the site graph
     assert tree(project.out) == clean(project, tmp_path)
     assert WORD in indexed_content(project.out, "/publications/pub-4/")
+    edit_body(project, "pub-4", "Again.")  # that build kept a sound record of the shard
+    assert "quick" in built(project).timings
+    assert tree(project.out) == clean(project, tmp_path)
 
 
 def test_the_same_documents_give_the_same_bundle(project: Project, tmp_path: Path) -> None:
@@ -140,3 +143,14 @@ def test_the_same_documents_give_the_same_bundle(project: Project, tmp_path: Pat
     assert any(name.endswith(".pf_filter") for name in first)
     for _ in range(3):
         assert clean(project, tmp_path) == first
+
+
+def test_records_lost_with_the_cache_are_made_again_by_the_next_full_build(project: Project, tmp_path: Path) -> None:
+    shutil.rmtree(project.root / ".sitegen-cache/search")
+    edit_body(project, "pub-4", "An edit.")
+    assert "quick" not in built(project).timings  # 2018 re-indexed; the other shards' records made without Pagefind
+    assert len(list((project.root / ".sitegen-cache/search").glob("*.data"))) == 4
+    edit_body(project, "pub-0", f"{WORD}.")  # 2016, a shard that full build did not re-index
+    assert "quick" in built(project).timings
+    assert tree(project.out) == clean(project, tmp_path)
+    assert WORD in indexed_content(project.out, "/publications/pub-0/")
