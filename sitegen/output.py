@@ -377,10 +377,32 @@ def _make_way(top: str, relative: str) -> None:
                 os.mkdir(folder)
 
 
-def _stage_file(top: str, relative: str, fill: Callable[[int], None], like: str | None = None) -> None:
+def _stage_file(
+    top: str, relative: str, fill: Callable[[int], None], like: str | None = None, fresh: bool = False
+) -> None:
     """Make `top/relative` a new file (a new inode: in a staging folder the old name may be a hard
-    link to a published file, which must never be written through), filled by `fill(fd)`."""
+    link to a published file, which must never be written through), filled by `fill(fd)`.
+
+    `fresh`: the name is not a published one, so the staging folder has nothing under it (`_sync`
+    leaves only published files there) and the file is created in place, with no temporary name
+    to rename (a cold build's every page). Nobody reads a staging folder before it is complete, and
+    a killed build's half-written file is not a published one, so the next build removes it. When
+    something is there after all, O_EXCL refuses it and the file goes through a temporary name.
+    """
     path = os.path.join(top, relative)
+    if fresh:
+        try:
+            fd = os.open(path, _NEW_FILE, 0o666)
+        except OSError:
+            pass  # a folder is missing, or something is in the way: the careful way below
+        else:
+            try:
+                _fill(fd, fill, like, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                raise
+            return
     temporary = f"{path}.{os.getpid()}.tmp"
     try:
         fd = os.open(temporary, _NEW_FILE, 0o666)
@@ -390,12 +412,7 @@ def _stage_file(top: str, relative: str, fill: Callable[[int], None], like: str 
             os.unlink(temporary)  # debris of a killed build with this process id
         fd = os.open(temporary, _NEW_FILE, 0o666)
     try:
-        try:
-            fill(fd)
-        finally:
-            os.close(fd)
-        if like is not None:
-            shutil.copystat(like, temporary)  # an attachment keeps its modification time, as rsync does
+        _fill(fd, fill, like, temporary)
         try:
             os.replace(temporary, path)
         except IsADirectoryError:
@@ -405,6 +422,16 @@ def _stage_file(top: str, relative: str, fill: Callable[[int], None], like: str 
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _fill(fd: int, fill: Callable[[int], None], like: str | None, path: str) -> None:
+    """Fill and close a new file; an attachment keeps its source's modification time, as rsync does."""
+    try:
+        fill(fd)
+    finally:
+        os.close(fd)
+    if like is not None:
+        shutil.copystat(like, path)
 
 
 def _writer(data: bytes) -> Callable[[int], None]:
@@ -645,7 +672,7 @@ class Output:
                     if os.fstat(fd).st_size == len(data) and handle.read() == data:
                         return False
         self._make_folder(relative)
-        _stage_file(str(self.staging), relative, _writer(data))
+        _stage_file(str(self.staging), relative, _writer(data), fresh=relative not in self.published)
         return True
 
     def copy(self, relative: str, source: Path) -> bool:
@@ -669,7 +696,9 @@ class Output:
             except (FileNotFoundError, NotADirectoryError):
                 pass
         self._make_folder(relative)
-        _stage_file(str(self.staging), relative, _copier(source), like=str(source))
+        _stage_file(
+            str(self.staging), relative, _copier(source), like=str(source), fresh=relative not in self.published
+        )
         return True
 
     def commit(self, outputs: set[str]) -> int:

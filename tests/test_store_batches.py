@@ -17,6 +17,7 @@ import pytest
 
 from sitegen import loader
 from sitegen import store as store_module
+from sitegen.output import MARKER
 from sitegen.store import KEY_ENV, Bodies, Routes, Store
 from sitekit import Project
 from test_incremental import make_corpus
@@ -141,3 +142,30 @@ def test_a_cold_build_reads_each_content_file_once(project: Project, monkeypatch
     project.publication("later", body="A later one.")
     assert project.build().ok
     assert reads.count("content/publications/2020/later.md") == 2
+
+
+def test_new_pages_are_created_in_place_and_changed_ones_through_a_new_inode(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name the live site does not have is created where it goes (no rename); a published name
+    is a hard link to the live file in the staging folder, so its new bytes go to a new file."""
+    renamed: list[str] = []
+    real_replace = os.replace
+
+    def watched(source: Any, target: Any, **kwargs: Any) -> None:
+        name = os.fsdecode(target)
+        if ".sitegen-staging" in name and not name.endswith(MARKER):
+            renamed.append(name.split(".sitegen-staging/", 1)[1])
+        real_replace(source, target, **kwargs)
+
+    monkeypatch.setattr(os, "replace", watched)
+    make_corpus(project, 12)
+    assert project.build().ok
+    assert not renamed, renamed
+    live = (project.out / "publications" / "pub-03" / "index.html").stat().st_ino
+    page = project.root / "content" / "publications" / "2013" / "pub-03.md"
+    page.write_text(page.read_text() + "\nAn added sentence.\n")
+    assert project.build().ok
+    assert "publications/pub-03/index.html" in renamed
+    assert (project.out / "publications" / "pub-03" / "index.html").stat().st_ino != live
+    assert "An added sentence." in (project.out / "publications" / "pub-03" / "index.html").read_text()
