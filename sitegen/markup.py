@@ -224,6 +224,13 @@ INLINE_TRIGGERS = {
 # The postprocessors are kept: raw_html already returns at once when nothing was stashed, and
 # footnote and amp_substitute are each a str.replace of a placeholder holding STX, a scan
 # of the output as cheap as looking for it first.
+# The postprocessors, in order, that _HeadingIds._name() may leave out for a plain heading (with
+# any others it runs them).
+POSTPROCESSORS_READ = (
+    "markdown.postprocessors.RawHtmlPostprocessor",
+    "markdown.extensions.footnotes.FootnotePostprocessor",
+    "markdown.postprocessors.AndSubstitutePostprocessor",
+)
 PROCESSOR_TRIGGERS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("pre", "fenced_code_block"): ("markdown.extensions.fenced_code.FencedBlockPreprocessor", ("```", "~~~")),
     ("pre", "html_block"): ("markdown.preprocessors.HtmlBlockPreprocessor", ("<", "&")),
@@ -262,6 +269,7 @@ class _HeadingIds(TocTreeprocessor):
     """
 
     stock = True
+    plain_postprocessors = False  # whether md.postprocessors are POSTPROCESSORS_READ (Markup checks)
 
     def run(self, doc: etree.Element) -> None:
         if self.stock or self.use_anchors or self.use_permalinks not in (False, None):
@@ -292,7 +300,12 @@ class _HeadingIds(TocTreeprocessor):
         text = el.text or ""
         if len(el) or el.attrib or "\x02" in (el.tail or "") or any(c in text for c in "&<>\x02"):
             return strip_tags(render_inner_html(remove_fnrefs(el), self.md))
-        return strip_tags(run_postprocessors(text.strip(), self.md))
+        if not self.plain_postprocessors:
+            return strip_tags(run_postprocessors(text.strip(), self.md))
+        # Each of the postprocessors read replaces a placeholder that starts with STX, and the text
+        # has none; strip_tags() removes what its regular expressions find from a "<" on (the text
+        # has none), then collapses white space, which is all that is left to do.
+        return " ".join(text.split())
 
 
 class _HeadingIdExtension(TocExtension):
@@ -331,6 +344,10 @@ class _Pipeline:
         )
 
 
+def _class_name(processor: object) -> str:
+    return f"{type(processor).__module__}.{type(processor).__qualname__}"
+
+
 def _without(registry: Registry[_T], kind: str, absent: frozenset[tuple[str, str]]) -> Registry[_T]:
     copy = registry[:]
     for which, name in absent:
@@ -364,10 +381,11 @@ class Markup:
             "tree": md.treeprocessors,
         }
         for (registry, name), (expected, _) in PROCESSOR_TRIGGERS.items():
-            found = type(registries[registry][name])
-            if f"{found.__module__}.{found.__qualname__}" != expected:
-                raise TypeError(f"Python-Markdown's {name} processor is {found!r}, not the {expected} Markup skips")
+            found = _class_name(registries[registry][name])
+            if found != expected:
+                raise TypeError(f"Python-Markdown's {name} processor is {found}, not the {expected} Markup skips")
         self._inline, self._toc = inline, toc
+        toc.plain_postprocessors = tuple(_class_name(pp) for pp in md.postprocessors) == POSTPROCESSORS_READ
         # The [TOC] search is skipped where the marker's letters are not in the text.
         self._marker_letters = toc.marker.strip("[]") if toc.marker == "[TOC]" else ""
         self._pipelines: dict[frozenset[str], _Pipeline] = {}  # by the triggers a document has

@@ -28,6 +28,8 @@ import markdown
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from markdown.extensions import footnotes
+from markdown.extensions.toc import run_postprocessors, strip_tags
 from markdown.util import Registry
 
 import payloads
@@ -326,6 +328,28 @@ def test_the_heading_id_shortcuts_are_caught(monkeypatch: pytest.MonkeyPatch) ->
     assert [body for body in _differs(ours) if "TOC" in body]
     monkeypatch.undo()
     assert _differs(Markup()) == []
+
+
+def test_a_plain_heading_is_named_as_stock_names_it() -> None:
+    """_HeadingIds._name() leaves out run_postprocessors() and strip_tags() for a heading of plain
+    text (no "<", "&", ">" or STX): they must change nothing there, the day Python-Markdown changes too."""
+    ours = Markup()
+    assert ours._toc.plain_postprocessors  # the postprocessors are the ones read
+    placeholders = [markdown.util.HTML_PLACEHOLDER, markdown.util.AMP_SUBSTITUTE]
+    placeholders += [footnotes.FN_BACKLINK_TEXT, footnotes.NBSP_PLACEHOLDER]
+    assert all(placeholder.startswith("\x02") for placeholder in placeholders)
+    ours.render("<b>stashed</b> &amp; [^1]\n\n[^1]: n", SOURCE, "publications/2020", 1)
+    assert ours._md.htmlStash.html_counter  # raw_html does look for its placeholders
+    _plain_text_passes_through(ours)
+    ours._toc.plain_postprocessors = False  # with other postprocessors, it runs them
+    assert _differs(ours) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_characters="<&>\x02", blacklist_categories=["Cs"])))
+def _plain_text_passes_through(ours: Markup, text: str) -> None:
+    expected = strip_tags(run_postprocessors(text.strip(), ours._md))
+    assert " ".join(text.split()) == expected
 
 
 def test_markup_refuses_a_processor_it_has_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
