@@ -144,3 +144,16 @@ def test_a_hand_written_pdf_and_the_librarys_attachments(library: Project) -> No
     ), results
     assert results[HAND_WRITTEN.name][0].pages == 3 and not results[HAND_WRITTEN.name][0].tagged
     assert "Parole" in results[HAND_WRITTEN.name][1]
+
+
+def test_readers_keep_their_heap_instead_of_faulting_it_in_for_every_page() -> None:
+    """Reader processes run with glibc told to keep freed memory (documents.MALLOC_TUNABLES),
+    added to the tunables the build itself was given, and with this package importable."""
+    from sitegen.documents import MALLOC_TUNABLES, reader_environment
+
+    assert "top_pad" in MALLOC_TUNABLES and "trim_threshold" in MALLOC_TUNABLES
+    environment = reader_environment({"GLIBC_TUNABLES": "glibc.malloc.arena_max=2", "PATH": "/bin"})
+    assert environment["GLIBC_TUNABLES"] == f"glibc.malloc.arena_max=2:{MALLOC_TUNABLES}"
+    assert environment["PATH"] == "/bin"
+    assert reader_environment({})["GLIBC_TUNABLES"] == MALLOC_TUNABLES
+    assert Path(environment["PYTHONPATH"], "sitegen", "documents.py").is_file()
