@@ -383,7 +383,7 @@ def _publish_quick(
             output.abort()
             return False
         cache.save_manifest(options.output, None)  # forgotten before the switch: after a crash, all is re-checked
-        output.commit(index.outputs)
+        report.removed = output.commit(index.outputs)
     except BaseException:
         output.abort()
         raise

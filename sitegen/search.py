@@ -508,8 +508,8 @@ def keep_records(
     for name, members in shards.items():
         if not records.has(prints[name]):
             records.save(prints[name], _record(site, name, members, bodies))
-    records.keep_only(set(prints.values()))
     records.confirm(output, prints)
+    records.keep_only(set(prints.values()))
 
 
 def _index(record: ShardRecord, language: str, work: Path) -> dict[str, Path]:
@@ -676,11 +676,18 @@ class ShardRecords:
         return found if isinstance(found, dict) else None
 
     def keep_only(self, fingerprints: set[str]) -> None:
-        """Delete the records of shards no output indexes any more (other outputs' go too: a cache)."""
+        """Delete the records of shards that neither `fingerprints` nor any output's confirmed index
+        holds: a preview with drafts and a build without them keep theirs side by side."""
         with contextlib.suppress(OSError):
-            for entry in os.scandir(self.folder):
+            entries = list(os.scandir(self.folder))
+            keep = set(fingerprints)
+            for entry in entries:
+                if entry.name.startswith("current-"):
+                    found = self._read(entry.name)
+                    keep |= set(found.values()) if isinstance(found, dict) else set()
+            for entry in entries:
                 stem, _, kind = entry.name.partition(".")
-                if kind in ("data", "members") and stem not in fingerprints:
+                if kind in ("data", "members") and stem not in keep:
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
 

@@ -154,3 +154,18 @@ def test_records_lost_with_the_cache_are_made_again_by_the_next_full_build(proje
     assert "quick" in built(project).timings
     assert tree(project.out) == clean(project, tmp_path)
     assert WORD in indexed_content(project.out, "/publications/pub-0/")
+
+
+def test_a_preview_with_drafts_and_a_build_without_keep_their_records_side_by_side(
+    project: Project, tmp_path: Path
+) -> None:
+    project.publication("unfinished", date="2018-05-05", draft=True, body="Not yet.")  # in 2018's shard
+    preview = tmp_path / "preview"
+    assert "quick" not in built(project).timings
+    assert project.build(search=True, drafts=True, out=preview).ok
+    edit_body(project, "pub-5", f"{WORD}.")  # 2018: its shard differs between the two
+    assert "quick" in built(project).timings
+    assert tree(project.out) == clean(project, tmp_path)
+    report = project.build(search=True, drafts=True, out=preview)
+    assert report.ok and "quick" in report.timings
+    assert WORD in indexed_content(preview, "/publications/pub-5/")
