@@ -282,7 +282,7 @@ def _search(
                 written += sum(output.write(relative, path.read_bytes()) for relative, path in sorted(bundle.items()))
                 files[name] = sorted(bundle)
     if records is not None:
-        keep_records(site, shards, prints, cache.bodies, records, options.output)
+        keep_records(site, shards, prints, records, options.output)
     return files, prints, written
 
 

@@ -160,7 +160,7 @@ def quick_index(
             record = records.record(fingerprint, members)
             changed = _current(cache, previous, edited, now, [m.source for m in members if now.get(m.source) != m.key])
             if record is None:
-                records.discard(fingerprint)  # unreadable: the full build that runs instead makes it again
+                records.discard(fingerprint)  # missing or unreadable: the full build re-indexes this shard
                 return None
             if changed is None:
                 return None

@@ -484,7 +484,7 @@ def _record(site: Site, name: str, members: tuple[Publication, ...], bodies: Bod
     return ShardRecord(
         name,
         is_primary(site, members),
-        tuple(Member(pub.source, pub.slug, pub.body.key, pub.digest) for pub in members),
+        _members(members),
         documents,
         counts,
         total,
@@ -492,24 +492,25 @@ def _record(site: Site, name: str, members: tuple[Publication, ...], bodies: Bod
 
 
 def keep_records(
-    site: Site,
-    shards: dict[str, tuple[Publication, ...]],
-    prints: dict[str, str],
-    bodies: Bodies,
-    records: ShardRecords,
-    output: Path,
+    site: Site, shards: dict[str, tuple[Publication, ...]], prints: dict[str, str], records: ShardRecords, output: Path
 ) -> None:
-    """After a full build's index: a record for every shard, only those, and the fingerprints confirmed.
+    """After a full build's index: every shard's members kept, only current records, fingerprints confirmed.
 
-    A shard that was not re-indexed but has no record (an older cache, or one a quick rebuild
-    found unreadable and dropped) gets one made now, without Pagefind: a record is a function of
-    the shard's fingerprint, as its bundle is, so the next edit in it can be quick.
+    A shard that was not re-indexed and has no record (an older cache, or one a quick rebuild
+    found unreadable and dropped) gets its list of members, which costs nothing: a quick rebuild
+    can then tell that an edit is elsewhere. Its documents are kept when Pagefind next indexes it
+    (an edit in it finds no record, so the full build runs and re-indexes it); making them now
+    would cost more than that full build.
     """
     for name, members in shards.items():
-        if not records.has(prints[name]):
-            records.save(prints[name], _record(site, name, members, bodies))
+        if not records.has_members(prints[name]):
+            records.save_members(prints[name], name, is_primary(site, members), _members(members))
     records.confirm(output, prints)
     records.keep_only(set(prints.values()))
+
+
+def _members(members: tuple[Publication, ...]) -> tuple[Member, ...]:
+    return tuple(Member(pub.source, pub.slug, pub.body.key, pub.digest) for pub in members)
 
 
 def _index(record: ShardRecord, language: str, work: Path) -> dict[str, Path]:
@@ -633,8 +634,8 @@ class ShardRecords:
         ):
             return None
 
-    def has(self, fingerprint: str) -> bool:
-        return all(os.path.isfile(self.folder / f"{fingerprint}.{kind}") for kind in ("data", "members"))
+    def has_members(self, fingerprint: str) -> bool:
+        return os.path.isfile(self.folder / f"{fingerprint}.members")
 
     def discard(self, fingerprint: str) -> None:
         """Delete a shard's record: one a quick rebuild replaced, or found unreadable."""
@@ -643,9 +644,11 @@ class ShardRecords:
                 os.unlink(self.folder / f"{fingerprint}.{kind}")
 
     def save(self, fingerprint: str, record: ShardRecord) -> None:
-        bulk = dataclasses.replace(record, members=())
-        self._write(f"{fingerprint}.data", bulk)
-        self._write(f"{fingerprint}.members", (record.name, record.primary, record.members))
+        self._write(f"{fingerprint}.data", dataclasses.replace(record, members=()))
+        self.save_members(fingerprint, record.name, record.primary, record.members)
+
+    def save_members(self, fingerprint: str, name: str, primary: bool, members: tuple[Member, ...]) -> None:
+        self._write(f"{fingerprint}.members", (name, primary, members))
 
     def members(self, fingerprint: str) -> tuple[str, bool, tuple[Member, ...]] | None:
         """(name, primary, members) of the shard kept under the fingerprint; None when missing."""

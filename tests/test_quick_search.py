@@ -145,12 +145,17 @@ def test_the_same_documents_give_the_same_bundle(project: Project, tmp_path: Pat
         assert clean(project, tmp_path) == first
 
 
-def test_records_lost_with_the_cache_are_made_again_by_the_next_full_build(project: Project, tmp_path: Path) -> None:
-    shutil.rmtree(project.root / ".sitegen-cache/search")
+def test_records_lost_with_the_cache_come_back_as_shards_are_indexed(project: Project, tmp_path: Path) -> None:
+    kept = project.root / ".sitegen-cache/search"
+    shutil.rmtree(kept)
     edit_body(project, "pub-4", "An edit.")
-    assert "quick" not in built(project).timings  # 2018 re-indexed; the other shards' records made without Pagefind
-    assert len(list((project.root / ".sitegen-cache/search").glob("*.data"))) == 4
-    edit_body(project, "pub-0", f"{WORD}.")  # 2016, a shard that full build did not re-index
+    assert "quick" not in built(project).timings  # 2018 re-indexed and kept; the others' members listed
+    assert len(list(kept.glob("*.members"))) == 4 and len(list(kept.glob("*.data"))) == 1
+    edit_body(project, "pub-5", f"{WORD}.")  # 2018 again: its record is whole
+    assert "quick" in built(project).timings
+    edit_body(project, "pub-0", f"{WORD}.")  # 2016 has no documents kept: the full build indexes it
+    assert "quick" not in built(project).timings
+    edit_body(project, "pub-1", "Again.")  # and keeps them
     assert "quick" in built(project).timings
     assert tree(project.out) == clean(project, tmp_path)
     assert WORD in indexed_content(project.out, "/publications/pub-0/")
