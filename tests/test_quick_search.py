@@ -9,6 +9,7 @@ while a full build with the index confirmed them; anything else takes the full b
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -24,11 +25,18 @@ WORD = "zanzibarite"  # in no body until the edit adds it
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
-    """Eight publications over four years, in shards of at most three: one shard a year."""
+    """Eight publications over four years, in shards of at most three: one shard a year, each with
+    two components and two types (so filters of two values, which Pagefind writes in any order)."""
     monkeypatch.setattr(search, "SHARD_SIZE", 3)
     project = Project(tmp_path / "site")
     for n, year in enumerate((2016, 2016, 2017, 2017, 2018, 2018, 2019, 2019)):
-        project.publication(f"pub-{n}", date=f"{year}-0{n % 9 + 1}-1{n}", body=f"Flood recovery {n}.\n")
+        project.publication(
+            f"pub-{n}",
+            date=f"{year}-0{n % 9 + 1}-1{n}",
+            component=("ice", "cbp")[n % 2],
+            type=("fact-sheet", "report")[n % 2],
+            body=f"Flood recovery {n}.\n",
+        )
     report = project.build(search=True)
     assert report.ok, [d.text() for d in report.diagnostics]
     return project
@@ -174,3 +182,22 @@ def test_a_preview_with_drafts_and_a_build_without_keep_their_records_side_by_si
     report = project.build(search=True, drafts=True, out=preview)
     assert report.ok and "quick" in report.timings
     assert WORD in indexed_content(preview, "/publications/pub-5/")
+
+
+def test_sorting_pagefind_files_changes_their_order_only(project: Project) -> None:
+    """Every filter and metadata file reads back as CBOR whose bytes re-encode unchanged, with
+    each filter's values sorted and named by Pagefind's own rule (SHA-1 of the CBOR)."""
+    filters = sorted(project.out.glob("pagefind/*/filter/*.pf_filter"))
+    metas = sorted(project.out.glob("pagefind/*/pagefind.*.pf_meta"))
+    assert filters and len(metas) == 4
+    for path in filters + metas:
+        data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
+        item, end = search._decode(data)
+        assert end == len(data) and search._encode(item) == data
+        digits = 7 if path.suffix == ".pf_filter" else 10
+        assert path.name.split("_", 1)[1].split(".")[0] == hashlib.sha1(data).hexdigest()[:digits]  # noqa: S324
+    for path in filters:
+        item, _end = search._decode(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        assert isinstance(item, list) and isinstance(item[1], list)
+        values = [search._text(value[0]) for value in item[1] if isinstance(value, list)]
+        assert values == sorted(values) and len(values) == len(item[1])
