@@ -97,7 +97,8 @@ def plan_quick(options: BuildOptions, cache: Cache, scan: Scan, previous: Manife
         if old is None:
             return None
         key = scan.keys[source]
-        parsed = parse_file("publication", source, read_file(os.path.join(options.project, source)), key, cache.bodies)
+        data = scan.data.get(source) or read_file(os.path.join(options.project, source))  # the scan's bytes, if kept
+        parsed = parse_file("publication", source, data, key, cache.bodies)
         if not unchanged_front(parsed, old):
             return None
         context = expect(old.context, PublicationContext)

@@ -169,3 +169,25 @@ def test_new_pages_are_created_in_place_and_changed_ones_through_a_new_inode(
     assert "publications/pub-03/index.html" in renamed
     assert (project.out / "publications" / "pub-03" / "index.html").stat().st_ino != live
     assert "An added sentence." in (project.out / "publications" / "pub-03" / "index.html").read_text()
+
+
+def test_a_quick_rebuild_reads_the_edited_file_once(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quick path parses the bytes the scan hashed, as the full build does."""
+    from sitegen import quick
+
+    make_corpus(project, 6)
+    assert project.build().ok
+    reads: list[str] = []
+    read_file = loader.read_file
+
+    def counted(path: str) -> bytes:
+        reads.append(os.path.relpath(path, project.root))
+        return read_file(path)
+
+    monkeypatch.setattr(loader, "read_file", counted)
+    monkeypatch.setattr(quick, "read_file", counted)
+    edited = next((project.root / "content/publications").rglob("*.md"))
+    edited.write_text(edited.read_text() + "\nOne more sentence.\n")
+    report = project.build()
+    assert report.ok and "quick" in report.timings
+    assert reads.count(edited.relative_to(project.root).as_posix()) == 1
