@@ -202,3 +202,23 @@ def test_every_uswds_file_the_theme_publishes_is_used_by_a_page_a_stylesheet_or_
         if not any(path.rsplit("/", 1)[1].encode() in data for other, data in texts.items() if other != path)
     ]
     assert unused == [], unused
+
+
+def test_a_build_reads_each_template_once(bare: Project) -> None:
+    """A renderer serves one build: it neither asks the file system again for every include on
+    every page, nor mixes two versions of a template edited while it renders."""
+    from sitegen.builder import BuildOptions, BuildReport, analyse
+    from sitegen.cache import Cache
+    from sitegen.render import Renderer
+
+    bare.write("templates/partials/header.html", (REPO / "templates/partials/header.html").read_text() + "<p>v1</p>\n")
+    cache = Cache(bare.root / ".sitegen-cache", enabled=False)
+    analysis = analyse(BuildOptions(project=bare.root, jobs=1), cache, BuildReport())
+    assert analysis.site is not None and analysis.assets is not None, analysis.diagnostics
+    renderer = Renderer(bare.root, analysis.site.config, analysis.site.components, analysis.assets, cache.bodies)
+    pages = [route for route in analysis.routes if route.renderer.endswith(".html")][:2]
+    assert "<p>v1</p>" in renderer.render(pages[0]).decode()
+    bare.write("templates/partials/header.html", (REPO / "templates/partials/header.html").read_text() + "<p>v2</p>\n")
+    assert "<p>v1</p>" in renderer.render(pages[1]).decode()
+    assert renderer.env.auto_reload is False
+    cache.close()
