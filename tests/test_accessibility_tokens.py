@@ -3,13 +3,12 @@
 `_Collector.feed_serialised` replaces `html.parser` for HTML in html5ever's serialisation (what
 `sanitize.as_written` admits). These tests feed both the same HTML and compare everything the
 collector gathers, and every diagnostic `check_accessibility` gives, on the payload corpus, the
-sample site, generated bodies and bodies written to trip a tokenizer.
+generated library (tests/fixture_site.py), generated bodies and bodies written to trip a tokenizer.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,9 +21,9 @@ from sitegen.accessibility import _Collector, check_accessibility
 from sitegen.frontmatter import split_front_matter
 from sitegen.markup import Markup
 from sitegen.sanitize import as_written, publishable_html
+from sitekit import Project
 from test_payloads import hostile_body
 
-REPO = Path(__file__).resolve().parent.parent
 _MARKUP = Markup()
 
 
@@ -89,9 +88,11 @@ def test_both_readings_agree_on_mixed_bodies(pieces: list[str]) -> None:
     _agree("\n\n".join(pieces))
 
 
-def test_the_sample_site_is_judged_the_same_and_mostly_by_the_tokenizer(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_library_is_judged_the_same_and_mostly_by_the_tokenizer(
+    library: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bodies = []
-    for path in sorted((REPO / "content").rglob("*.md")):
+    for path in sorted((library.root / "content").rglob("*.md")):
         split, _ = split_front_matter(path.read_text("utf-8"), str(path))
         if split is not None:
             bodies.append((split.body, split.body_line))

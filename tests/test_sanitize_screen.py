@@ -2,13 +2,11 @@
 
 The shortcut skips the explaining `html.parser` pass of most bodies, so it must give exactly what
 the full check gives, on every hostile body the payload corpus holds or generates, on the
-sample site's bodies, and on plain Markdown; and `publishable_html` must return nh3's own
+generated library's bodies (tests/fixture_site.py), and on plain Markdown; and `publishable_html` must return nh3's own
 output whichever body nh3 cleaned last.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import nh3
 import pytest
@@ -20,9 +18,9 @@ from sitegen import sanitize
 from sitegen.frontmatter import split_front_matter
 from sitegen.markup import Markup
 from sitegen.sanitize import _explain, check_html, publishable_html
+from sitekit import Project
 from test_payloads import hostile_body
 
-REPO = Path(__file__).resolve().parent.parent
 _MARKUP = Markup()
 
 
@@ -83,9 +81,11 @@ def test_the_shortcut_agrees_on_mixed_markdown_and_html(pieces: list[str]) -> No
     _same("\n\n".join(pieces))
 
 
-def test_the_sample_sites_bodies_agree_and_plain_ones_take_the_shortcut(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_librarys_bodies_agree_and_plain_ones_take_the_shortcut(
+    library: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bodies = []
-    for path in sorted((REPO / "content").rglob("*.md")):
+    for path in sorted((library.root / "content").rglob("*.md")):
         split, _ = split_front_matter(path.read_text("utf-8"), str(path))
         if split is not None:
             bodies.append(split.body)
