@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import os
 import posixpath
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -233,13 +234,12 @@ def _sources(project: Path) -> tuple[list[tuple[str, str]], list[str], list[Diag
             )
     if os.path.islink(content):
         return [], [], problems
-    for folder, dirs, files in os.walk(content):
-        inner_folder = os.path.relpath(folder, content).replace(os.sep, "/")
-        prefix = "" if inner_folder == "." else inner_folder + "/"
-        problems += _refuse_links(folder, dirs, files, "content/" + prefix)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    for _folder, shown, dirs, files, found in _walk(content, "content/"):
+        problems += found
+        prefix = shown.removeprefix("content/")
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
         top = prefix.split("/", 1)[0]
-        for name in sorted(files):
+        for name in files:
             if name.startswith(".") or name.endswith("~"):
                 continue
             inner = prefix + name
@@ -292,27 +292,45 @@ def _misplaced(kind: str, shown: str, flat: bool) -> Diagnostic:
     )
 
 
-def _refuse_links(folder: str, dirs: list[str], files: list[str], shown: str) -> list[Diagnostic]:
-    """Diagnostics for the symlinks and special files of one folder, which are then left out."""
-    problems = []
-    for names in (dirs, files):
-        for name in list(names):
-            path = os.path.join(folder, name)
-            if os.path.islink(path):
+def _walk(root: str, shown: str) -> Iterator[tuple[str, str, list[str], list[str], list[Diagnostic]]]:
+    """os.walk from `root` (top down; the caller may prune `dirs`), yielding (folder, shown
+    prefix, dirs, files, problems): each folder's symlinks and special files are diagnostics and
+    left out of `dirs` and `files`.
+
+    The types come from the folder's own listing (scandir's d_type), never from a path that
+    could be followed: no system call per file, where os.walk plus a check of each name made
+    two (10,000 publications: 20,000 stat calls on every build, one where nothing changed
+    included). A link is reported whatever it points to, hidden names included.
+    """
+    stack = [(root, shown)]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:  # as os.walk: a folder that cannot be listed is left out
+            continue
+        dirs, files, problems = [], [], []
+        for entry in entries:
+            if entry.is_symlink():
                 problems.append(
                     Diagnostic(
-                        shown + name,
+                        prefix + entry.name,
                         0,
                         "symlink",
                         "symbolic links are not allowed in the project",
                         "replace the link with the file itself",
                     )
                 )
-                names.remove(name)
-            elif names is files and not os.path.isfile(path):
-                problems.append(Diagnostic(shown + name, 0, "special-file", "this is not a regular file", "remove it"))
-                names.remove(name)
-    return problems
+            elif entry.is_dir(follow_symlinks=False):
+                dirs.append(entry.name)
+            elif entry.is_file(follow_symlinks=False):
+                files.append(entry.name)
+            else:
+                problems.append(
+                    Diagnostic(prefix + entry.name, 0, "special-file", "this is not a regular file", "remove it")
+                )
+        yield folder, prefix, dirs, files, problems
+        stack.extend((os.path.join(folder, name), f"{prefix}{name}/") for name in reversed(dirs))
 
 
 def _links_and_specials(project: Path, folders: tuple[str, ...]) -> list[Diagnostic]:
@@ -330,9 +348,8 @@ def _links_and_specials(project: Path, folders: tuple[str, ...]) -> list[Diagnos
                 )
             )
             continue
-        for folder, dirs, files in os.walk(root):
-            inner = os.path.relpath(folder, project).replace(os.sep, "/") + "/"
-            problems += _refuse_links(folder, dirs, files, inner)
+        for _folder, _prefix, _dirs, _files, found in _walk(root, top + "/"):
+            problems += found
     return problems
 
 
@@ -364,8 +381,11 @@ class Scan:
 
 
 def read_file(path: str) -> bytes:
-    """A whole file through the bare system calls: a third cheaper than open() at 10,000 files."""
-    fd = os.open(path, os.O_RDONLY)
+    """A whole file through the bare system calls: a third cheaper than open() at 10,000 files.
+
+    Never through a link (the scan left links out; one made since is refused, not followed).
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     try:
         chunks = []
         while chunk := os.read(fd, 1 << 20):
@@ -443,11 +463,10 @@ def scan_project(project: Path, known_hashes: dict[str, tuple[str, str]] | None 
         except OSError:
             rest.update(f"{name} missing".encode())
     for folder in ("templates", "assets"):
-        for path, dirs, files in os.walk(os.path.join(root, folder)):
-            dirs.sort()
-            for name in sorted(files):
-                if os.path.islink(os.path.join(path, name)) or not os.path.isfile(os.path.join(path, name)):
-                    continue  # reported by _sources, never read
+        if os.path.islink(os.path.join(root, folder)):
+            continue  # reported by _sources, never read
+        for path, _shown, _dirs, files, _problems in _walk(os.path.join(root, folder), ""):
+            for name in files:  # links and special files: reported by _sources, never read
                 with open(os.path.join(path, name), "rb") as handle:
                     rest.update(
                         os.path.join(path, name)[len(root) :].encode() + hashlib.blake2b(handle.read()).digest()

@@ -57,7 +57,7 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -314,15 +314,14 @@ def _delay() -> float:
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-def _scan(top: str) -> tuple[dict[str, tuple[int, int]], set[str], set[str]]:
-    """(regular files with their identity, folders, anything else) under `top`, relative, never
-    following a link.
+def _list(top: str) -> tuple[list[str], set[str], set[str]]:
+    """(regular files, folders, anything else) under `top`, relative, never following a link.
 
-    Each file's identity (device, inode; see `_key`) is read as the folder is listed: the same
-    system call `_key` would make, without a second pass over 15,000 paths.
-    The marker, the inside staging folder and lost+found at the top are left out.
+    The types come from the folders' own listings (scandir's d_type): no system call per file,
+    which is most of a survey of 15,000 pages that nothing changed. The marker, the inside
+    staging folder and lost+found at the top are left out.
     """
-    files: dict[str, tuple[int, int]] = {}
+    files: list[str] = []
     folders: set[str] = set()
     odd: set[str] = set()
     stack = [""]
@@ -340,14 +339,27 @@ def _scan(top: str) -> tuple[dict[str, tuple[int, int]], set[str], set[str]]:
                 folders.add(name)
                 stack.append(name)
             elif entry.is_file(follow_symlinks=False):
-                try:
-                    found = entry.stat(follow_symlinks=False)
-                except FileNotFoundError:
-                    continue
-                files[name] = (found.st_dev, found.st_ino)
+                files.append(name)
             else:
                 odd.add(name)
     return files, folders, odd
+
+
+def _identities(top: str, files: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """The identity (device, inode; see `_key`) of each of `files` under `top` that is still a
+    regular file."""
+    found = {}
+    for relative in files:
+        key = _key(os.path.join(top, relative))
+        if key is not None:
+            found[relative] = key
+    return found
+
+
+def _scan(top: str) -> tuple[dict[str, tuple[int, int]], set[str], set[str]]:
+    """`_list` with each regular file's identity."""
+    files, folders, odd = _list(top)
+    return _identities(top, files), folders, odd
 
 
 def _key(path: str) -> tuple[int, int] | None:
@@ -476,8 +488,7 @@ class Output:
         self.root = _real(self.out)  # an output that is a link to a folder: that folder is swapped
         self.staging = _beside(self.root, "staging")
         self.in_place = False
-        self._survey: tuple[dict[str, tuple[int, int]], frozenset[str], frozenset[str]] | None = None
-        self._published: frozenset[str] | None = None
+        self._survey: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
         self._live: dict[str, tuple[int, int]] | None = None  # published file -> identity
         # Folders this process knows to be in the staging folder: each is made before the first
         # file goes in it, instead of after a failed open (a third of a cold build's opens).
@@ -485,18 +496,18 @@ class Output:
 
     # The live folder, surveyed once per build (the build holds the lock: nobody else changes it).
 
-    def _surveyed(self) -> tuple[dict[str, tuple[int, int]], frozenset[str], frozenset[str]]:
+    def _surveyed(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """(files, folders, anything else) of the live tree: names only, which is all a build that
+        finds nothing changed needs; `_sync` reads the files' identities when staging begins."""
         if self._survey is None:
-            files, folders, odd = _scan(str(self.root))
-            self._survey = files, frozenset(folders), frozenset(odd)
+            files, folders, odd = _list(str(self.root))
+            self._survey = frozenset(files), frozenset(folders), frozenset(odd)
         return self._survey
 
     @property
     def published(self) -> frozenset[str]:
         """The regular files of the live site, reached through real folders only (not the marker)."""
-        if self._published is None:
-            self._published = frozenset(self._surveyed()[0])
-        return self._published
+        return self._surveyed()[0]
 
     @property
     def untrusted(self) -> frozenset[str]:
@@ -586,7 +597,7 @@ class Output:
         """Make the staging folder hold exactly the published files, as hard links to them."""
         staging = str(self.staging)
         published, live_folders, _odd = self._surveyed()
-        self._live = live = published  # the survey's identities: nothing changes the live tree
+        self._live = live = _identities(str(self.root), published)  # nothing else changes the live tree
         _discard(os.path.join(staging, MARKER))  # written anew when publishing begins
         files, folders, odd = _scan(staging)
         for relative in odd:
