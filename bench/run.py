@@ -259,6 +259,18 @@ def count_html(folder: Path) -> int:
     return sum(name.endswith(".html") for _, _, files in os.walk(folder) for name in files)
 
 
+def sitegen_environment() -> dict[str, str]:
+    """The environment sitegen's builds run in: this one, as a user's shell would have it.
+
+    PYTHONDONTWRITEBYTECODE (set on some sandboxes and CI images) is dropped: with it, every run
+    compiles sitegen's 40 modules from source again (0.11 s of each build that finds nothing
+    changed), which no installed copy does; pip compiles site-packages either way.
+    """
+    env = {**os.environ, "CI": "1"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def sitegen_command(site: Path, out: Path, jobs: int, search: bool = True) -> list[str]:
     # Not --quiet: the one summary line it prints gives the rendered/written counts.
     command = [sys.executable, "-m", "sitegen", "build", str(site), "-o", str(out), "--jobs", str(jobs)]
@@ -355,7 +367,7 @@ def run_size(size: int, args: argparse.Namespace, hugos: list[Hugo]) -> dict:
     say(
         f"   {len(sources):,} files, {corpus_bytes / 1024 / 1024:.1f} MB of Markdown in {result['corpus']['seconds']:.1f} s"
     )
-    env = {**os.environ, "CI": "1"}
+    env = sitegen_environment()
     cmd = sitegen_command(site, out, args.jobs, search=not args.no_search)
     body_file, title_file = sources[len(sources) // 2], sources[len(sources) // 3]
     pages = 0
