@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import gc
 import hashlib
 import os
@@ -340,7 +341,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
                 ]
                 if isinstance(exc, OSError) and any(os.path.abspath(name).startswith(root) for name in names):
                     return BuildReport(diagnostics=[_cache_problem(Path(root), f"{exc.strerror or exc} ({names[0]})")])
-                raise
+                unreadable = _unreadable(options.project, exc, names) if isinstance(exc, OSError) else None
+                if unreadable is None:
+                    raise
+                return BuildReport(diagnostics=[unreadable])
             return BuildReport(diagnostics=[Diagnostic(str(options.output), 0, *problem)])
 
 
@@ -410,6 +414,32 @@ def _publish_quick(
     report.written = rendered.written + index.written
     report.timings["quick"] = time.perf_counter() - clock
     return True
+
+
+def _unreadable(project: Path, exc: OSError, names: list[str]) -> Diagnostic | None:
+    """A project file that could not be read after the walk listed it (removed, made unreadable
+    or replaced by a link while the build ran): its message, never a traceback. A link is
+    refused when it is opened (O_NOFOLLOW), so this is also what a swap for one gives."""
+    root = str(project.absolute()) + os.sep
+    inside = [os.path.abspath(name) for name in names if os.path.abspath(name).startswith(root)]
+    if not inside:
+        return None
+    relative = inside[0][len(root) :].replace(os.sep, "/")
+    if exc.errno == errno.ELOOP:
+        return Diagnostic(
+            relative,
+            0,
+            "symlink",
+            "symbolic links are not allowed in the project",
+            "replace the link with the file itself",
+        )
+    return Diagnostic(
+        relative,
+        0,
+        "unreadable-file",
+        f"this file could not be read: {exc.strerror or exc}",
+        "make it readable (if it changed while the build ran, build again)",
+    )
 
 
 def _cache_problem(root: Path, why: str) -> Diagnostic:
