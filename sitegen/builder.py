@@ -27,7 +27,7 @@ from .cache import CODE_SIGNATURE, Cache
 from .config import load_config
 from .contexts import FileContext
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
-from .loader import Scan, load_content, scan_project
+from .loader import Scan, link_problem, load_content, scan_project
 from .manifest import Manifest, QuickState
 from .output import MARKER, Output, OutputError, build_lock, failure, refuse_output
 from .pages import KEPT_RENDERER, RenderJob, merge_repeats, render_routes
@@ -426,13 +426,7 @@ def _unreadable(project: Path, exc: OSError, names: list[str]) -> Diagnostic | N
         return None
     relative = inside[0][len(root) :].replace(os.sep, "/")
     if exc.errno == errno.ELOOP:
-        return Diagnostic(
-            relative,
-            0,
-            "symlink",
-            "symbolic links are not allowed in the project",
-            "replace the link with the file itself",
-        )
+        return link_problem(relative)
     return Diagnostic(
         relative,
         0,

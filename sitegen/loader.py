@@ -223,15 +223,7 @@ def _sources(project: Path) -> tuple[list[tuple[str, str]], list[str], list[Diag
     problems = _links_and_specials(project, ("templates", "assets"))
     for top in ("content", ".sitegen-cache"):  # a linked content/ or cache would read or write elsewhere
         if os.path.islink(os.path.join(project, top)):
-            problems.append(
-                Diagnostic(
-                    top,
-                    0,
-                    "symlink",
-                    "symbolic links are not allowed in the project",
-                    "replace the link with the folder itself",
-                )
-            )
+            problems.append(link_problem(top, "folder"))
     if os.path.islink(content):
         return [], [], problems
     for _folder, shown, dirs, files, found in _walk(content, "content/"):
@@ -292,6 +284,17 @@ def _misplaced(kind: str, shown: str, flat: bool) -> Diagnostic:
     )
 
 
+def link_problem(shown: str, what: str = "file") -> Diagnostic:
+    """The diagnostic for a symbolic link in the project: never followed, never read."""
+    return Diagnostic(
+        shown,
+        0,
+        "symlink",
+        "symbolic links are not allowed in the project",
+        f"replace the link with the {what} itself",
+    )
+
+
 def _walk(root: str, shown: str) -> Iterator[tuple[str, str, list[str], list[str], list[Diagnostic]]]:
     """os.walk from `root` (top down; the caller may prune `dirs`), yielding (folder, shown
     prefix, dirs, files, problems): each folder's symlinks and special files are diagnostics and
@@ -312,15 +315,7 @@ def _walk(root: str, shown: str) -> Iterator[tuple[str, str, list[str], list[str
         dirs, files, problems = [], [], []
         for entry in entries:
             if entry.is_symlink():
-                problems.append(
-                    Diagnostic(
-                        prefix + entry.name,
-                        0,
-                        "symlink",
-                        "symbolic links are not allowed in the project",
-                        "replace the link with the file itself",
-                    )
-                )
+                problems.append(link_problem(prefix + entry.name))
             elif entry.is_dir(follow_symlinks=False):
                 dirs.append(entry.name)
             elif entry.is_file(follow_symlinks=False):
@@ -338,15 +333,7 @@ def _links_and_specials(project: Path, folders: tuple[str, ...]) -> list[Diagnos
     for top in folders:
         root = os.path.join(project, top)
         if os.path.islink(root):
-            problems.append(
-                Diagnostic(
-                    top,
-                    0,
-                    "symlink",
-                    "symbolic links are not allowed in the project",
-                    "replace the link with the folder itself",
-                )
-            )
+            problems.append(link_problem(top, "folder"))
             continue
         for _folder, _prefix, _dirs, _files, found in _walk(root, top + "/"):
             problems += found
