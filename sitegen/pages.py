@@ -146,9 +146,11 @@ def render_routes(job: RenderJob, workers: int, progress: Progress | None = None
     batches = pool.map(_render_range, chunks) if pool else (render_chunk(job, chunk) for chunk in chunks)
     try:
         for chunk, results in zip(chunks, batches):
-            for count, problems in results:
+            for index, (count, problems) in enumerate(results, chunk[0]):
                 written += count
                 diagnostics += problems
+                if count and pool and job.output is not None:
+                    job.output.wrote((job.routes[index].output,))  # a worker's Output is its own copy
             done += chunk[1] - chunk[0]
             if progress:
                 progress(done, len(job.routes))
