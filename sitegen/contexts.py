@@ -10,6 +10,7 @@ in one place: the README's table of template variables is generated from these c
 from __future__ import annotations
 
 import dataclasses
+import functools
 import typing
 from dataclasses import dataclass
 from typing import Any
@@ -229,7 +230,9 @@ def template_variables() -> str:
     return "\n".join(rows) + f"\n\nWhere {aliases}.\n"
 
 
+@functools.cache
 def _names(kind: type[Context]) -> tuple[str, ...]:
+    """A context class's field names, in order (once per class: `fields` runs twice per route)."""
     return tuple(field.name for field in dataclasses.fields(kind))
 
 
