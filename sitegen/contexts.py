@@ -10,7 +10,6 @@ in one place: the README's table of template variables is generated from these c
 from __future__ import annotations
 
 import dataclasses
-import functools
 import typing
 from dataclasses import dataclass
 from typing import Any
@@ -230,10 +229,15 @@ def template_variables() -> str:
     return "\n".join(rows) + f"\n\nWhere {aliases}.\n"
 
 
-@functools.cache
+_NAMES: dict[type[Context], tuple[str, ...]] = {}
+
+
 def _names(kind: type[Context]) -> tuple[str, ...]:
     """A context class's field names, in order (once per class: `fields` runs twice per route)."""
-    return tuple(field.name for field in dataclasses.fields(kind))
+    names = _NAMES.get(kind)
+    if names is None:
+        names = _NAMES[kind] = tuple(field.name for field in dataclasses.fields(kind))
+    return names
 
 
 def _type_name(hint: Any) -> str:

@@ -15,8 +15,8 @@ starts from it: making a folder for each page anew costs far more than checking 
 is still the published one. `begin` compares every file in the spare with the live one, removes
 anything else (links and all) and links what is missing; a killed build's staging folder is
 reduced the same way by the next build. Only one shortcut: each switch writes in the spare a
-record (`.sitegen-spare`) of the files it lacks, the ones that switch wrote, bound to the new live
-tree's marker and its set of names. When the next build finds the spare, the record and the live
+record (`.sitegen-spare`) of the files it lacks, the ones that switch changed or added, bound to
+the new live tree's marker and its set of names. When the next build finds the spare, the record and the live
 tree just as that switch left them, it links only those files, and its switch counts as changed
 only the files it wrote itself: a one-page rebuild of 150,000 pages costs what it changes, not
 three passes over both trees. The record is removed before the spare is touched, so a killed
@@ -75,7 +75,7 @@ from .urls import is_safe_output
 MARKER = ".sitegen-output"  # marks a folder as ours, so we never empty a folder of someone else's files
 MARKER_TEXT = b"This folder is written by sitegen; its files are replaced on every build.\n"
 INSIDE_STAGING = ".sitegen-staging"  # the staging folder inside an output that cannot be swapped
-SPARE_RECORD = ".sitegen-spare"  # in the spare tree: what it lacks of the live site (`_spare_record`)
+SPARE_RECORD = ".sitegen-spare"  # in the spare tree: what it lacks of the live site (`Output._sync`)
 SPARE_FORMAT = "sitegen-spare 1"
 IGNORED = {MARKER, INSIDE_STAGING, SPARE_RECORD, "lost+found"}  # not outputs (lost+found: a fresh file system's)
 DELAY_VARIABLE = "SITEGEN_TEST_PUBLISH_DELAY"  # tests only: seconds to pause per file while publishing
@@ -387,7 +387,7 @@ def _names_digest(names: Iterable[str]) -> str:
 
 
 def _write_record(tree: str, live: str, names: Iterable[str], lacks: set[str]) -> None:
-    """Record in a tree about to become the spare which live files it lacks (see `_spare_record`)."""
+    """Record in a tree about to become the spare which live files it lacks (see `Output._sync`)."""
     data = {"format": SPARE_FORMAT, "live": live, "names": _names_digest(names), "lacks": sorted(lacks)}
     _stage_file(tree, SPARE_RECORD, _writer(json.dumps(data).encode()))
 
