@@ -278,7 +278,7 @@ def read_attachments(
                 keys[relative] = known[1]
                 continue
             with open(path, "rb") as handle:
-                key = hashlib.blake2b(signature + b"\0" + handle.read(), digest_size=20).hexdigest()
+                key = hashlib.sha256(signature + b"\0" + handle.read()).hexdigest()  # as content_key
             keys[relative] = key
             new_files[relative] = (stat, key)
             if key not in records:

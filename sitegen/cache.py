@@ -49,8 +49,14 @@ CACHE_SIGNATURE = f"sitegen {__version__}|{CODE_SIGNATURE}|{MARKUP_SIGNATURE}".e
 
 
 def content_key(relative_path: str, data: bytes) -> str:
-    """The cache key of one source file: its path, its bytes and the generator's signature."""
-    digest = hashlib.blake2b(CACHE_SIGNATURE, digest_size=20)
+    """The cache key of one source file: its path, its bytes and the generator's signature.
+
+    SHA-256, as every build, one that finds nothing changed included, runs it over all the
+    Markdown: OpenSSL's uses the CPU's SHA instructions (x86 since 2017, ARMv8). Reading and
+    hashing the 10,000-publication corpus (77 MB) took 0.19 s on one thread against BLAKE2b's
+    0.33 s (`python bench/scan_hash.py DIR`).
+    """
+    digest = hashlib.sha256(CACHE_SIGNATURE)
     digest.update(b"\0" + relative_path.encode() + b"\0")
     digest.update(data)
     return digest.hexdigest()

@@ -403,7 +403,7 @@ def _file_hash(path: str, info: os.stat_result, known: tuple[str, str] | None) -
     stat = _stat_key(info)
     if known is not None and known[0] == stat:
         return known
-    digest = hashlib.blake2b(digest_size=16)
+    digest = hashlib.sha256()  # as cache.content_key: the fastest strong hash here
     try:
         with open(path, "rb") as handle:
             while chunk := handle.read(1 << 20):
