@@ -2,7 +2,7 @@
 
     python bench/scan_hash.py DIR     # DIR: a project, e.g. from `python bench/corpus.py 10000 DIR`
 
-Each hash reads every file through `loader.read_file`, on one thread and on two (the scan's
+Each hash reads every file through `scan.read_file`, on one thread and on two (the scan's
 split), three rounds, the best of each printed. Run it twice: the first round also warms the
 page cache.
 """
@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from sitegen.loader import _sources, read_file
+from sitegen.scan import _sources, read_file
 
 
 def _hash_all(paths: list[str], new: Callable[[bytes], Any]) -> None:

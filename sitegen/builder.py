@@ -27,7 +27,7 @@ from .cache import CODE_SIGNATURE, Cache
 from .config import load_config
 from .contexts import FileContext
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
-from .loader import Scan, link_problem, load_content, scan_project
+from .loader import load_content
 from .manifest import Manifest, QuickState
 from .output import MARKER, Output, OutputError, build_lock, failure, refuse_output
 from .pages import KEPT_RENDERER, RenderJob, merge_repeats, render_routes
@@ -35,6 +35,7 @@ from .quick import QuickPlan, plan_quick, quick_index, search_records
 from .render import Renderer, template_files
 from .routes import Route, plan_routes
 from .routes import fingerprints as route_fingerprints
+from .scan import Scan, link_problem, scan_project
 from .search import (
     SearchError,
     build_shards,

@@ -42,7 +42,7 @@ def _code_signature() -> str:
 
 CODE_SIGNATURE = _code_signature()
 PARSED, JOURNAL = "parsed.pickle", "parsed-journal.pickle"
-FILE_HASHES = "file-hashes.pickle"  # attachment -> (stat, hash of its bytes): see loader.Scan
+FILE_HASHES = "file-hashes.pickle"  # attachment -> (stat, hash of its bytes): see scan.Scan
 MAC_SIZE = 32  # a cache file is the HMAC-SHA256 of the rest of it (bound to its name), then a pickle
 JOURNAL_MIN = 100  # records the journal may hold before the store is rewritten, however small it is
 CACHE_SIGNATURE = f"sitegen {__version__}|{CODE_SIGNATURE}|{MARKUP_SIGNATURE}".encode()
@@ -198,7 +198,7 @@ class Cache:
                 self._save(JOURNAL, journal)
 
     def file_hashes(self) -> dict[str, tuple[str, str]]:
-        """The last scan's attachment hashes by stat (loader.Scan.file_hashes); {} when none."""
+        """The last scan's attachment hashes by stat (scan.Scan.file_hashes); {} when none."""
         found = self._load(FILE_HASHES) if self.enabled else None
         return found if isinstance(found, dict) else {}
 

@@ -35,11 +35,12 @@ from typing import TYPE_CHECKING
 from .attachments import CHECKS
 from .cache import Cache
 from .contexts import PublicationContext, expect
-from .loader import ParsedFile, Scan, parse_file, read_file
+from .loader import ParsedFile, parse_file
 from .manifest import Manifest, QuickState
 from .model import Publication
 from .output import Output
 from .routes import Route
+from .scan import Scan, read_file
 from .search import Member, ShardRecords, reindex_shard, temporary_folder
 
 if TYPE_CHECKING:

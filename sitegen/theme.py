@@ -55,7 +55,7 @@ def _files(folder: Path) -> dict[str, Path]:
         for name in sorted(names):
             path = Path(top, name)
             if name.startswith(".") or name.endswith("~") or path.is_symlink() or not path.is_file():
-                continue  # a symlink or special file in the project is reported by loader._sources
+                continue  # a symlink or special file in the project is reported by scan._sources
             found[path.relative_to(folder).as_posix()] = path
     return found
 

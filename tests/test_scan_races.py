@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from sitegen import loader
+from sitegen import scan
 from sitegen.cli import main
 from sitekit import Project
 
@@ -24,14 +24,14 @@ HOST_FILE_START = "root:x:0:0"  # what /etc/passwd starts with
 
 def after_walk(monkeypatch: pytest.MonkeyPatch, change: Callable[[], None]) -> None:
     """Run `change` right after the project walk has listed the files."""
-    real = loader._sources
+    real = scan._sources
 
     def walked(project: Path) -> Any:
         found = real(project)
         change()
         return found
 
-    monkeypatch.setattr(loader, "_sources", walked)
+    monkeypatch.setattr(scan, "_sources", walked)
 
 
 def source(project: Project) -> Path:

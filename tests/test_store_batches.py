@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from sitegen import loader
+from sitegen import loader, scan
 from sitegen import store as store_module
 from sitegen.output import MARKER
 from sitegen.store import KEY_ENV, Bodies, Routes, Store
@@ -132,12 +132,13 @@ def test_a_cold_build_reads_each_content_file_once(project: Project, monkeypatch
         reads.append(os.path.relpath(path, project.root))
         return read_file(path)
 
+    monkeypatch.setattr(scan, "read_file", counted)
     monkeypatch.setattr(loader, "read_file", counted)
     make_corpus(project, 12)
     assert project.build().ok
     assert len(reads) == 12 + 4, "each publication, component and page, once"
     assert sorted(reads) == sorted(set(reads))
-    monkeypatch.setattr(loader, "KEEP_BYTES", 0)  # past the budget: read again, with the same result
+    monkeypatch.setattr(scan, "KEEP_BYTES", 0)  # past the budget: read again, with the same result
     reads.clear()
     project.publication("later", body="A later one.")
     assert project.build().ok
@@ -184,6 +185,7 @@ def test_a_quick_rebuild_reads_the_edited_file_once(project: Project, monkeypatc
         reads.append(os.path.relpath(path, project.root))
         return read_file(path)
 
+    monkeypatch.setattr(scan, "read_file", counted)
     monkeypatch.setattr(loader, "read_file", counted)
     monkeypatch.setattr(quick, "read_file", counted)
     edited = next((project.root / "content/publications").rglob("*.md"))
