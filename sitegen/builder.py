@@ -20,34 +20,25 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .assets import AssetError, Assets, collect_assets, find_uswds
 from .cache import CODE_SIGNATURE, Cache
-from .config import load_config
-from .contexts import FileContext
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
-from .loader import load_content
 from .manifest import Manifest, QuickState
 from .output import MARKER, Output, OutputError, build_lock, failure, refuse_output
-from .pages import KEPT_RENDERER, RenderJob, merge_repeats, render_routes
-from .quick import QuickPlan, plan_quick, quick_index, search_records
-from .render import Renderer, template_files
-from .routes import Route, plan_routes
-from .routes import fingerprints as route_fingerprints
 from .scan import Scan, link_problem, scan_project
-from .search import (
-    SearchError,
-    build_shards,
-    keep_records,
-    pagefind_search,
-    shard_fingerprint,
-    shard_of,
-    temporary_folder,
-)
-from .site import Site, build_site
 from .theme import ThemeError, builtin_signature
 from .urls import output_file
+
+# The parse, the site graph, routing, rendering and search are imported by the functions that
+# run them: a build that finds nothing changed needs none of them (nor jinja2, Python-Markdown
+# and PyYAML beneath them), and importing them was a fifth of such a build at 10,000
+# publications (tests/test_lazy_imports.py).
+if TYPE_CHECKING:
+    from .quick import QuickPlan
+    from .routes import Route
+    from .site import Site
 
 Progress = Callable[[int, int], None]
 
@@ -119,6 +110,11 @@ class Analysis:
 
 def analyse(options: BuildOptions, cache: Cache, report: BuildReport, scan: Scan | None = None) -> Analysis:
     """Load, validate and plan; writes nothing but the cache."""
+    from .config import load_config
+    from .loader import load_content
+    from .routes import plan_routes
+    from .site import build_site
+
     project = options.project
     clock = time.perf_counter()
     config, diags = load_config(project, options.base_url)
@@ -195,6 +191,10 @@ def _page_problems(
     fingerprint is in `known` (the last good build's manifest) rendered and passed every guard
     with exactly these inputs, so it is not rendered again.
     """
+    from .pages import RenderJob, merge_repeats, render_routes
+    from .render import Renderer
+    from .routes import fingerprints as route_fingerprints
+
     site, assets = analysis.site, analysis.assets
     if site is None or assets is None:
         return []
@@ -212,6 +212,8 @@ def _page_problems(
 
 def _site_signature(options: BuildOptions, site: Site, assets: Assets) -> str:
     """What every page depends on: generator, settings, templates, asset names, components."""
+    from .render import template_files
+
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{CODE_SIGNATURE}|{site.config!r}|{assets.signature}".encode())
     digest.update(repr(sorted(site.components.items())).encode())
@@ -257,6 +259,9 @@ def _search(
     options: BuildOptions, site: Site, cache: Cache, output: Output, previous: Manifest | None
 ) -> tuple[dict[str, list[str]], dict[str, str], int]:
     """(search files by shard, shard fingerprints, files written): re-index only changed shards."""
+    from .quick import search_records
+    from .search import build_shards, keep_records, pagefind_search, shard_fingerprint, shard_of, temporary_folder
+
     old_prints = previous.search if previous else {}
     old_files = previous.search_files if previous else {}
     present = {name: [f for f in names if os.path.isfile(output.out / f)] for name, names in old_files.items()}
@@ -360,6 +365,10 @@ def _publish_quick(
 ) -> bool:
     """Render and publish a quick rebuild's pages; False (having published nothing) when a page fails
     or the output needs a full build, which then runs and reports the problem with its source."""
+    from .pages import RenderJob, render_routes
+    from .quick import quick_index
+    from .render import Renderer
+
     clock = time.perf_counter()
     try:
         if output.begin():
@@ -479,6 +488,8 @@ def _build(options: BuildOptions, progress: Progress | None, cache: Cache) -> Bu
             report.next_due = previous.next_due
             report.diagnostics = list(previous.warnings)  # the same inputs give the same warnings
             return report
+        from .quick import plan_quick
+
         plan = plan_quick(options, cache, scan, previous, frame)
         if plan is not None and _publish_quick(options, cache, plan, previous, whole, output, report):
             return report
@@ -518,6 +529,12 @@ def _publish_full(
     progress: Progress | None,
 ) -> None:
     """Render what changed, index, copy the files, publish, and record the build (or report why not)."""
+    from .contexts import FileContext
+    from .pages import KEPT_RENDERER, RenderJob, merge_repeats, render_routes
+    from .render import Renderer
+    from .routes import fingerprints as route_fingerprints
+    from .search import SearchError
+
     project, out = options.project, options.output
     scan, whole, frame = inputs
     clock = time.perf_counter()
@@ -580,7 +597,7 @@ def _publish_full(
             scan.keys,
             {route.source: route.output for route in routes if route.renderer == KEPT_RENDERER},
             signature,
-            (site.config, site.components, assets),
+            QuickState.keep((site.config, site.components, assets)),
         )
         cache.save_manifest(
             out,

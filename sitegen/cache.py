@@ -19,17 +19,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import importlib.util
 import os
 import pickle
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from . import __version__
 from .manifest import Manifest, readable
-from .markup import MARKUP_SIGNATURE
-from .store import Bodies, Routes, Store, secret_key, sign, verify
+from .store import Bodies, Routes, Store
 
 
 def _code_signature() -> str:
@@ -40,7 +38,26 @@ def _code_signature() -> str:
     return digest.hexdigest()
 
 
+def _engine_signature() -> str:
+    """A hash of the installed Python-Markdown's own source: another version of it, or a patched
+    copy, invalidates every cached body. The package is found, not imported: a build that finds
+    nothing changed converts no body, and importing the engine was a tenth of such a build.
+    (How sitegen configures it, `markup.EXTENSIONS`, is part of CODE_SIGNATURE.)"""
+    spec = importlib.util.find_spec("markdown")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    if not folders:  # not installed as plain files (a zip, a frozen build): its version must do
+        import markdown
+
+        return f"markdown {markdown.__version__}"
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(Path(folder).rglob("*.py")):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 CODE_SIGNATURE = _code_signature()
+MARKUP_SIGNATURE = _engine_signature()
 PARSED, JOURNAL = "parsed.pickle", "parsed-journal.pickle"
 FILE_HASHES = "file-hashes.pickle"  # attachment -> (stat, hash of its bytes): see scan.Scan
 MAC_SIZE = 32  # a cache file is the HMAC-SHA256 of the rest of it (bound to its name), then a pickle
@@ -221,42 +238,6 @@ class Cache:
         """Keep the record of a build; None forgets it (before a publish switches trees, so that
         after a crash everything is checked against the disk again)."""
         self._save(f"manifest-{_output_id(output)}.pickle", manifest)
-
-
-class SignedBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept in the cache folder, authenticated: jinja2 would run what it loads.
-
-    jinja2's own FileSystemBytecodeCache unmarshals whatever code object it finds under a name
-    anyone can compute, so a planted file would run on the next build. Here a file whose HMAC does
-    not verify is ignored, and the template is compiled again.
-    """
-
-    def __init__(self, folder: Path, key: bytes | None = None):
-        self.folder = folder
-        self.key = key if key is not None else secret_key()  # read now: forked workers inherit it
-
-    def _path(self, bucket: jinja2.bccache.Bucket) -> str:
-        return os.path.join(self.folder, f"{bucket.key}.signed")
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            with open(self._path(bucket), "rb") as handle:
-                blob = handle.read()
-        except OSError:
-            return
-        payload = blob[MAC_SIZE:]
-        if verify(self.key, b"template", bucket.key.encode(), payload, blob[:MAC_SIZE]):
-            bucket.bytecode_from_string(payload)  # checks jinja2's magic and the template's checksum
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        payload = bucket.bytecode_to_string()
-        with contextlib.suppress(OSError):  # a cache: failing to keep it costs a compile next time
-            write_file(self._path(bucket), sign(self.key, b"template", bucket.key.encode(), payload) + payload)
-
-    def clear(self) -> None:
-        for path in Path(self.folder).glob("*.signed"):
-            with contextlib.suppress(OSError):
-                path.unlink()
 
 
 def _file_mac(key: bytes, name: str, payload: bytes | memoryview) -> bytes:

@@ -10,12 +10,13 @@ manifest means a full build.
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
 from .diagnostics import Diagnostic
 
-MANIFEST_VERSION = 1  # a manifest of another version is not read
+MANIFEST_VERSION = 2  # a manifest of another version is not read
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,21 @@ class QuickState:
     keys: dict[str, str]  # Markdown source -> content key, as last built
     pages: dict[str, str]  # publication source -> output file of its page, for published ones
     signature: str  # the site signature of every route fingerprint
-    render_inputs: tuple[Any, ...]  # (config, components, assets): what the renderer reads
+    # (config, components, assets), what the renderer reads, pickled apart from the manifest:
+    # unpickling them imports the parse's modules (the settings' classes), which a build that
+    # finds nothing changed never needs. The manifest around them is authenticated (cache.py).
+    inputs: bytes
+
+    @staticmethod
+    def keep(render_inputs: tuple[Any, ...]) -> bytes:
+        """`render_inputs` as `inputs` holds them."""
+        return pickle.dumps(render_inputs, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @property
+    def render_inputs(self) -> tuple[Any, ...]:
+        """(config, components, assets), as the last full build rendered with them."""
+        value: tuple[Any, ...] = pickle.loads(self.inputs)  # noqa: S301 - part of the authenticated manifest
+        return value
 
 
 @dataclass(frozen=True)

@@ -44,10 +44,6 @@ EXTENSION_CONFIGS: dict[str, dict[str, bool | str]] = {
     "toc": {"permalink": False},
     "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
 }
-# Part of every cache key: a change here must invalidate cached bodies. v4: triggers are looked
-# for with STX and ETX deleted, as Python-Markdown deletes them, so a body holding those characters
-# can convert otherwise than under v3 (now as stock does); every other body is byte for byte the same.
-MARKUP_SIGNATURE = f"markdown {markdown.__version__} {EXTENSIONS} {sorted(EXTENSION_CONFIGS.items())!r} v4"
 
 TOKEN_PREFIX = "sitegen-link-"  # noqa: S105 - a placeholder prefix, not a password
 TOKEN_RE = re.compile(re.escape(TOKEN_PREFIX) + r"(\d+)-")

@@ -8,7 +8,9 @@ text marked safe, in `Renderer.body`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -20,14 +22,14 @@ from markupsafe import Markup
 
 from . import feeds, structured
 from .assets import Assets
-from .cache import SignedBytecodeCache
+from .cache import MAC_SIZE, write_file
 from .chart import year_chart
 from .config import SiteConfig
 from .contexts import Context, ListingContext, PageContext, PublicationContext, RedirectContext
 from .markup import TOKEN_RE
 from .model import Body, Component, ListingItem
 from .routes import Route
-from .store import Bodies
+from .store import Bodies, secret_key, sign, verify
 from .strings import LANGUAGE_NAMES, strings_for
 from .theme import BUILTIN_PREFIX, builtin_folder, effective_files, template_folders
 from .urls import Urls, format_size, is_government_host
@@ -72,6 +74,42 @@ def template_loader(project: Path) -> jinja2.BaseLoader:
     )
 
 
+class SignedBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in the cache folder, authenticated: jinja2 would run what it loads.
+
+    jinja2's own FileSystemBytecodeCache unmarshals whatever code object it finds under a name
+    anyone can compute, so a planted file would run on the next build. Here a file whose HMAC does
+    not verify is ignored, and the template is compiled again.
+    """
+
+    def __init__(self, folder: Path, key: bytes | None = None):
+        self.folder = folder
+        self.key = key if key is not None else secret_key()  # read now: forked workers inherit it
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> str:
+        return os.path.join(self.folder, f"{bucket.key}.signed")
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            with open(self._path(bucket), "rb") as handle:
+                blob = handle.read()
+        except OSError:
+            return
+        payload = blob[MAC_SIZE:]
+        if verify(self.key, b"template", bucket.key.encode(), payload, blob[:MAC_SIZE]):
+            bucket.bytecode_from_string(payload)  # checks jinja2's magic and the template's checksum
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        payload = bucket.bytecode_to_string()
+        with contextlib.suppress(OSError):  # a cache: failing to keep it costs a compile next time
+            write_file(self._path(bucket), sign(self.key, b"template", bucket.key.encode(), payload) + payload)
+
+    def clear(self) -> None:
+        for path in Path(self.folder).glob("*.signed"):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
 class Renderer:
     """Renders routes of one site; build one per process (templates compile once)."""
 
@@ -99,7 +137,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             # Compiled templates are kept between builds: compiling them is a quarter of a small rebuild.
-            # Authenticated (cache.SignedBytecodeCache): jinja2 runs the code a bytecode file holds.
+            # Authenticated (SignedBytecodeCache): jinja2 runs the code a bytecode file holds.
             bytecode_cache=SignedBytecodeCache(bytecode_folder, bodies.store.key) if bytecode_folder else None,
             # A renderer lives for one build, which reads each template once: with reloading on,
             # every include on every page asked the file system whether it had changed (20,000
