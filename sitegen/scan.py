@@ -186,9 +186,12 @@ def read_file(path: str) -> bytes:
     """
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     try:
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
+        # One byte more than the file's size, instead of a fixed megabyte that is then cut down
+        # to the file's 7 KB: 2.2-2.5 s instead of 2.75-2.86 s to read and hash 100,000
+        # publications. The reads still go on to the end, so a file that grew is read whole.
+        chunks = [os.read(fd, os.fstat(fd).st_size + 1)]
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 16))
         return b"".join(chunks)
     finally:
         os.close(fd)

@@ -8,6 +8,7 @@ a traceback, and nothing is published.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -69,3 +70,20 @@ def test_a_file_removed_after_the_walk_is_a_message(project: Project, monkeypatc
     (problem,) = report.diagnostics
     assert problem.code == "unreadable-file"
     assert problem.path == path.relative_to(project.root).as_posix()
+
+
+def test_read_file_reads_every_byte_whatever_the_size_it_was_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first read is sized by fstat; a file that grew after it (or a size that lies) is
+    still read to its end."""
+    for size in (0, 1, 7_000, 65_536, 300_001):
+        path = tmp_path / f"file-{size}"
+        data = os.urandom(size)
+        path.write_bytes(data)
+        assert scan.read_file(str(path)) == data
+    real_fstat = os.fstat
+    monkeypatch.setattr(scan.os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 10, *real_fstat(fd)[7:])))
+    grown = tmp_path / "grown"
+    grown.write_bytes(b"x" * 200_000)
+    assert scan.read_file(str(grown)) == b"x" * 200_000
