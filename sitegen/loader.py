@@ -1,4 +1,4 @@
-"""Walk content/ and turn every Markdown file into model records plus diagnostics.
+"""Turn every Markdown file the scan found (`scan.py`) into model records plus diagnostics.
 
 The expensive part (decode, split, YAML, schema, Markdown, HTML allowlist) is `parse_file`, a
 pure function of one file's path and bytes, cached by content hash and spread over worker
